@@ -1,0 +1,1 @@
+"""datamill: turn messy public data into SQLite databases."""
