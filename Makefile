@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint install install-test clean bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,7 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+
+# Peer tools for the benchmarks in bench/ (compared against, never imported by datamill).
+bench-deps: install
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
