@@ -4,6 +4,7 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
+from datamill.cli import diff as _diff  # noqa: F401  (registers ``diff``)
 from datamill.cli.main import cli
 
 __all__ = ["cli"]

@@ -1,0 +1,227 @@
+"""``datamill diff PREVIOUS CURRENT``: keyed comparison of two tables (spec diff.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from datamill.cli.main import cli
+from datamill.diff import engine
+from datamill.diff.api import default_key, open_sides
+from datamill.diff.errors import DiffInputError
+from datamill.diff.render import check_extras, human_text, json_text, long_csv_text
+from datamill.diff.sides import FORMATS, SpecError
+
+ERROR_STATUS = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(ERROR_STATUS)
+
+
+def _check_options(output, json_flag, show_unchanged, extras, max_rows, column_counts):
+    if json_flag:
+        if output in ("text", "csv"):
+            raise click.UsageError(f"--json cannot be combined with --output {output}")
+        output = "json"
+    output = output or "text"
+    if output == "json":
+        if extras:
+            raise click.UsageError("Extra fields are not supported in JSON output mode")
+        if max_rows is not None:
+            raise click.UsageError("--max-rows is not supported in JSON output mode")
+    if output == "csv":
+        for flag, used in (
+            ("--show-unchanged", show_unchanged),
+            ("--extra", bool(extras)),
+            ("--max-rows", max_rows is not None),
+            ("--column-counts", column_counts),
+        ):
+            if used:
+                raise click.UsageError(f"{flag} is not supported in CSV output mode")
+    return output
+
+
+def _check_spec(spec: str, param: str) -> None:
+    if spec == "-" or os.path.exists(spec):
+        return
+    db, sep, _ = spec.rpartition(":")
+    if sep and db and os.path.isfile(db):
+        return
+    raise click.BadParameter(f"File '{spec}' does not exist.", param_hint=f"'{param}'")
+
+
+@cli.command(name="diff")
+@click.argument("previous")
+@click.argument("current")
+@click.option(
+    "keys", "--key", multiple=True, help="Column identifying a row; repeat for a composite key"
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Input format of both sides")
+@click.option("--previous-format", type=click.Choice(FORMATS), help="Input format of PREVIOUS")
+@click.option("--current-format", type=click.Choice(FORMATS), help="Input format of CURRENT")
+@click.option("--encoding", default="utf-8", show_default=True, help="Input encoding")
+@click.option("json_flag", "--json", is_flag=True, help="Output changes as JSON")
+@click.option(
+    "--output", type=click.Choice(["text", "json", "csv"]), help="Report form (default: text)"
+)
+@click.option("--singular", help="Singular noun for row counts, e.g. 'tree'")
+@click.option("--plural", help="Plural noun for row counts, e.g. 'trees'")
+@click.option("--show-unchanged", is_flag=True, help="Show unchanged fields of changed rows")
+@click.option(
+    "extras",
+    "--extra",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME FORMAT",
+    help="Extra field to show, as a Python format string over column names",
+)
+@click.option("ignore", "--ignore", multiple=True, help="Column to leave out of the comparison")
+@click.option("--max-rows", type=click.IntRange(min=0), help="Show at most N rows per section")
+@click.option("--column-counts", is_flag=True, help="Count changed rows per column")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["error", "first", "last"]),
+    default="error",
+    show_default=True,
+    help="What to do with rows that share a key",
+)
+@click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are differences")
+def diff_command(
+    previous,
+    current,
+    keys,
+    fmt,
+    previous_format,
+    current_format,
+    encoding,
+    json_flag,
+    output,
+    singular,
+    plural,
+    show_unchanged,
+    extras,
+    ignore,
+    max_rows,
+    column_counts,
+    on_duplicate,
+    exit_code,
+):
+    """Show what changed between two versions of a table.
+
+    PREVIOUS and CURRENT are CSV, TSV, JSON or newline-delimited JSON files,
+    - for standard input, or DBPATH:TABLE for a SQLite table or view.
+    """
+    output = _check_options(output, json_flag, show_unchanged, extras, max_rows, column_counts)
+    if previous == "-" and current == "-":
+        raise click.UsageError("Only one of PREVIOUS and CURRENT can be -")
+    _check_spec(previous, "PREVIOUS")
+    _check_spec(current, "CURRENT")
+    for name in ignore:
+        if name in keys:
+            raise click.UsageError(f"--ignore cannot name a --key column: {name}")
+    try:
+        result, columns = _run(
+            previous,
+            current,
+            keys,
+            fmt,
+            previous_format,
+            current_format,
+            encoding,
+            ignore,
+            on_duplicate,
+            show_unchanged,
+        )
+        if output == "text" and extras:
+            check_extras(extras, columns)
+    except DiffInputError as err:
+        _fail(str(err))
+    except SpecError as err:
+        _fail(str(err))
+    except (OSError, ValueError) as err:
+        _fail(_os_message(err))
+    except KeyboardInterrupt:
+        click.echo("Aborted!", err=True)
+        sys.exit(ERROR_STATUS)
+    key = result.key
+    if output == "json":
+        text = json_text(result, with_column_counts=column_counts)
+    elif output == "csv":
+        text = long_csv_text(result)
+    else:
+        shown_key = None if not key else key[0] if len(key) == 1 else list(key)
+        text = (
+            human_text(
+                result,
+                shown_key,
+                singular,
+                plural,
+                current=result.current_rows,
+                extras=extras or None,
+                max_rows=max_rows,
+                column_counts=column_counts,
+            )
+            + "\n"
+        )
+    stdout = click.get_binary_stream("stdout")
+    stdout.write(text.encode("utf-8"))
+    stdout.flush()
+    if exit_code and any(
+        result[c] for c in ("added", "removed", "changed", "columns_added", "columns_removed")
+    ):
+        sys.exit(1)
+
+
+def _os_message(err: Exception) -> str:
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"{err.filename}: {err.strerror}"
+    return str(err)
+
+
+def _run(
+    previous,
+    current,
+    keys,
+    fmt,
+    previous_format,
+    current_format,
+    encoding,
+    ignore,
+    on_duplicate,
+    show_unchanged,
+):
+    prev_side, cur_side = open_sides(
+        previous,
+        current,
+        format=fmt,
+        previous_format=previous_format,
+        current_format=current_format,
+        encoding=encoding,
+    )
+    names = tuple(keys)
+    try:
+        if not names:
+            names = default_key(prev_side, cur_side)
+    except DiffInputError:
+        prev_side.close()
+        cur_side.close()
+        raise
+
+    def warn(message: str) -> None:
+        click.echo(f"Warning: {message}", err=True)
+
+    result = engine.run(
+        prev_side,
+        cur_side,
+        key=names,
+        ignore=ignore,
+        on_duplicate=on_duplicate,
+        show_unchanged=show_unchanged,
+        warn=warn,
+    )
+    columns = set(prev_side.columns or ()) | set(cur_side.columns or ())
+    return result, columns
