@@ -167,7 +167,7 @@ def diff_command(
             )
             + "\n"
         )
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     stdout.write(text.encode("utf-8"))
     stdout.flush()
     if exit_code and any(

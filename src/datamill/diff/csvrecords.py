@@ -29,6 +29,11 @@ def sniff(stream: TextIO) -> type[csv.Dialect]:
     """The dialect csv-diff would choose for ``stream``; rewinds it."""
     sample = stream.read(SNIFF_CHARS)
     stream.seek(0)
+    return sniff_sample(sample)
+
+
+def sniff_sample(sample: str) -> type[csv.Dialect]:
+    """``csv.Sniffer`` over the first MiB of text, falling back to Excel (DF-IN-3)."""
     try:
         return csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:

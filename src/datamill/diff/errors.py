@@ -28,6 +28,8 @@ class DiffInputError(ValueError):
 
 
 def _compose(message: str, source: str | None, line: int | None, column: int | None) -> str:
+    if source is None and line is None:
+        return message
     where = source if source is not None else "<input>"
     if line is not None:
         where += f", line {line}"

@@ -87,6 +87,8 @@ class _Prefixed:
         self._rest = rest
 
     def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
         if self._head:
             head, self._head = self._head, b""
             return head

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.diff import jsonrows
-from datamill.diff.csvrecords import CsvRecords, sniff
+from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
 from datamill.diff.errors import DiffInputError
 from datamill.diff.textinput import decode_error, text_stream
 from datamill.diff.values import as_text
@@ -131,18 +131,23 @@ class CsvSide(_FileSide):
     def __init__(self, label, binary, encoding, owned_path, dialect=None) -> None:
         super().__init__(label, binary, encoding, owned_path)
         self._dialect = dialect
+        self._blank: bool | None = None
 
     def _decode_error(self) -> DiffInputError:
         return decode_error(self._binary, self.encoding, self.label)
 
     def _open(self) -> CsvRecords:
         stream = text_stream(self._rewound(), self.encoding)
-        try:
+        if self._blank is None:
+            try:
+                sample = stream.read(SNIFF_CHARS)
+                stream.seek(0)
+            except UnicodeDecodeError:
+                stream.detach()
+                raise self._decode_error() from None
+            self._blank = len(sample) < SNIFF_CHARS and not sample.strip()
             if self._dialect is None:
-                self._dialect = sniff(stream)
-        except UnicodeDecodeError:
-            stream.detach()
-            raise self._decode_error() from None
+                self._dialect = sniff_sample(sample)
         return CsvRecords(stream, self._dialect, self.label, self._decode_error)
 
     @property
@@ -154,13 +159,14 @@ class CsvSide(_FileSide):
     def _load_columns(self) -> list[str] | None:
         reader = self._open()
         try:
-            return reader.read_header()
+            return None if self._blank else reader.read_header()
         finally:
             reader._stream.detach()
 
     def scan(self, key=(), as_text=False) -> Scan:
         reader = self._open()
-        reader.read_header()
+        if not self._blank:
+            reader.read_header()
         return _CsvScan(reader, self)
 
 
