@@ -109,13 +109,15 @@ class _FileSide(Side):
         self._binary = binary
         self.encoding = encoding
         self._owned_path = owned_path
+        self.borrowed = False  # a caller's file object is left open
 
     def _rewound(self) -> BinaryIO:
         self._binary.seek(0)
         return self._binary
 
     def close(self) -> None:
-        self._binary.close()
+        if not self.borrowed:
+            self._binary.close()
         if self._owned_path is not None:
             try:
                 os.unlink(self._owned_path)
@@ -393,7 +395,9 @@ def open_side(spec: Any, fmt: str | None, encoding: str) -> Side:
         binary, owned = spec, None
         if not (hasattr(spec, "seekable") and spec.seekable()):
             binary, owned = _spool(spec)
-        return _file_side(label, binary, owned, fmt or _inferred_format(label), encoding)
+        side = _file_side(label, binary, owned, fmt or _inferred_format(label), encoding)
+        side.borrowed = owned is None
+        return side
     spec = os.fspath(spec)
     if spec == "-":
         binary, owned = _spool(sys.stdin.buffer)
