@@ -152,7 +152,8 @@ class CsvRecords:
             raise self._on_decode_error() from None
 
     def _scan_lines(self, ncols, key_idx, fp_get, raw_fp):  # noqa: C901 - one hot loop
-        d, q, fast = self.delimiter, self.quote, self._fast and ncols is not None
+        d, q = self.delimiter, self.quote
+        fast = self._fast and ncols is not None
         lines = self._lines
         lineno = self._lineno
         keyed = bool(key_idx)
@@ -161,10 +162,13 @@ class CsvRecords:
         key_get = itemgetter(*key_idx) if keyed and len(key_idx) > 1 else None
         first_key = keyed and kmax == 0
         need_fields = fp_get is not None
+        # The two common single-line shapes take the first branches and
+        # ``continue``; everything else reaches the general code below.
+        plain = fast and not need_fields and (first_key or not keyed)
+        nd = (ncols or 0) - 1
         fields_of = self.fields_of
         key = None
         fp = 0
-        nhead = 0
         for line in lines:
             lineno += 1
             raw = line.rstrip("\r\n")
@@ -174,16 +178,43 @@ class CsvRecords:
                 raise DiffInputError(
                     "NUL byte in input; is this really a CSV file?", source=self.source, line=lineno
                 )
+            if plain:
+                if q not in raw:
+                    if raw.count(d) == nd:
+                        if keyed:
+                            key = raw[: raw.find(d)] if nd else raw
+                        if raw_fp:
+                            fp = hash(raw)
+                        yield lineno, key, fp, raw, None
+                        continue
+                else:
+                    parts = raw.split(q)
+                    if len(parts) == 3:
+                        p0 = parts[0]
+                        p2 = parts[2]
+                        if (
+                            p0
+                            and p0[-1] == d
+                            and (not p2 or p2[0] == d)
+                            and p0.count(d) + p2.count(d) == nd
+                        ):
+                            if keyed:
+                                key = p0[: p0.find(d)]
+                            if raw_fp:
+                                fp = hash(raw)
+                            yield lineno, key, fp, raw, None
+                            continue
             start = lineno
             head = None
             fields = None
+            nhead = 0
             if fast:
                 if q not in raw:
                     if need_fields:
                         fields = raw.split(d)
-                    elif raw.count(d) + 1 == ncols:
+                    elif raw.count(d) == nd:
                         head = raw
-                        nhead = ncols - 1
+                        nhead = nd
                     else:
                         fields = raw.split(d)
                 else:
@@ -199,7 +230,7 @@ class CsvRecords:
                             fields += parts[2].split(d)[1:]
                         else:
                             nhead = parts[0].count(d)
-                            if nhead + parts[2].count(d) + 1 == ncols:
+                            if nhead + parts[2].count(d) == nd:
                                 head = parts[0]
                             else:
                                 fields = parts[0].split(d)[:-1] + [parts[1]]
@@ -212,11 +243,8 @@ class CsvRecords:
                 fields = self._fit(fields, ncols, start)
             if keyed:
                 if fields is None and nhead > kmax:
-                    if first_key:
-                        key = head[: head.find(d)]
-                    else:
-                        split = head.split(d, kmax + 1)
-                        key = split[k0] if key_get is None else key_get(split)
+                    split = head.split(d, kmax + 1)
+                    key = split[k0] if key_get is None else key_get(split)
                 else:
                     if fields is None:
                         fields = fields_of(raw)
