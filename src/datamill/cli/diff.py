@@ -8,8 +8,7 @@ import sys
 import click
 
 from datamill.cli.main import cli
-from datamill.diff import engine
-from datamill.diff.api import default_key, open_sides
+from datamill.diff.api import diff_sources
 from datamill.diff.errors import DiffInputError
 from datamill.diff.render import check_extras, human_text, json_text, long_csv_text
 from datamill.diff.sides import FORMATS, SpecError
@@ -124,23 +123,22 @@ def diff_command(
         if name in keys:
             raise click.UsageError(f"--ignore cannot name a --key column: {name}")
     try:
-        result, columns = _run(
+        result = diff_sources(
             previous,
             current,
-            keys,
-            fmt,
-            previous_format,
-            current_format,
-            encoding,
-            ignore,
-            on_duplicate,
-            show_unchanged,
+            key=keys,
+            format=fmt,
+            previous_format=previous_format,
+            current_format=current_format,
+            encoding=encoding,
+            ignore=ignore,
+            on_duplicate=on_duplicate,
+            show_unchanged=show_unchanged,
+            on_warning=_warn,
         )
         if output == "text" and extras:
-            check_extras(extras, columns)
-    except DiffInputError as err:
-        _fail(str(err))
-    except SpecError as err:
+            check_extras(extras, {*result.previous_columns, *result.current_columns})
+    except (DiffInputError, SpecError) as err:
         _fail(str(err))
     except (OSError, ValueError) as err:
         _fail(_os_message(err))
@@ -176,52 +174,11 @@ def diff_command(
         sys.exit(1)
 
 
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
 def _os_message(err: Exception) -> str:
     if isinstance(err, OSError) and err.filename is not None:
         return f"{err.filename}: {err.strerror}"
     return str(err)
-
-
-def _run(
-    previous,
-    current,
-    keys,
-    fmt,
-    previous_format,
-    current_format,
-    encoding,
-    ignore,
-    on_duplicate,
-    show_unchanged,
-):
-    prev_side, cur_side = open_sides(
-        previous,
-        current,
-        format=fmt,
-        previous_format=previous_format,
-        current_format=current_format,
-        encoding=encoding,
-    )
-    names = tuple(keys)
-    try:
-        if not names:
-            names = default_key(prev_side, cur_side)
-    except DiffInputError:
-        prev_side.close()
-        cur_side.close()
-        raise
-
-    def warn(message: str) -> None:
-        click.echo(f"Warning: {message}", err=True)
-
-    result = engine.run(
-        prev_side,
-        cur_side,
-        key=names,
-        ignore=ignore,
-        on_duplicate=on_duplicate,
-        show_unchanged=show_unchanged,
-        warn=warn,
-    )
-    columns = set(prev_side.columns or ()) | set(cur_side.columns or ())
-    return result, columns

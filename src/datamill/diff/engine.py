@@ -170,7 +170,8 @@ def run(
     """Compare two sides and return the DF-JSON-1 result.
 
     ``result.current_rows`` maps each changed key to its CURRENT row (for
-    ``--extra``). Both sides are closed afterwards.
+    ``--extra``); ``result.previous_columns`` and ``result.current_columns``
+    are the visible headers. Both sides are closed afterwards.
     """
     if on_duplicate not in ("error", "first", "last"):
         raise ValueError(f"on_duplicate must be error, first or last, not {on_duplicate!r}")
@@ -329,6 +330,7 @@ def _result(plan: Plan, *, added: list, removed: list, changed: list) -> DiffRes
     )
     result.key = plan.key or None
     result.previous_columns = [c for c in plan.prev_cols or () if c not in plan.ignore]
+    result.current_columns = [c for c in plan.cur_cols or () if c not in plan.ignore]
     return result
 
 

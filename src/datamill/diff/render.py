@@ -22,6 +22,7 @@ class DiffResult(dict):
     key: tuple[str, ...] | None = None
     previous_columns: list[str] | None = None
     current_rows: dict[Any, dict[str, Any]] | None = None
+    current_columns: list[str] | None = None
 
 
 def _names(key: Any) -> list[Any]:

@@ -9,6 +9,7 @@ the row shown in reports.
 
 from __future__ import annotations
 
+import abc
 import csv
 import os
 import shutil
@@ -28,7 +29,7 @@ FORMATS = ("csv", "tsv", "json", "nl")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class Side:
+class Side(abc.ABC):
     """One input. Subclasses provide ``_load_columns`` and ``scan``."""
 
     typed = False
@@ -48,24 +49,30 @@ class Side:
             self._columns_loaded = True
         return self._columns
 
+    @abc.abstractmethod
     def _load_columns(self) -> list[str] | None:
-        raise NotImplementedError
+        """Find the columns (a full pass for JSON, whose columns are a union)."""
 
+    @abc.abstractmethod
     def scan(self, key: tuple[str, ...] = (), as_text: bool = False) -> Scan:
-        """Start a sequential pass over the records."""
-        raise NotImplementedError
+        """Start a sequential pass over the records.
 
-    def close(self) -> None:
+        ``key`` names members every JSON object must have; ``as_text`` turns
+        typed values into text (DF-IN-8, when the other side is CSV).
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Release files (and remove a spooled copy of stdin)."""
 
 
-class Scan:
+class Scan(abc.ABC):
     """One pass over a side's records."""
 
     columns: list[str]
 
+    @abc.abstractmethod
     def records(self) -> Iterator[tuple[int, Any, list | None]]:
-        raise NotImplementedError
+        """Yield ``(position, raw, fields)`` for every record."""
 
     def keyed(
         self, key_idx: list[int], fp_get: Callable[[list], Any] | None, raw_fp: bool
@@ -90,13 +97,15 @@ class Scan:
             if key in wanted:
                 yield key, raw, fields
 
+    @abc.abstractmethod
     def fields_of(self, raw: Any) -> list:
-        raise NotImplementedError
+        """The values of a record yielded with ``fields=None``, in column order."""
 
+    @abc.abstractmethod
     def row_of(self, raw: Any, fields: list | None) -> dict[str, Any]:
-        raise NotImplementedError
+        """The record as a row dict in its own column order."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Finish the pass early."""
 
 
@@ -177,7 +186,9 @@ class _CsvScan(Scan):
         self._side = side
         self._reader = reader
         self.columns = reader.columns or []
-        self.fields_of = reader.fields_of
+
+    def fields_of(self, raw):
+        return self._reader.fields_of(raw)
 
     def records(self):
         return self._reader.records()
@@ -214,7 +225,10 @@ class JsonSide(_FileSide):
     def _objects(self) -> Iterator[tuple[int, dict]]:
         binary = self._rewound()
         if not self._lines:
-            yield from jsonrows.array_objects(binary, self.encoding, self.label)
+            try:
+                yield from jsonrows.array_objects(binary, self.encoding, self.label)
+            except UnicodeDecodeError:
+                raise decode_error(binary, self.encoding, self.label) from None
             return
         stream = text_stream(binary, self.encoding)
         try:
