@@ -38,8 +38,8 @@ PAIRS = {
 }
 
 
-def run(cmd: list[str], out: Path, data: Path) -> tuple[float, float]:
-    """Run ``cmd`` alone; return (wall seconds, peak RSS MB)."""
+def run(cmd: list[str], out: Path, data: Path) -> tuple[float, float, float]:
+    """Run ``cmd`` alone; return (wall seconds, peak RSS MB, CPU seconds)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         with open(out, "wb") as stdout:
             proc = subprocess.run(
@@ -48,19 +48,31 @@ def run(cmd: list[str], out: Path, data: Path) -> tuple[float, float]:
             )  # fmt: skip
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
-        wall = rss = 0.0
+        wall = rss = cpu = 0.0
         for line in tf.read().splitlines():
+            if "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu += float(line.rsplit(" ", 1)[1])
             if "Elapsed (wall clock)" in line:
                 for part in line.rsplit(" ", 1)[1].split(":"):
                     wall = wall * 60 + float(part)
             if "Maximum resident set size" in line:
                 rss = int(line.split()[-1]) / 1024
-    return wall, rss
+    return wall, rss, cpu
 
 
-def median_run(cmd, out, data, runs) -> tuple[float, float]:
-    samples = [run(cmd, out, data) for _ in range(runs)]
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+def interleaved(jobs: dict, data: Path, runs: int) -> dict:
+    """Run every job once per round, ``runs`` rounds, so load drifts hit all tools alike.
+
+    ``jobs`` maps a label to ``(cmd, out)``; returns label -> medians (wall, RSS, CPU).
+    """
+    samples: dict = {label: [] for label in jobs}
+    for _ in range(runs):
+        for label, (cmd, out) in jobs.items():
+            samples[label].append(run(cmd, out, data))
+    return {
+        label: tuple(statistics.median(s[i] for s in got) for i in range(3))
+        for label, got in samples.items()
+    }
 
 
 def gen(data: Path, tag: str) -> None:
@@ -128,31 +140,34 @@ def main() -> None:
     own: dict[str, tuple[float, float]] = {}
 
     def bench(label, a, b, *, peers=True, modes=("text", "json"), gate=True, manifest=None):
-        results = {}
+        jobs = {}
         for mode in modes:
             flag = ["--json"] if mode == "json" else []
-            o_dm = out / f"{label}.dm.{mode}"
-            results[("datamill", mode)] = median_run([*dm, a, b, "--key", "TreeID", *flag],
-                                                    o_dm, data, args.runs)  # fmt: skip
+            jobs[("datamill", mode)] = ([*dm, a, b, "--key", "TreeID", *flag],
+                                        out / f"{label}.dm.{mode}")  # fmt: skip
             if peers:
-                o_cd = out / f"{label}.cd.{mode}"
-                results[("csv-diff", mode)] = median_run([*cd, a, b, "--key=TreeID", *flag],
-                                                        o_cd, data, args.runs)  # fmt: skip
-                if gate and o_dm.read_bytes() != o_cd.read_bytes():
-                    problems.append(f"{label} {mode}: output differs from csv-diff")
+                jobs[("csv-diff", mode)] = ([*cd, a, b, "--key=TreeID", *flag],
+                                            out / f"{label}.cd.{mode}")  # fmt: skip
+        jobs[("floor", "-")] = ([*floor, a, b], out / f"{label}.floor")
+        results = interleaved(jobs, data, args.runs)
+        for mode in modes:
+            o_dm = out / f"{label}.dm.{mode}"
+            if peers and gate and o_dm.read_bytes() != (out / f"{label}.cd.{mode}").read_bytes():
+                problems.append(f"{label} {mode}: output differs from csv-diff")
             if (
                 mode == "json"
                 and manifest is not None
                 and not counts_match_manifest(o_dm, manifest)
             ):
                 problems.append(f"{label}: counts differ from the manifest")
-        fl = median_run([*floor, a, b], out / f"{label}.floor", data, args.runs)
-        results[("floor", "-")] = fl
-        for (tool, mode), (wall, rss) in results.items():
+        fl = results[("floor", "-")]
+        for (tool, mode), (wall, rss, cpu) in results.items():
             peer = results.get(("csv-diff", mode))
+            mine = tool != "csv-diff" and peer
             rows.append([
-                label, tool, mode, f"{wall:.2f}", f"{rss:.0f}",
-                f"{wall / peer[0]:.2f}" if peer and tool != "csv-diff" else "",
+                label, tool, mode, f"{wall:.2f}", f"{cpu:.2f}", f"{rss:.0f}",
+                f"{wall / peer[0]:.2f}" if mine else "",
+                f"{cpu / peer[2]:.2f}" if mine else "",
                 f"{wall / fl[0]:.2f}",
             ])  # fmt: skip
         return results
@@ -189,7 +204,8 @@ def main() -> None:
         checks.append(("10M text: RSS < 1.5 GB", r10[("datamill", "text")][1] < 1536,
                        f"{r10[('datamill', 'text')][1]:.0f} MB"))  # fmt: skip
 
-    header = ["pair", "tool", "output", "wall s", "peak RSS MB", "x csv-diff", "x floor"]
+    header = ["pair", "tool", "output", "wall s", "CPU s", "peak RSS MB", "wall x csv-diff",
+              "CPU x csv-diff", "wall x floor"]  # fmt: skip
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))

@@ -53,7 +53,7 @@ def _check_spec(spec: str, param: str) -> None:
     raise click.BadParameter(f"File '{spec}' does not exist.", param_hint=f"'{param}'")
 
 
-@cli.command(name="diff")
+@cli.command(name="diff", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("previous")
 @click.argument("current")
 @click.option(
