@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -10,7 +11,7 @@ import click
 from datamill.cli.main import cli
 from datamill.diff.api import diff_sources
 from datamill.diff.errors import DiffInputError
-from datamill.diff.render import check_extras, human_text, json_text, long_csv_text
+from datamill.diff.render import check_extras, iter_human_text, write_json, write_long_csv
 from datamill.diff.sides import FORMATS, SpecError
 
 ERROR_STATUS = 2
@@ -146,14 +147,15 @@ def diff_command(
         click.echo("Aborted!", err=True)
         sys.exit(ERROR_STATUS)
     key = result.key
-    if output == "json":
-        text = json_text(result, with_column_counts=column_counts)
-    elif output == "csv":
-        text = long_csv_text(result)
-    else:
-        shown_key = None if not key else key[0] if len(key) == 1 else list(key)
-        text = (
-            human_text(
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        if output == "json":
+            write_json(result, out, with_column_counts=column_counts)
+        elif output == "csv":
+            write_long_csv(result, out)
+        else:
+            shown_key = None if not key else key[0] if len(key) == 1 else list(key)
+            for piece in iter_human_text(
                 result,
                 shown_key,
                 singular,
@@ -162,12 +164,12 @@ def diff_command(
                 extras=extras or None,
                 max_rows=max_rows,
                 column_counts=column_counts,
-            )
-            + "\n"
-        )
-    stdout = sys.stdout.buffer
-    stdout.write(text.encode("utf-8"))
-    stdout.flush()
+            ):
+                out.write(piece)
+            out.write("\n")
+        out.flush()
+    finally:
+        out.detach()
     if exit_code and any(
         result[c] for c in ("added", "removed", "changed", "columns_added", "columns_removed")
     ):

@@ -25,6 +25,11 @@ csv.field_size_limit(2**31 - 1)
 Record = tuple[int, str, "list[str] | None"]
 
 
+def compact_key(text: str) -> int | str:
+    """An ASCII-digit key as an ``int`` when that round-trips exactly, else unchanged."""
+    return int(text) if text[0] != "0" or len(text) == 1 else text
+
+
 def sniff(stream: TextIO) -> type[csv.Dialect]:
     """The dialect csv-diff would choose for ``stream``; rewinds it."""
     sample = stream.read(SNIFF_CHARS)
@@ -134,24 +139,26 @@ class CsvRecords:
         key_idx: Sequence[int],
         fp_get: Callable[[list[str]], Any] | None,
         raw_fp: bool,
+        compact: bool = False,
     ) -> Iterator[tuple[int, Any, int, str, list[str] | None]]:
         """Yield ``(line, key, fingerprint, raw, fields)`` for the data records.
 
-        The key is the field at ``key_idx`` (a tuple for several). The
+        The key is the field at ``key_idx`` (a tuple for several; with
+        ``compact``, a single canonical decimal key becomes an ``int``). The
         fingerprint is ``hash(raw)`` with ``raw_fp``, else the hash of
         ``fp_get(fields)``, or 0 without ``fp_get``.
         """
         if self.columns is None:
             return iter(())
-        return self._scan(len(self.columns), list(key_idx), fp_get, raw_fp)
+        return self._scan(len(self.columns), list(key_idx), fp_get, raw_fp, compact)
 
-    def _scan(self, ncols, key_idx, fp_get, raw_fp):
+    def _scan(self, ncols, key_idx, fp_get, raw_fp, compact=False):
         try:
-            yield from self._scan_lines(ncols, key_idx, fp_get, raw_fp)
+            yield from self._scan_lines(ncols, key_idx, fp_get, raw_fp, compact)
         except UnicodeDecodeError:
             raise self._on_decode_error() from None
 
-    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp):  # noqa: C901 - one hot loop
+    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp, compact):  # noqa: C901 - one hot loop
         d, q = self.delimiter, self.quote
         fast = self._fast and ncols is not None
         lines = self._lines
@@ -183,6 +190,8 @@ class CsvRecords:
                     if raw.count(d) == nd:
                         if keyed:
                             key = raw[: raw.find(d)] if nd else raw
+                            if compact and key.isdigit() and key.isascii():
+                                key = compact_key(key)
                         if raw_fp:
                             fp = hash(raw)
                         yield lineno, key, fp, raw, None
@@ -200,6 +209,8 @@ class CsvRecords:
                         ):
                             if keyed:
                                 key = p0[: p0.find(d)]
+                                if compact and key.isdigit() and key.isascii():
+                                    key = compact_key(key)
                             if raw_fp:
                                 fp = hash(raw)
                             yield lineno, key, fp, raw, None
@@ -249,6 +260,8 @@ class CsvRecords:
                     if fields is None:
                         fields = fields_of(raw)
                     key = fields[k0] if key_get is None else key_get(fields)
+                if compact and key.isdigit() and key.isascii():
+                    key = compact_key(key)
             if raw_fp:
                 fp = hash(raw)
             elif need_fields:
@@ -257,7 +270,9 @@ class CsvRecords:
         self._lineno = lineno
         self.complete = True
 
-    def pick(self, key_idx: Sequence[int], wanted: set) -> Iterator[tuple[Any, str, list[str]]]:
+    def pick(
+        self, key_idx: Sequence[int], wanted: set, compact: bool = False
+    ) -> Iterator[tuple[Any, str, list[str]]]:
         """Yield ``(key, raw, fields)`` for the records whose key is in ``wanted``.
 
         Only for an input already read in full and found to hold no quoted
@@ -275,6 +290,8 @@ class CsvRecords:
                 i = line.find(d)
                 if i > 0 and q not in line[:i]:
                     key = line[:i]
+                    if compact and key.isdigit() and key.isascii():
+                        key = compact_key(key)
                     if key not in wanted:
                         continue
             raw = line.rstrip("\r\n")
@@ -284,6 +301,8 @@ class CsvRecords:
             if len(fields) != ncols:
                 fields = fields[:ncols]
             key = fields[key_idx[0]] if key_get is None else key_get(fields)
+            if compact and key_get is None and key.isdigit() and key.isascii():
+                key = compact_key(key)
             if key in wanted:
                 yield key, raw, fields
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -27,6 +27,7 @@ from datamill.diff.render import DiffResult
 from datamill.diff.sides import CsvSide, Scan, Side
 from datamill.diff.values import json_default
 
+COMPACT_KEYS_BYTES = 64 << 20
 MATCHED = 1 << 64  # pass-2 marker: values >= MATCHED are "matched at CURRENT index v - MATCHED"
 
 Warn = Callable[[str], None]
@@ -75,13 +76,15 @@ class Plan:
         text_cur = not current.typed
         self.prev_as_text = text_cur and not text_prev
         self.cur_as_text = text_prev and not text_cur
+        both_csv = isinstance(previous, CsvSide) and isinstance(current, CsvSide)
         self.raw = (
-            isinstance(previous, CsvSide)
-            and isinstance(current, CsvSide)
+            both_csv
             and not self.ignore
             and prev_cols == cur_cols
-            and _same_dialect(previous, current)
+            and (_same_dialect(previous, current))
         )
+        # Large CSV pairs keep canonical decimal keys as ints: half the memory per row.
+        self.compact_keys = both_csv and len(key) == 1 and previous.size >= COMPACT_KEYS_BYTES
 
 
 def _same_dialect(a: CsvSide, b: CsvSide) -> bool:
@@ -106,7 +109,7 @@ def _keyed_records(scan: Scan, plan: Plan, fingerprint: bool):
     fp_get = None
     if fingerprint and not plan.raw and columns:
         fp_get = _getter([columns.index(c) for c in plan.common])
-    return scan.keyed(key_idx, fp_get, fingerprint and plan.raw)
+    return scan.keyed(key_idx, fp_get, fingerprint and plan.raw, plan.compact_keys)
 
 
 def _row_maker(scan: Scan, plan: Plan) -> Callable[[Any, Any], dict[str, Any]]:
@@ -128,8 +131,9 @@ def _digest(row: dict[str, Any]) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()
 
 
-def _duplicate_error(side: Side, key_names, key, first: int, second: int) -> DiffInputError:
-    values = key if len(key_names) > 1 else (key,)
+def _duplicate_error(side: Side, plan: Plan, key, first: int, second: int) -> DiffInputError:
+    key_names = plan.key
+    values = key if len(key_names) > 1 else (_shown_key(key, plan),)
     shown = ", ".join(
         f"{name}={json.dumps(value, default=json_default)}"
         for name, value in zip(key_names, values, strict=False)
@@ -220,7 +224,7 @@ def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> dict[
             if on_duplicate == "error":
                 scan.close()
                 first = _first_position(previous, plan, plan.prev_as_text, k)
-                raise _duplicate_error(previous, key_names, k, first, pos)
+                raise _duplicate_error(previous, plan, k, first, pos)
             dropped += 1
             if on_duplicate == "first":
                 continue
@@ -245,47 +249,49 @@ def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> dict[
                 if on_duplicate == "error":
                     scan.close()
                     first = _first_position(current, plan, plan.cur_as_text, k)
-                    raise _duplicate_error(current, key_names, k, first, pos)
+                    raise _duplicate_error(current, plan, k, first, pos)
                 dropped += 1
                 if on_duplicate == "last":
-                    added[k] = cur_row(raw, fields)
+                    added[k] = (raw, fields)
                 continue
-            added[k] = cur_row(raw, fields)
+            added[k] = (raw, fields)
         elif seen >= MATCHED:
             if on_duplicate == "error":
                 scan.close()
                 first = _first_position(current, plan, plan.cur_as_text, k)
-                raise _duplicate_error(current, key_names, k, first, pos)
+                raise _duplicate_error(current, plan, k, first, pos)
             dropped += 1
             if on_duplicate == "last":
                 if k in candidates:
-                    candidates[k] = (candidates[k][0], cur_row(raw, fields))
+                    candidates[k] = (candidates[k][0], raw, fields)
                 else:
-                    candidates[k] = (seen - MATCHED, cur_row(raw, fields))
+                    candidates[k] = (seen - MATCHED, raw, fields)
                     reorder = True
         else:
             prev[k] = MATCHED + index
             if seen != fp:
-                candidates[k] = (index, cur_row(raw, fields))
+                candidates[k] = (index, raw, fields)
     scan.close()
     _warn_dropped(warn, current, dropped, on_duplicate)
 
     # Pass 3: re-read PREVIOUS rows that are removed or candidates.
     removed_keys = [k for k, v in prev.items() if v < MATCHED]
+    del prev  # the largest structure; not needed any more
     wanted = set(removed_keys)
     wanted.update(candidates)
-    prev_rows: dict[Any, dict[str, Any]] = {}
+    prev_records: dict[Any, tuple[Any, Any]] = {}
+    prev_row = None
     if wanted:
         scan = previous.scan(key_names, plan.prev_as_text)
         prev_row = _row_maker(scan, plan)
         remaining = len(wanted)
         key_idx = [scan.columns.index(k) for k in key_names]
-        for k, raw, fields in scan.pick(key_idx, wanted):
-            if k in prev_rows:
+        for k, raw, fields in scan.pick(key_idx, wanted, plan.compact_keys):
+            if k in prev_records:
                 if on_duplicate == "last":
-                    prev_rows[k] = prev_row(raw, fields)
+                    prev_records[k] = (raw, fields)
                 continue
-            prev_rows[k] = prev_row(raw, fields)
+            prev_records[k] = (raw, fields)
             remaining -= 1
             if remaining == 0 and on_duplicate != "last":
                 break
@@ -294,30 +300,55 @@ def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> dict[
     if reorder:
         candidates = dict(sorted(candidates.items(), key=lambda item: item[1][0]))
     changed = []
-    current_rows: dict[Any, dict[str, Any]] = {}
+    current_rows = _LazyRows(cur_row)
     key_set = set(key_names)
     common = plan.common
     composite = len(key_names) > 1
-    for k, (_index, new) in candidates.items():
-        old = prev_rows[k]
+    for k, (_index, raw, fields) in candidates.items():
+        old = prev_row(*prev_records[k])
+        new = cur_row(raw, fields)
         changes = {c: [old[c], new[c]] for c in common if old[c] != new[c]}
         if not changes:
             continue
-        entry: dict[str, Any] = {"key": list(k) if composite else k, "changes": changes}
+        shown = _shown_key(k, plan)
+        entry: dict[str, Any] = {"key": list(shown) if composite else shown, "changes": changes}
         if show_unchanged:
             entry["unchanged"] = {
                 c: v for c, v in old.items() if c not in changes and c not in key_set
             }
         changed.append(entry)
-        current_rows[k] = new
+        current_rows.records[shown] = (raw, fields)
+    del candidates
     result = _result(
         plan,
-        added=list(added.values()),
-        removed=[prev_rows[k] for k in removed_keys],
+        added=[cur_row(raw, fields) for raw, fields in added.values()],
+        removed=[prev_row(*prev_records[k]) for k in removed_keys],
         changed=changed,
     )
     result.current_rows = current_rows
     return result
+
+
+def _shown_key(key: Any, plan: Plan) -> Any:
+    """Undo key compaction: CSV keys are text, so there an int key was compacted."""
+    return str(key) if plan.compact_keys and type(key) is int else key
+
+
+class _LazyRows(Mapping):
+    """CURRENT rows of changed keys, built from their records only when asked for."""
+
+    def __init__(self, row: Callable[[Any, Any], dict[str, Any]]) -> None:
+        self.records: dict[Any, tuple[Any, Any]] = {}
+        self._row = row
+
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        return self._row(*self.records[key])
+
+    def __iter__(self):
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 def _result(plan: Plan, *, added: list, removed: list, changed: list) -> DiffResult:

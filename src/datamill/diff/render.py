@@ -7,7 +7,7 @@ import io
 import json
 import string
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from datamill.diff.errors import DiffInputError
 from datamill.diff.values import cell_text, json_default, row_json
@@ -105,81 +105,140 @@ def human_text(
     column_counts: bool = False,
 ) -> str:
     """The csv-diff text report for ``result``, without the final newline."""
+    return "".join(
+        iter_human_text(
+            result, key, singular, plural, current, extras,
+            max_rows=max_rows, column_counts=column_counts,
+        )
+    )  # fmt: skip
+
+
+def iter_human_text(
+    result: Mapping[str, Any],
+    key: Any = None,
+    singular: str | None = None,
+    plural: str | None = None,
+    current: Mapping[Any, Mapping[str, Any]] | None = None,
+    extras: Sequence[tuple[str, str]] | None = None,
+    *,
+    max_rows: int | None = None,
+    column_counts: bool = False,
+) -> Iterator[str]:
+    """``human_text`` in pieces, so a large report is never one string."""
     singular = singular or "row"
     plural = plural or "rows"
-    names = _names(key)
-    headed = sum(1 for c in CATEGORIES if result[c]) > 1
-    title: list[str] = []
-    lines: list[str] = []
 
     def noun(n: int, one: str, many: str) -> str:
         return f"{n} {one if n == 1 else many}"
 
-    for category, verb in (("columns_added", "added"), ("columns_removed", "removed")):
-        columns = result[category]
-        if columns:
-            fragment = f"{noun(len(columns), 'column', 'columns')} {verb}"
-            title.append(fragment)
-            lines += [fragment, ""] + [f"  {c}" for c in sorted(columns)] + [""]
+    fragments = {}
+    verbs = ("added", "removed", "changed", "added", "removed")
+    for category, verb in zip(CATEGORIES, verbs, strict=True):
+        n = len(result[category])
+        if n:
+            words = ("column", "columns") if category.startswith("columns") else (singular, plural)
+            fragments[category] = f"{noun(n, *words)} {verb}"
+    if not fragments:
+        return
+    yield ", ".join(fragments.values())
+    body = _body_lines(result, fragments, _names(key), current, extras, max_rows,
+                       column_counts, lambda n: noun(n, singular, plural))  # fmt: skip
+    # The whole text is stripped: hold back the last non-blank line and what follows.
+    separator = "\n\n"
+    held: list[str] = []
+    for line in body:
+        if line.strip():
+            if held:
+                yield separator + "\n".join(held)
+                separator = "\n"
+            held = [line]
+        else:
+            held.append(line)
+    if held:
+        yield separator + held[0].rstrip()
 
-    def section(items: list, verb: str) -> tuple[str, list, int]:
-        fragment = f"{noun(len(items), singular, plural)} {verb}"
-        title.append(fragment)
-        if headed:
-            lines.extend([fragment, ""])
+
+def _body_lines(result, fragments, names, current, extras, max_rows, with_counts, rows_noun):
+    headed = len(fragments) > 1
+    if with_counts and result["changed"]:
+        yield from ("Changes by column", "")
+        for name, n in _counts(result).items():
+            yield f"  {name}: {rows_noun(n)}"
+        yield ""
+    for category in ("columns_added", "columns_removed"):
+        if category in fragments:
+            yield from (fragments[category], "")
+            yield from (f"  {c}" for c in sorted(result[category]))
+            yield ""
+
+    def section(category: str) -> tuple[list[str], list, int]:
+        items = result[category]
+        header = [fragments[category], ""] if headed else []
         shown = items if max_rows is None else items[:max_rows]
-        return fragment, shown, len(items) - len(shown)
+        return header, shown, len(items) - len(shown)
 
     if result["changed"]:
-        _, shown, more = section(result["changed"], "changed")
+        header, shown, more = section("changed")
+        yield from header
         for entry in shown:
-            lines.append(_key_line(names, entry["key"]))
+            yield _key_line(names, entry["key"])
             for field, (old, new) in entry["changes"].items():
-                lines.append(f'    {field}: "{old}" => "{new}"')
+                yield f'    {field}: "{old}" => "{new}"'
             if extras:
                 k = entry["key"]
                 row = current[tuple(k) if isinstance(k, list) else k] if current else {}
-                lines += _extras_lines(row, extras)
-            lines.append("")
+                yield from _extras_lines(row, extras)
+            yield ""
             if entry.get("unchanged"):
-                lines.append("    Unchanged:")
-                lines += [f'      {f}: "{v}"' for f, v in entry["unchanged"].items()]
-                lines.append("")
+                yield "    Unchanged:"
+                for f, v in entry["unchanged"].items():
+                    yield f'      {f}: "{v}"'
+                yield ""
         if more:
-            lines += [f"  ... and {more} more", ""]
+            yield from (f"  ... and {more} more", "")
     for category in ("added", "removed"):
         if result[category]:
-            _, shown, more = section(result[category], category)
+            header, shown, more = section(category)
+            yield from header
             for i, row in enumerate(shown):
                 if i:
-                    lines.append("")
-                lines += [f"  {f}: {v}" for f, v in row.items()]
+                    yield ""
+                for f, v in row.items():
+                    yield f"  {f}: {v}"
                 if extras:
-                    lines += _extras_lines(row, extras)
+                    yield from _extras_lines(row, extras)
             if more:
                 if shown:
-                    lines.append("")
-                lines.append(f"  ... and {more} more")
-            lines.append("")
-    if column_counts and result["changed"]:
-        counts = _counts(result)
-        block = ["Changes by column", ""]
-        block += [f"  {name}: {noun(n, singular, plural)}" for name, n in counts.items()]
-        lines = block + [""] + lines
-    return (", ".join(title) + "\n\n" + "\n".join(lines)).strip()
+                    yield ""
+                yield f"  ... and {more} more"
+            yield ""
 
 
 _counts = column_counts
 
 
-def json_text(result: Mapping[str, Any], *, with_column_counts: bool = False) -> str:
-    """The DF-JSON-1 document, ending with one newline."""
+def json_document(result: Mapping[str, Any], *, with_column_counts: bool = False) -> dict:
+    """The DF-JSON-1 object: five keys in order, plus ``column_counts`` if asked."""
     document = {c: result[c] for c in ("added", "removed", "changed")}
     document["columns_added"] = result["columns_added"]
     document["columns_removed"] = result["columns_removed"]
     if with_column_counts:
         document["column_counts"] = column_counts(result)
-    return json.dumps(document, indent=4, default=json_default) + "\n"
+    return document
+
+
+def write_json(result: Mapping[str, Any], out: TextIO, *, with_column_counts: bool = False) -> None:
+    """Write the DF-JSON-1 document and its final newline to ``out``."""
+    document = json_document(result, with_column_counts=with_column_counts)
+    json.dump(document, out, indent=4, default=json_default)
+    out.write("\n")
+
+
+def json_text(result: Mapping[str, Any], *, with_column_counts: bool = False) -> str:
+    """The DF-JSON-1 document, ending with one newline."""
+    out = io.StringIO()
+    write_json(result, out, with_column_counts=with_column_counts)
+    return out.getvalue()
 
 
 def _key_cell(value: Any, composite: bool) -> str:
@@ -216,9 +275,6 @@ def long_rows(result: Mapping[str, Any], *, key: Any = None) -> Iterator[tuple[s
         yield ("removed", row_key(row), "", row_json(row), "")
 
 
-def long_csv_text(result: Mapping[str, Any], *, key: Any = None) -> str:
-    """``long_rows`` written as CSV with CRLF record ends."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(long_rows(result, key=key))
-    return out.getvalue()
+def write_long_csv(result: Mapping[str, Any], out: TextIO, *, key: Any = None) -> None:
+    """Write ``long_rows`` as CSV with CRLF record ends (``out`` opened with ``newline=""``)."""
+    csv.writer(out, lineterminator="\r\n").writerows(long_rows(result, key=key))

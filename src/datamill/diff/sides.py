@@ -75,7 +75,11 @@ class Scan(abc.ABC):
         """Yield ``(position, raw, fields)`` for every record."""
 
     def keyed(
-        self, key_idx: list[int], fp_get: Callable[[list], Any] | None, raw_fp: bool
+        self,
+        key_idx: list[int],
+        fp_get: Callable[[list], Any] | None,
+        raw_fp: bool,
+        compact: bool = False,
     ) -> Iterator[tuple[int, Any, int, Any, list | None]]:
         """Yield ``(position, key, fingerprint, raw, fields)`` (see ``CsvRecords.keyed``)."""
         single = len(key_idx) == 1
@@ -91,9 +95,11 @@ class Scan(abc.ABC):
             fp = hash(fp_get(fields)) if fp_get is not None else 0
             yield pos, key, fp, raw, fields
 
-    def pick(self, key_idx: list[int], wanted: set) -> Iterator[tuple[Any, Any, list | None]]:
+    def pick(
+        self, key_idx: list[int], wanted: set, compact: bool = False
+    ) -> Iterator[tuple[Any, Any, list | None]]:
         """Yield ``(key, raw, fields)`` for the records whose key is in ``wanted``."""
-        for _pos, key, _fp, raw, fields in self.keyed(key_idx, None, False):
+        for _pos, key, _fp, raw, fields in self.keyed(key_idx, None, False, compact):
             if key in wanted:
                 yield key, raw, fields
 
@@ -119,6 +125,11 @@ class _FileSide(Side):
         self.encoding = encoding
         self._owned_path = owned_path
         self.borrowed = False  # a caller's file object is left open
+
+    @property
+    def size(self) -> int:
+        """Size of the input in bytes."""
+        return os.fstat(self._binary.fileno()).st_size if hasattr(self._binary, "fileno") else 0
 
     def _rewound(self) -> BinaryIO:
         self._binary.seek(0)
@@ -193,13 +204,13 @@ class _CsvScan(Scan):
     def records(self):
         return self._reader.records()
 
-    def keyed(self, key_idx, fp_get, raw_fp):
-        return self._reader.keyed(key_idx, fp_get, raw_fp)
+    def keyed(self, key_idx, fp_get, raw_fp, compact=False):
+        return self._reader.keyed(key_idx, fp_get, raw_fp, compact)
 
-    def pick(self, key_idx, wanted):
+    def pick(self, key_idx, wanted, compact=False):
         if self._side.single_line:
-            return self._reader.pick(key_idx, wanted)
-        return super().pick(key_idx, wanted)
+            return self._reader.pick(key_idx, wanted, compact)
+        return super().pick(key_idx, wanted, compact)
 
     def row_of(self, raw, fields):
         return dict(
