@@ -26,6 +26,8 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.table import Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
+from datamill.search import register_functions
+from datamill.search.database_fts import DatabaseSearchMixin
 
 Tracer = Callable[[str, Any], None]
 
@@ -35,7 +37,7 @@ _QUERY_NEEDS_ROWS = (
 _savepoint_ids = itertools.count(1)
 
 
-class Database:
+class Database(DatabaseSearchMixin):
     """A SQLite database: open a file, an in-memory database or wrap a connection."""
 
     def __init__(
@@ -74,6 +76,7 @@ class Database:
                 raise ValueError("recreate cannot be used with connections, only paths")
             _check_transaction_control(filename_or_conn)
             self.conn = filename_or_conn
+        register_functions(self.conn)  # S-FN-1: before plugins' prepare_connection
         self._tracer = tracer
         self.use_counts_table = use_counts_table
         self.use_old_upsert = use_old_upsert

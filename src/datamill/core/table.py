@@ -23,6 +23,7 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
+from datamill.search.table_fts import TableSearchMixin
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -153,7 +154,7 @@ class View(Queryable):
                 raise
 
 
-class Table(Queryable):
+class Table(Queryable, TableSearchMixin):
     """A table, which need not exist until the first insert or create."""
 
     last_rowid: int | None = None
