@@ -210,13 +210,24 @@ class TableSearchMixin:
 
     # -- searching ---------------------------------------------------------------
 
-    def _searchable(self) -> FtsInfo:
+    def _searchable(self) -> tuple[FtsInfo, bool]:
+        """The FTS table to search and whether it has a custom FTS5 rank; cached per state."""
+        stamp = (
+            self.db.conn.total_changes,
+            *self.db.execute("select * from pragma_schema_version, pragma_data_version").fetchone(),
+        )
+        cache = self.db.__dict__.setdefault("_search_targets", {})
+        cached = cache.get(self.name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         fts = self.detect_fts()
         info = fts_info(self.db, fts) if fts else None
         if info is None:
             raise ValueError(f"Full-text search is not configured for table '{self.name}'")
         check_search_target(self.db, info)
-        return info
+        target = (info, has_config_rank(self.db, info))
+        cache[self.name] = (stamp, target)
+        return target
 
     def search_sql(
         self,
@@ -239,7 +250,7 @@ class TableSearchMixin:
         optimized: bool = False,
     ) -> str:
         """SQL for a search taking a ``:query`` parameter (L-FTS-8, S-SRCH-5)."""
-        info = self._searchable()
+        info, config_rank = self._searchable()
         options = SearchOptions.build(
             info, ranking, k1, b, weights, snippet, highlight, markers, ellipsis, snippet_tokens
         )
@@ -251,7 +262,7 @@ class TableSearchMixin:
         return ranked_sql(
             self.name,
             options,
-            has_config_rank(self.db, info),
+            config_rank,
             columns,
             order_by,
             limit,
@@ -295,7 +306,7 @@ class TableSearchMixin:
             )
         if prefix not in PREFIX_MODES:
             raise ValueError("prefix must be one of 'explicit', 'last', 'all', 'none'")
-        info = self._searchable()
+        info, config_rank = self._searchable()
         options = SearchOptions.build(
             info, ranking, k1, b, weights, snippet, highlight, markers, ellipsis, snippet_tokens
         )
@@ -308,7 +319,7 @@ class TableSearchMixin:
         sql = ranked_sql(
             self.name,
             options,
-            has_config_rank(self.db, info),
+            config_rank,
             columns,
             order_by,
             limit,
