@@ -54,7 +54,9 @@ def escape_query(q: str, fts_version: str = "FTS5", prefix: str = "explicit") ->
     if prefix not in PREFIX_MODES:
         raise ValueError("prefix must be one of 'explicit', 'last', 'all', 'none'")
     fts4 = str(fts_version).upper() == "FTS4"
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in q)
+    # Control characters become spaces (S-ESC-1 step 1); so do lone surrogates,
+    # which no SQLite text can hold.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in q)
     kept = []
     for item, starred in _items(text):
         if fts4:

@@ -76,6 +76,8 @@ def matchable_phrases(query: str, columns: list[str]) -> list[str] | None:
             while end < len(query) and query[end] not in _STOP:
                 end += 1
             word = query[position:end]
+            if word == "NEAR" or word.startswith("NEAR/"):
+                return None
             if word in _OPERATORS:
                 skip_next = word == "NOT"
                 position = end
