@@ -77,7 +77,7 @@ def _fuzz_db(version: str, tokenize: str | None) -> datamill.Database:
     db["docs"].insert_all(
         [
             {"id": 1, "title": "lemon tart", "body": "naïve café ünïcode 東京 text"},
-            {"id": 2, "title": "AND OR NOT", "body": "near * ^ - : ( ) quote\"d"},
+            {"id": 2, "title": "AND OR NOT", "body": 'near * ^ - : ( ) quote"d'},
         ],
         pk="id",
     )
@@ -97,7 +97,7 @@ FUZZ_DBS[("FTS5", "trigram")] = _fuzz_db("FTS5", "trigram")
 @given(
     text=st.text(
         alphabet=st.one_of(
-            st.sampled_from(list('"*^-:()+ \t\nNEARANDORNOT{}[],.\'\x00—é東')),
+            st.sampled_from(list("\"*^-:()+ \t\nNEARANDORNOT{}[],.'\x00—é東")),
             st.characters(),
         ),
         max_size=40,
@@ -108,9 +108,7 @@ def test_s_esc_1_fuzz_escape_then_search_never_fails(text, prefix):
     for (version, _), db in FUZZ_DBS.items():
         query = escape_query(text, version, prefix)
         if query:
-            db.execute(
-                "select count(*) from docs_fts where docs_fts match ?", [query]
-            ).fetchone()
+            db.execute("select count(*) from docs_fts where docs_fts match ?", [query]).fetchone()
         rows = list(db["docs"].search(text, quote=True, prefix=prefix, include_rank=True))
         assert all(set(row) >= {"rowid", "rank"} for row in rows)
         if version == "FTS4":
