@@ -161,11 +161,16 @@ def test_s_idx_3_random_writes_keep_the_index_right(version, operations):
             "insert": ("INSERT OR IGNORE INTO plants (id, name, kind) VALUES (?, ?, 'x')", [key, text]),
             "update_name": ("UPDATE plants SET name = ? WHERE id = ?", [text, key]),
             "update_height": ("UPDATE plants SET height = ? WHERE id = ?", [key, key]),
-            "update_id": ("UPDATE OR IGNORE plants SET id = id + 10 WHERE id = ?", [key]),
+            # plain UPDATE: a key clash aborts the statement, trigger work included
+            # (UPDATE OR IGNORE would keep FTS4's BEFORE-trigger delete: see S-IDX-2)
+            "update_id": ("UPDATE plants SET id = id + 10 WHERE id = ?", [key]),
             "delete": ("DELETE FROM plants WHERE id = ?", [key]),
             "replace": ("INSERT OR REPLACE INTO plants (id, name, kind) VALUES (?, ?, 'y')", [key, text]),
         }[operation]  # fmt: skip
-        db.execute(sql, params)
+        try:
+            db.execute(sql, params)
+        except sqlite3.IntegrityError:
+            pass
     integrity(db, version)
 
 

@@ -8,6 +8,7 @@ import base64
 import csv
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -114,7 +115,7 @@ def _json_value(value: Any, json_cols: bool) -> Any:
 
 def _emit(rows: Iterable[dict], headers: list[str], options: dict) -> None:
     """Write rows in the format chosen by the O-OUTPUT options."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     rows = iter(rows)
     if options.get("table_") or options["fmt"]:
         import tabulate

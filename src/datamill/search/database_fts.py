@@ -52,17 +52,20 @@ def _search_all_sql(info: FtsInfo, options: SearchOptions, limit: int | None) ->
     else:
         name = info.name.replace("'", "''")
         score = f"rank_bm25_fts5(matchinfo({fts}, 'pcnalx'), '{name}', :query)"
-    snippet = options.snippet_sql()
-    sql = (
-        f"select ranked.rowid, ranked.score rank, {snippet or 'null'} snippet from (\n"
-        f"    select rowid, {score} score from {fts} where {fts} match :query\n"
+    ranked = (
+        f"(\n    select rowid, {score} score from {fts} where {fts} match :query\n"
         "    order by score, rowid"
         + (f" limit {int(limit)}" if limit is not None else "")
         + "\n) ranked"
     )
-    if snippet:
-        sql += f"\njoin {fts} on {fts}.rowid = ranked.rowid and {fts} match :query"
-    return sql + "\norder by ranked.score, ranked.rowid"
+    snippet = options.snippet_sql()
+    if not snippet:
+        return f"select ranked.rowid, ranked.score rank, null snippet from {ranked}"
+    return (
+        f"select ranked.rowid, ranked.score rank, {snippet} snippet\n"
+        f"from {fts} cross join {ranked} on ranked.rowid = {fts}.rowid\n"
+        f"where {fts} match :query\norder by ranked.score, ranked.rowid"
+    )
 
 
 class DatabaseSearchMixin:

@@ -226,7 +226,9 @@ def ranked_sql(
     With relevance order, rows are ranked in a subquery over the FTS table alone
     (rank, then rowid), cut to ``limit``/``offset`` there, and only the rows
     kept are joined to the content table; snippets and highlights are computed
-    for those rows by joining the FTS table again with the same MATCH.
+    in a second pass over the MATCH, joined to the kept rows before the content
+    table. CROSS JOIN pins these loop orders (SQLite may otherwise look up
+    every match in the content table, or re-run the MATCH once per row).
     """
     info = options.info
     original = q(_cte_name(table))
@@ -262,20 +264,30 @@ def ranked_sql(
     filter_rows = (
         f"\n        and rowid in (select rowid from {q(table)} where {where})" if where else ""
     )
-    second_match = (
-        f"\n    join {fts} on {fts}.rowid = ranked.rowid and {fts} match :query" if extras else ""
-    )
-    return (
-        cte
-        + "\n)\nselect\n    "
-        + ",\n    ".join(outer)
-        + "\nfrom\n    (\n        select rowid, "
+    ranked = (
+        "(\n        select rowid, "
         + rank
         + f" rank\n        from {fts}\n        where {fts} match :query"
         + filter_rows
         + "\n        order by rank, rowid"
         + paging.replace("\n", "\n        ")
-        + f"\n    ) ranked\n    join {original} on {original}.rowid = ranked.rowid"
-        + second_match
+        + "\n    ) ranked"
+    )
+    if extras:
+        # One more pass over the matches, joined to the few ranked rows first,
+        # so snippet()/highlight() run only for the rows returned.
+        source = (
+            f"{fts}\n    cross join {ranked} on ranked.rowid = {fts}.rowid"
+            f"\n    cross join {original} on {original}.rowid = {fts}.rowid"
+            f"\nwhere\n    {fts} match :query"
+        )
+    else:
+        source = f"{ranked}\n    cross join {original} on {original}.rowid = ranked.rowid"
+    return (
+        cte
+        + "\n)\nselect\n    "
+        + ",\n    ".join(outer)
+        + "\nfrom\n    "
+        + source
         + "\norder by\n    ranked.rank, ranked.rowid"
     )
