@@ -11,7 +11,7 @@ from datamill.search.escape import PREFIX_MODES, escape_query
 from datamill.search.fts_info import FtsInfo, fts_tables
 from datamill.search.functions import register_functions
 from datamill.search.search_sql import SearchOptions
-from datamill.search.table_fts import _fts3_error, check_search_target, run_search
+from datamill.search.table_fts import check_search_target, fts3_error, run_search
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -117,7 +117,7 @@ class DatabaseSearchMixin:
                 continue
             check_search_target(self, info)
             if info.version == "FTS4" and info.matchinfo_fts3:
-                raise _fts3_error(info)
+                raise fts3_error(info)
             options = SearchOptions.build(
                 info,
                 snippet=True if snippet else None,

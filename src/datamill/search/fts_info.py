@@ -11,7 +11,7 @@ from datamill.core.identifiers import fold_identifier_case, quote_identifier
 if TYPE_CHECKING:
     from datamill.core.database import Database
 
-__all__ = ["FtsInfo", "detect_fts", "fts_info", "fts_tables"]
+__all__ = ["FtsInfo", "detect_fts", "fts_info", "fts_tables", "has_config_rank"]
 
 _USING = re.compile(r"\bUSING\s+(FTS[345])\b", re.IGNORECASE)
 _OPTION = re.compile(
@@ -115,3 +115,11 @@ def fts_tables(db: Database) -> list[FtsInfo]:
         )
     ]
     return [info for info in (fts_info(db, name) for name in names) if info is not None]
+
+
+def has_config_rank(db: Database, info: FtsInfo) -> bool:
+    """True if an FTS5 table has a custom ``rank`` in its ``_config`` table."""
+    if info.version != "FTS5":
+        return False
+    sql = f"select 1 from {quote_identifier(info.name + '_config')} where k = 'rank'"
+    return db.execute(sql).fetchone() is not None

@@ -142,14 +142,6 @@ def _indexed(info: FtsInfo, column: object) -> int:
     return index
 
 
-def has_config_rank(db, info: FtsInfo) -> bool:
-    """True if an FTS5 table has a custom ``rank`` in its ``_config`` table."""
-    if info.version != "FTS5":
-        return False
-    row = db.execute(f"select 1 from {q(info.name + '_config')} where k = 'rank'").fetchone()
-    return row is not None
-
-
 def rank_expression(options: SearchOptions, config_rank: bool = False) -> str:
     """The S-SRCH-2 rank expression (lower is better)."""
     info = options.info

@@ -11,7 +11,7 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.values import dedupe_keys
 from datamill.search.errors import SearchQueryError
 from datamill.search.escape import PREFIX_MODES, escape_query
-from datamill.search.fts_info import FtsInfo, detect_fts, fts_info
+from datamill.search.fts_info import FtsInfo, detect_fts, fts_info, has_config_rank
 from datamill.search.fts_sql import (
     create_fts_sql,
     optimize_sql,
@@ -20,12 +20,12 @@ from datamill.search.fts_sql import (
     trigger_sql,
 )
 from datamill.search.functions import function_errors
-from datamill.search.search_sql import SearchOptions, baseline_sql, has_config_rank, ranked_sql
+from datamill.search.search_sql import SearchOptions, baseline_sql, ranked_sql
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
 
-__all__ = ["TableSearchMixin", "run_search", "check_search_target", "writes_to"]
+__all__ = ["TableSearchMixin", "check_search_target", "fts3_error", "run_search", "writes_to"]
 
 _TRIGGER_SUFFIXES = ("_ai", "_ad", "_au", "_bd", "_bu")
 
@@ -57,7 +57,7 @@ def check_search_target(db: Database, info: FtsInfo) -> None:
         )
 
 
-def _fts3_error(info: FtsInfo) -> ValueError:
+def fts3_error(info: FtsInfo) -> ValueError:
     return ValueError(
         f"FTS4 table '{info.name}' was created with matchinfo=fts3, which has no row "
         "statistics; pass order_by to search it"
@@ -311,7 +311,7 @@ class TableSearchMixin:
             info, ranking, k1, b, weights, snippet, highlight, markers, ellipsis, snippet_tokens
         )
         if info.matchinfo_fts3 and (order_by is None or include_rank):
-            raise _fts3_error(info)
+            raise fts3_error(info)
         query = escape_query(q, info.version, prefix) if quote else q
         if not escape_query(query, info.version):
             return iter(())
