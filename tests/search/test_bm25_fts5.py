@@ -166,3 +166,31 @@ def test_doctotal_varints():
 )
 def test_matchable_phrases(query, phrases):
     assert matchable_phrases(query, ["title", "body"]) == phrases
+
+
+def test_s_fn_7_cache_sees_other_connections_and_attached_schemas(tmp_path):
+    path = str(tmp_path / "r.db")
+    writer = make_file_db(path)
+    reader = datamill.Database(path)
+    sql = (
+        "select rank_bm25_fts5(matchinfo(recipes_fts, 'pcnalx'), 'recipes_fts', 'mint') "
+        "from recipes_fts where recipes_fts match 'mint' order by rowid"
+    )
+    before = reader.execute(sql).fetchall()
+    writer.execute("update recipes set body = body || ' and more words here' where id = 1")
+    after = reader.execute(sql).fetchall()
+    assert after != before  # avgdl changed: nothing stale was reused
+    other = datamill.Database(memory=True)
+    other.attach("other", path)
+    attached = other.execute(
+        "select rank_bm25_fts5(matchinfo(recipes_fts, 'pcnalx'), 'other.recipes_fts', "
+        "'mint') from other.recipes_fts where recipes_fts match 'mint' order by rowid"
+    ).fetchall()
+    assert attached == after
+
+
+def make_file_db(path):
+    db = datamill.Database(path)
+    db["recipes"].insert_all([{"id": i, "title": t, "body": b} for i, t, b in RECIPES], pk="id")
+    db["recipes"].enable_fts(["title", "body"], fts_version="FTS4", create_triggers=True)
+    return db

@@ -102,12 +102,19 @@ class Fts5StyleRanker:
         self.stamp: tuple | None = None
         self.tables: dict[str, _Table] = {}
         self.plans: dict[tuple, tuple] = {}
+        self.version_checks = ["PRAGMA data_version"]
 
     def _current_stamp(self) -> tuple:
-        versions = self.conn.execute(
-            "SELECT * FROM pragma_data_version, pragma_schema_version"
-        ).fetchone()
-        return (self.conn.total_changes, *versions)
+        """What must be unchanged for cached statistics to be reused.
+
+        ``total_changes`` covers this connection's writes (rebuilding an index
+        after any schema change counts too); ``data_version`` covers commits by
+        other connections, including their schema changes, per schema read.
+        """
+        return (
+            self.conn.total_changes,
+            *(self.conn.execute(sql).fetchone()[0] for sql in self.version_checks),
+        )
 
     def _plan(self, key: tuple, blob: bytes, fts_table: str, query: str, tunables: tuple):
         unpack, phrases, columns = pcnalx_layout(blob, _FUNCTION)
@@ -122,6 +129,10 @@ class Fts5StyleRanker:
         table = self.tables.get(fts_table)
         if table is None:
             table = self.tables[fts_table] = _Table(self.conn, fts_table)
+            check = f"PRAGMA {_quote(table.schema)}.data_version"
+            if table.schema != "main" and check not in self.version_checks:
+                self.version_checks.append(check)
+                self.stamp = self._current_stamp()
         texts = matchable_phrases(query, table.columns)
         if texts is None or len(texts) != phrases or len(table.columns) != columns:
             raise MatchinfoError(_PHRASE_ERROR)
