@@ -13,8 +13,8 @@ from datamill.db import (
     InvalidColumns,
     NoObviousTable,
     NoTable,
-    NoView,
     NotFoundError,
+    NoView,
     TransactionError,
     TransformError,
 )

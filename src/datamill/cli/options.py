@@ -153,4 +153,3 @@ def register_functions(db: Database, sources: Iterable[str]) -> None:
 def bind_params(param: Sequence[tuple[str, str]]) -> dict[str, str]:
     """``-p NAME VALUE`` pairs as a parameter dict; values stay TEXT (O-PARAM)."""
     return dict(param)
-

@@ -94,9 +94,7 @@ def output_options(fn: Callable) -> Callable:
 def raw_options(fn: Callable) -> Callable:
     """Add ``-r/--raw`` and ``--raw-lines`` (O-RAW); apply outside ``output_options``."""
     fn = click.option("--raw-lines", is_flag=True, help="Output the first column of every row")(fn)
-    return click.option("-r", "--raw", is_flag=True, help="Output the first column of row one")(
-        fn
-    )
+    return click.option("-r", "--raw", is_flag=True, help="Output the first column of row one")(fn)
 
 
 def _json_default(value: Any) -> Any:
@@ -117,7 +115,9 @@ def _nested_json(value: Any) -> Any:
     return value
 
 
-def json_lines(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) -> Iterator[str]:
+def json_lines(
+    columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat
+) -> Iterator[str]:
     """Yield the JSON output line by line (without newlines), per the O-OUTPUT layout."""
     dumps = functools.partial(json.dumps, default=_json_default, ensure_ascii=fmt.ascii)
     keys = dedupe_keys(columns)
@@ -164,7 +164,9 @@ def _csv_cell(value: Any) -> Any:
     return "\n".join(value) if isinstance(value, list) else value
 
 
-def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) -> Iterator[str]:
+def csv_chunks(
+    columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat
+) -> Iterator[str]:
     """Yield CSV/TSV text (CRLF line endings) in chunks of up to ``WRITE_CHUNK`` records."""
     sink = _LineBuffer()
     writer = csv.writer(sink, dialect="excel-tab" if fmt.tsv else "excel")
