@@ -14,15 +14,8 @@ import click
 
 from datamill import Database
 from datamill.cli.errors import reported_errors
-
-#: Where ``--load-extension spatialite`` looks, in order (O-EXT).
-SPATIALITE_PATHS = (
-    "/usr/lib/x86_64-linux-gnu/mod_spatialite.so",
-    "/usr/lib/aarch64-linux-gnu/mod_spatialite.so",
-    "/usr/local/lib/mod_spatialite.dylib",
-    "/usr/local/lib/mod_spatialite.so",
-    "/opt/homebrew/lib/mod_spatialite.dylib",
-)
+from datamill.core.spatialite import load_extension
+from datamill.utils import find_spatialite
 
 
 def database_path(exists: bool = False) -> click.Path:
@@ -69,11 +62,6 @@ def functions_option(fn: Callable) -> Callable:
     )(fn)
 
 
-def find_spatialite() -> str | None:
-    """The first SpatiaLite module found in ``SPATIALITE_PATHS``, or None."""
-    return next((path for path in SPATIALITE_PATHS if os.path.exists(path)), None)
-
-
 def _resolve_extension(spec: str) -> tuple[str, str | None]:
     if spec == "spatialite" and not os.path.exists(spec):
         found = find_spatialite()
@@ -84,24 +72,29 @@ def _resolve_extension(spec: str) -> tuple[str, str | None]:
     return path, entrypoint or None
 
 
-def load_extensions(db: Database, specs: Iterable[str]) -> None:
-    """Load each ``path`` or ``path:entrypoint`` extension in order (O-EXT)."""
-    specs = list(specs)
-    if not specs:
-        return
-    conn = db.conn
-    if not hasattr(conn, "enable_load_extension"):
-        raise click.ClickException(
-            "This Python's sqlite3 module was built without support for loading extensions"
-        )
-    conn.enable_load_extension(True)
+def load_extensions(db: Database, specs: Iterable[str]) -> list[str]:
+    """Load each ``path`` or ``path:entrypoint`` extension in order; return the paths (O-EXT)."""
+    loaded = []
     for spec in specs:
         path, entrypoint = _resolve_extension(spec)
         with reported_errors():
             if entrypoint is None:
-                conn.load_extension(path)
+                load_extension(db, path)
             else:
-                conn.execute("select load_extension(?, ?)", [path, entrypoint]).fetchall()
+                load_extension_entrypoint(db, path, entrypoint)
+        loaded.append(path)
+    return loaded
+
+
+def load_extension_entrypoint(db: Database, path: str, entrypoint: str) -> None:
+    """Load an extension through a named entry point (``sqlite3`` only takes one on 3.12+)."""
+    if not hasattr(db.conn, "enable_load_extension"):
+        load_extension(db, path)  # raises the library's "cannot load extensions" error
+    db.conn.enable_load_extension(True)
+    try:
+        db.conn.execute("select load_extension(?, ?)", [path, entrypoint]).fetchall()
+    finally:
+        db.conn.enable_load_extension(False)
 
 
 def open_database(path: str, load_extension: Sequence[str] = ()) -> Database:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import click
@@ -43,8 +44,11 @@ def column_types(columns: Sequence[str]) -> dict[str, str]:
 @cli.command(name="create-database")
 @click.argument("path", type=database_path())
 @click.option("--enable-wal", is_flag=True, help="Enable WAL mode on the created database")
+@click.option("--init-spatialite", is_flag=True, help="Enable SpatiaLite on the created database")
 @load_extension_option
-def create_database(path: str, enable_wal: bool, load_extension: Sequence[str]) -> None:
+def create_database(
+    path: str, enable_wal: bool, init_spatialite: bool, load_extension: Sequence[str]
+) -> None:
     """Create a new empty database file
 
     Example:
@@ -56,8 +60,11 @@ def create_database(path: str, enable_wal: bool, load_extension: Sequence[str]) 
     with reported_errors():
         if enable_wal:
             db.enable_wal()
-    load_extensions(db, load_extension)
+    loaded = load_extensions(db, load_extension)
     with reported_errors():
+        if init_spatialite:
+            spatialite = next((p for p in loaded if "spatialite" in os.path.basename(p)), None)
+            db.init_spatialite(spatialite)
         db.vacuum()
 
 
