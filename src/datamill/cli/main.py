@@ -38,7 +38,7 @@ class DefaultCommandGroup(click.Group):
                 formatter.write_dl(rows)
 
 
-@click.group(cls=DefaultCommandGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(name="datamill", cls=DefaultCommandGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="datamill")
 def cli() -> None:
     """Commands for interacting with a SQLite database"""

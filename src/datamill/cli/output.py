@@ -232,7 +232,7 @@ def write_rows(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputForm
     """Write rows to stdout in the format chosen by ``fmt``."""
     mode = fmt.mode
     if mode in ("raw", "raw-lines"):
-        binary = click.get_binary_stream("stdout")
+        binary = sys.stdout.buffer
         for chunk in raw_chunks(rows, fmt):
             binary.write(chunk)
         binary.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import click
@@ -67,7 +68,7 @@ def query(
             -p age 1
     """
     if sql == "-":
-        sql = click.get_text_stream("stdin").read()
+        sql = sys.stdin.read()
     db = open_database(path, load_extension)
     attach_databases(db, attach)
     register_functions(db, functions)
