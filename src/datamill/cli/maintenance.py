@@ -24,8 +24,9 @@ def analyze(path: str, names: Sequence[str]) -> None:
     """
     db = open_database(path)
     with reported_errors():
-        for name in names or [None]:
-            db.analyze(name)
+        with db.atomic():
+            for name in names or [None]:
+                db.analyze(name)
 
 
 @cli.command()

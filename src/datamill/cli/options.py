@@ -98,9 +98,10 @@ def load_extension_entrypoint(db: Database, path: str, entrypoint: str) -> None:
 
 
 def open_database(path: str, load_extension: Sequence[str] = ()) -> Database:
-    """Open (creating if needed) the database at ``path`` and load extensions into it."""
+    """Open (creating if needed) the database at ``path``, closed when the command ends."""
     with reported_errors():
         db = Database(path)
+    click.get_current_context().call_on_close(db.close)
     load_extensions(db, load_extension)
     return db
 
