@@ -249,3 +249,16 @@ def test_subprocess_missing_database_is_a_usage_error(tmp_path):
 def test_subprocess_success(garden):
     proc = datamill(garden, "select count(*) from plants", "--raw")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "4", "")
+
+
+def test_subprocess_closed_pipe_ends_quietly(garden):
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c limit 200000) select x from c"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datamill", garden, sql, "--nl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline() == b'{"x": 1}\n'
+    process.stdout.close()
+    assert process.wait() == 1
+    assert process.stderr.read() == b""

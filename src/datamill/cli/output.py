@@ -11,13 +11,13 @@ import base64
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 import click
-import tabulate
 
 from datamill.utils import dedupe_keys
 
@@ -187,6 +187,8 @@ def _table_cell(value: Any) -> Any:
 
 def table_text(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) -> str:
     """Render rows with ``tabulate`` (``-t``/``--fmt``); unknown formats fall back to simple."""
+    import tabulate  # imported here: it is slow to import and only table mode needs it
+
     cells = [[_table_cell(v) for v in row] for row in rows]
     tablefmt = fmt.fmt or "simple"
     if fmt.no_headers:
@@ -229,7 +231,20 @@ def _write_lines(lines: Iterable[str], stream: IO[str]) -> None:
 
 
 def write_rows(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) -> None:
-    """Write rows to stdout in the format chosen by ``fmt``."""
+    """Write rows to stdout in the format chosen by ``fmt``.
+
+    A reader that goes away early (``| head``) ends the command quietly with status 1.
+    """
+    try:
+        _write(columns, rows, fmt)
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise click.exceptions.Exit(1) from None
+
+
+def _write(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) -> None:
     mode = fmt.mode
     if mode in ("raw", "raw-lines"):
         binary = sys.stdout.buffer
