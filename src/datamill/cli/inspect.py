@@ -11,7 +11,7 @@ from datamill import Database
 from datamill.cli.errors import reported_errors
 from datamill.cli.main import cli
 from datamill.cli.options import database_path, load_extension_option, open_database
-from datamill.cli.output import OutputFormat, output_options, write_rows
+from datamill.cli.output import NameList, OutputFormat, output_options, write_rows
 
 
 def _object_rows(
@@ -23,7 +23,7 @@ def _object_rows(
         if counts:
             row.append(obj.execute_count())
         if columns:
-            row.append([column.name for column in obj.columns])
+            row.append(NameList(column.name for column in obj.columns))
         if schema:
             row.append(obj.schema)
         yield row

@@ -92,7 +92,7 @@ def output_options(fn: Callable) -> Callable:
 
 
 def raw_options(fn: Callable) -> Callable:
-    """Add ``-r/--raw`` and ``--raw-lines`` (O-RAW); apply outside ``output_options``."""
+    """Add ``-r/--raw`` and ``--raw-lines`` (O-RAW); ``output_options`` folds them into ``output``."""
     fn = click.option("--raw-lines", is_flag=True, help="Output the first column of every row")(fn)
     return click.option("-r", "--raw", is_flag=True, help="Output the first column of row one")(fn)
 
@@ -145,40 +145,21 @@ def json_lines(
     yield previous + "]"
 
 
-class _LineBuffer:
-    """A minimal file-like sink for ``csv.writer`` that collects written text."""
+class NameList(list):
+    """A list cell (``tables --columns``): a JSON array, one name per line in CSV/TSV."""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.parts.append(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
+    def __str__(self) -> str:
+        return "\n".join(self)
 
 
-def _csv_cell(value: Any) -> Any:
-    return "\n".join(value) if isinstance(value, list) else value
-
-
-def csv_chunks(
-    columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat
-) -> Iterator[str]:
-    """Yield CSV/TSV text (CRLF line endings) in chunks of up to ``WRITE_CHUNK`` records."""
-    sink = _LineBuffer()
-    writer = csv.writer(sink, dialect="excel-tab" if fmt.tsv else "excel")
+def write_csv(
+    columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat, stream: IO[str]
+) -> None:
+    """Write CSV/TSV (CRLF line endings) with an optional header row."""
+    writer = csv.writer(stream, dialect="excel-tab" if fmt.tsv else "excel")
     if not fmt.no_headers:
         writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-        count += 1
-        if count % WRITE_CHUNK == 0:
-            yield sink.take()
-    yield sink.take()
+    writer.writerows(rows)
 
 
 def _table_cell(value: Any) -> Any:
@@ -256,8 +237,7 @@ def _write(columns: Sequence[str], rows: Iterable[Sequence], fmt: OutputFormat) 
     if mode == "table":
         stream.write(table_text(columns, rows, fmt) + "\n")
     elif mode == "csv":
-        for chunk in csv_chunks(columns, rows, fmt):
-            stream.write(chunk)
+        write_csv(columns, rows, fmt, stream)
     else:
         _write_lines(json_lines(columns, rows, fmt), stream)
     stream.flush()
