@@ -20,7 +20,10 @@ from datamill.core.models import (
 )
 from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
+from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
+from datamill.core.transform import TransformOptions, transform_sql
+from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
 
@@ -827,6 +830,99 @@ class Table(Queryable):
     def analyze(self) -> None:
         """``ANALYZE "t"``."""
         self.db.analyze(self.name)
+
+    # -- schema changes (transform, extract, foreign keys, many-to-many) ---------------------
+
+    @property
+    def checks(self) -> list[Check]:
+        """CHECK constraints: column checks in column order, then table checks (L-CRT-11)."""
+        if not self.exists() or self.virtual_table_using:
+            return []
+        return parse_checks(self.schema)
+
+    @property
+    def column_checks(self) -> dict[str, list[Check]]:
+        """``{column: [Check]}`` for columns that have CHECK constraints."""
+        grouped: dict[str, list[Check]] = {}
+        for check in self.checks:
+            if check.column:
+                grouped.setdefault(check.column, []).append(check)
+        return grouped
+
+    @property
+    def table_checks(self) -> list[Check]:
+        """Table-level CHECK constraints."""
+        return [check for check in self.checks if not check.column]
+
+    def transform(
+        self,
+        *,
+        types: dict[str, Any] | None = None,
+        rename: dict[str, str] | None = None,
+        drop: Iterable[str] | None = None,
+        pk: Any = DEFAULT,
+        not_null: Any = None,
+        defaults: dict[str, Any] | None = None,
+        drop_foreign_keys: Iterable[Any] | None = None,
+        add_foreign_keys: Iterable[Any] | None = None,
+        foreign_keys: Iterable[Any] | None = None,
+        column_order: Iterable[str] | None = None,
+        keep_table: str | None = None,
+        strict: bool | None = None,
+    ) -> Table:
+        """Rebuild the table with changed columns, keys and constraints (L-XFM)."""
+        options = TransformOptions(
+            types=types,
+            rename=rename,
+            drop=drop,
+            pk=pk,
+            not_null=not_null,
+            defaults=defaults,
+            drop_foreign_keys=drop_foreign_keys,
+            add_foreign_keys=add_foreign_keys,
+            foreign_keys=foreign_keys,
+            column_order=column_order,
+            keep_table=keep_table,
+            strict=strict,
+        )
+        transform_table(self, options)
+        if strict is not None:
+            self._defaults["strict"] = bool(strict)
+        return self
+
+    def transform_sql(
+        self,
+        *,
+        types: dict[str, Any] | None = None,
+        rename: dict[str, str] | None = None,
+        drop: Iterable[str] | None = None,
+        pk: Any = DEFAULT,
+        not_null: Any = None,
+        defaults: dict[str, Any] | None = None,
+        drop_foreign_keys: Iterable[Any] | None = None,
+        add_foreign_keys: Iterable[Any] | None = None,
+        foreign_keys: Iterable[Any] | None = None,
+        column_order: Iterable[str] | None = None,
+        keep_table: str | None = None,
+        strict: bool | None = None,
+        tmp_suffix: str | None = None,
+    ) -> list[str]:
+        """The SQL statements ``transform()`` would run (L-XFM-3)."""
+        options = TransformOptions(
+            types=types,
+            rename=rename,
+            drop=drop,
+            pk=pk,
+            not_null=not_null,
+            defaults=defaults,
+            drop_foreign_keys=drop_foreign_keys,
+            add_foreign_keys=add_foreign_keys,
+            foreign_keys=foreign_keys,
+            column_order=column_order,
+            keep_table=keep_table,
+            strict=strict,
+        )
+        return transform_sql(self, options, tmp_suffix)
 
 
 def _sql_type_or_declared(col_type: Any) -> str:
