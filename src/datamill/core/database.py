@@ -14,7 +14,9 @@ from typing import Any
 from datamill.core import introspect
 from datamill.core.ddl import quote_default_value
 from datamill.core.errors import NoTable, NoView, TransactionError
+from datamill.core.foreign_keys import add_foreign_keys, index_foreign_keys
 from datamill.core.identifiers import quote_identifier
+from datamill.core.m2m import m2m_table_candidates
 from datamill.core.models import SQLITE_MAX_VARS, Trigger
 from datamill.core.sql_text import (
     QUERY_REJECTED_KEYWORDS,
@@ -529,6 +531,18 @@ class Database:
             raise TransactionError(f"{method}() cannot be used while a transaction is open")
         with self.ensure_autocommit_on():
             self.execute(f"PRAGMA journal_mode={mode};")
+
+    def add_foreign_keys(self, foreign_keys: Iterable[Any]) -> None:
+        """Add foreign keys given as 4-tuples or ForeignKey objects (L-ALT-4)."""
+        add_foreign_keys(self, foreign_keys)
+
+    def index_foreign_keys(self) -> None:
+        """Index every foreign key that no index covers yet (L-ALT-5)."""
+        index_foreign_keys(self)
+
+    def m2m_table_candidates(self, table: str, other_table: str) -> list[str]:
+        """Tables with foreign keys to both ``table`` and ``other_table`` (L-LOOK-2)."""
+        return m2m_table_candidates(self, table, other_table)
 
     def vacuum(self) -> None:
         """``VACUUM;``"""

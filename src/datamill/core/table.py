@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 from datamill.core import introspect
 from datamill.core.ddl import create_index_sql
 from datamill.core.errors import AlterError, NoTable, NotFoundError
+from datamill.core.extract import extract as extract_columns
+from datamill.core.foreign_keys import add_foreign_key
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.insert import InsertOptions, insert_all
+from datamill.core.m2m import m2m as link_many_to_many
 from datamill.core.models import (
     DEFAULT,
     Column,
@@ -923,6 +926,43 @@ class Table(Queryable):
             strict=strict,
         )
         return transform_sql(self, options, tmp_suffix)
+
+    def extract(
+        self,
+        columns: str | Iterable[str],
+        table: str | None = None,
+        fk_column: str | None = None,
+        rename: dict[str, str] | None = None,
+    ) -> Table:
+        """Move ``columns`` into a lookup table and replace them with a foreign key (L-XFM-9)."""
+        extract_columns(self, columns, table, fk_column, rename)
+        return self
+
+    def add_foreign_key(
+        self,
+        column: str | tuple[str, ...],
+        other_table: str | None = None,
+        other_column: str | tuple[str, ...] | None = None,
+        ignore: bool = False,
+        on_delete: str = "NO ACTION",
+        on_update: str = "NO ACTION",
+    ) -> Table:
+        """Add a (possibly compound) foreign key to this table (L-ALT-3)."""
+        add_foreign_key(self, column, other_table, other_column, ignore, on_delete, on_update)
+        return self
+
+    def m2m(
+        self,
+        other_table: str | Table,
+        record_or_iterable: dict[str, Any] | Iterable[dict[str, Any]] | None = None,
+        pk: Any = DEFAULT,
+        lookup: dict[str, Any] | None = None,
+        m2m_table: str | None = None,
+        alter: bool = False,
+    ) -> Table:
+        """Link the row at ``last_pk`` to rows of ``other_table`` (L-LOOK-2)."""
+        link_many_to_many(self, other_table, record_or_iterable, pk, lookup, m2m_table, alter)
+        return self
 
 
 def _sql_type_or_declared(col_type: Any) -> str:
