@@ -208,7 +208,7 @@ class _Plan:
     # -- columns --------------------------------------------------------------------
 
     def _new_types(self) -> dict[str, str]:
-        types = {self.renamed(c.name): c.type for c in self.kept}
+        types = {self.renamed(c.name): c.type.upper() for c in self.kept}
         for name, kind in (self.options.types or {}).items():
             new = resolve_casing(name, self.new_names)
             if new not in types:
@@ -471,8 +471,9 @@ class _Plan:
                 [self.table.name],
             ).fetchall()
         )
+        creation_order = list(sql_by_name)
         changed = set(self.renames) | self.dropped
-        for index in self.table.indexes:
+        for index in sorted(self.table.indexes, key=lambda i: creation_order.index(i.name)):
             sql = sql_by_name.get(index.name)
             if sql is None:
                 if index.origin in ("u", "pk"):
