@@ -41,6 +41,7 @@ def add_foreign_key(
         if compound:
             raise ValueError("other_table must be specified for a compound foreign key")
         other_table = guess_foreign_table(table.db, columns[0])
+    other_table = resolve_casing(other_table, table.db.table_names())
     other_names = [c.name for c in introspect.table_columns(table.db, other_table)]
     if other_column is None:
         if compound:
