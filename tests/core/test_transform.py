@@ -489,3 +489,30 @@ def test_inside_transaction_defers_foreign_keys(db):
         assert db.execute("PRAGMA defer_foreign_keys").fetchone()[0] == 0
     assert [c.name for c in db["owners"].columns] == ["id", "n"]
     assert list(db["pets"].rows) == [{"id": 1, "owner_id": 1}]
+
+
+def test_without_rowid_table(db):
+    db.execute("create table t (code text primary key, n text) without rowid")
+    db["t"].insert({"code": "a", "n": "1"})
+    assert db["t"].transform_sql(types={"n": int}, tmp_suffix="w")[:2] == [
+        'CREATE TABLE "t_new_w" (\n   "code" TEXT PRIMARY KEY NOT NULL,\n   "n" INTEGER\n) WITHOUT ROWID;',
+        'INSERT INTO "t_new_w" ("code", "n")\n   SELECT "code", NULLIF("n", \'\') FROM "t";',
+    ]
+    db["t"].transform(types={"n": int}, strict=True)
+    assert db["t"].schema.endswith(") STRICT, WITHOUT ROWID")
+    assert list(db["t"].rows) == [{"code": "a", "n": 1}]
+
+
+def test_single_names_are_not_split_into_characters(trees):
+    trees.transform(drop="addr", column_order="species")
+    assert [c.name for c in trees.columns] == ["species", "id"]
+
+
+def test_create_transform_true_uses_transform(db):
+    # L-CRT-9: create(transform=True) on an existing table goes through transform()
+    db["t"].create({"id": int, "name": str}, pk="id")
+    db["t"].create({"id": int, "name": str, "age": int}, pk="id", not_null={"name"}, transform=True)
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n   "id" INTEGER PRIMARY KEY,\n   "name" TEXT NOT NULL,\n'
+        '   "age" INTEGER\n)'
+    )

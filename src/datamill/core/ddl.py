@@ -47,6 +47,7 @@ class TableDef:
     checks: list[str] = dataclasses.field(default_factory=list)
     compound_pk: Sequence[str] = ()
     strict: bool = False
+    without_rowid: bool = False
     if_not_exists: bool = False
 
 
@@ -158,11 +159,16 @@ def render_create_table(table: TableDef) -> str:
     for position, (text, comment) in enumerate(items):
         body += text + ("," if position < len(items) - 1 else "")
         body += (" " + comment if comment else "") + "\n"
-    return "CREATE TABLE {if_not_exists}{name} (\n{body}){strict};\n        ".format(
+    options = ", ".join(
+        option
+        for option, wanted in (("STRICT", table.strict), ("WITHOUT ROWID", table.without_rowid))
+        if wanted
+    )
+    return "CREATE TABLE {if_not_exists}{name} (\n{body}){options};\n        ".format(
         if_not_exists="IF NOT EXISTS " if table.if_not_exists else "",
         name=quote_identifier(table.name),
         body=body,
-        strict=" STRICT" if table.strict else "",
+        options=" " + options if options else "",
     )
 
 

@@ -107,6 +107,7 @@ class TableConstraints:
     uniques: list[Unique] = dataclasses.field(default_factory=list)
     comments: dict[str, ColumnComments] = dataclasses.field(default_factory=dict)
     autoincrement: str | None = None
+    without_rowid: bool = False
 
 
 def parse_checks(create_sql: str) -> list[Check]:
@@ -144,6 +145,11 @@ def parse_table_constraints(create_sql: str) -> TableConstraints:
         return TableConstraints()
     open_index, close_index = body
     result = TableConstraints()
+    options = meaningful(tokens[close_index + 1 :])
+    result.without_rowid = any(
+        token.is_word("WITHOUT") and following.is_word("ROWID")
+        for token, following in zip(options, options[1:])
+    )
     table_checks: list[Check] = []
     items = _split_items(tokens, open_index, close_index)
     for position, (first, last) in enumerate(items):

@@ -189,7 +189,7 @@ class _Plan:
         self.renames = {
             resolve_casing(old, old_names): new for old, new in (options.rename or {}).items()
         }
-        self.dropped = {resolve_casing(name, old_names) for name in options.drop or ()}
+        self.dropped = {resolve_casing(name, old_names) for name in _names(options.drop)}
         self.kept = [c for c in self.old_columns if c.name not in self.dropped]
         self.new_names = [self.renamed(c.name) for c in self.kept]
         self.new_name_of = {c.name: self.renamed(c.name) for c in self.kept}
@@ -222,7 +222,7 @@ class _Plan:
         if not self.options.column_order:
             return names
         first = []
-        for name in self.options.column_order:
+        for name in _names(self.options.column_order):
             resolved = resolve_casing(name, names)
             if resolved not in names:
                 resolved = self.renamed(resolve_casing(name, [c.name for c in self.kept]))
@@ -278,7 +278,7 @@ class _Plan:
                 self.db, self.table.name, self.new_names, options.foreign_keys
             )
         kept = []
-        drops = list(options.drop_foreign_keys or ())
+        drops = _names(options.drop_foreign_keys)
         for fk in introspect.foreign_keys(self.db, self.table.name):
             if any(column in self.dropped for column in fk.columns):
                 continue
@@ -419,12 +419,14 @@ class _Plan:
                 checks=[render_check(c) for c in self.checks if not c.column],
                 compound_pk=self.pk if len(self.pk) > 1 else (),
                 strict=self.strict and self.db.supports_strict,
+                without_rowid=self.parsed.without_rowid,
             )
         ).rstrip(" \n")
 
     def copy_sql(self, new_name: str) -> str:
-        targets = ["rowid"]
-        sources = ["rowid"]
+        """Copy every row, with its rowid unless the table is WITHOUT ROWID."""
+        targets = [] if self.parsed.without_rowid else ["rowid"]
+        sources = list(targets)
         old_types = {self.renamed(c.name): c.type for c in self.kept}
         old_of = {new: old for old, new in self.new_name_of.items()}
         for name in self.order:
@@ -471,9 +473,10 @@ class _Plan:
                 [self.table.name],
             ).fetchall()
         )
-        creation_order = list(sql_by_name)
+        creation_order = {name: position for position, name in enumerate(sql_by_name)}
         changed = set(self.renames) | self.dropped
-        for index in sorted(self.table.indexes, key=lambda i: creation_order.index(i.name)):
+        indexes = self.table.indexes
+        for index in sorted(indexes, key=lambda i: creation_order.get(i.name, len(indexes))):
             sql = sql_by_name.get(index.name)
             if sql is None:
                 if index.origin in ("u", "pk"):
@@ -529,6 +532,13 @@ class _Plan:
             table=quote_identifier(self.table.name),
             columns=", ".join(parts),
         )
+
+
+def _names(value: Any) -> list[Any]:
+    """A collection argument as a list; a lone string counts as one name, not characters."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _drops_foreign_key(drop: Any, fk: ForeignKey) -> bool:
