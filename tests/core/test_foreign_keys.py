@@ -188,3 +188,9 @@ def test_index_foreign_keys(db):
     ]
     db.index_foreign_keys()  # already covered: nothing new
     assert len(db["pets"].indexes) == 3
+
+
+def test_add_column_with_fk_goes_through_add_foreign_key(db):
+    # L-ALT-1 delegates to add_foreign_key (L-ALT-3)
+    db["pets"].add_column("keeper_id", fk="owners")
+    assert '"keeper_id" INTEGER REFERENCES "owners"("id")' in db["pets"].schema

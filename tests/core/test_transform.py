@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from datamill.db import (
     Database,
@@ -10,6 +12,7 @@ from datamill.db import (
     Table,
     TransactionError,
     TransformError,
+    quote_identifier,
 )
 from datamill.utils import sqlite3
 
@@ -516,3 +519,54 @@ def test_create_transform_true_uses_transform(db):
         'CREATE TABLE "t" (\n   "id" INTEGER PRIMARY KEY,\n   "name" TEXT NOT NULL,\n'
         '   "age" INTEGER\n)'
     )
+
+
+def test_strict_maps_types_strict_tables_reject(db):
+    db.execute("create table t (a varchar(10), b, c numeric, d int)")
+    db["t"].insert({"a": "x", "b": "000123", "c": 1.5, "d": 2})
+    db["t"].transform(strict=True)
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n   "a" TEXT,\n   "b" ANY,\n   "c" REAL,\n   "d" INT\n) STRICT'
+    )
+    assert list(db["t"].rows) == [{"a": "x", "b": "000123", "c": 1.5, "d": 2}]
+
+
+# -- property: transform never loses or alters row data ---------------------------------------
+
+_column_names = st.text(alphabet=st.sampled_from("abcXY _\"'[]"), min_size=1, max_size=6)
+_values = st.none() | st.integers(-5, 5) | st.text(alphabet="ab ,'\"", max_size=4)
+
+
+@st.composite
+def _transform_cases(draw):
+    names = draw(st.lists(_column_names, min_size=2, max_size=5, unique_by=str.lower))
+    rows = draw(st.lists(st.tuples(*[_values for _ in names]), max_size=6))
+    dropped = draw(st.sets(st.sampled_from(names), max_size=len(names) - 1))
+    kept = [n for n in names if n not in dropped]
+    renamed = draw(st.sets(st.sampled_from(kept)))
+    taken = {n.lower() for n in names}
+    rename = {}
+    for name in sorted(renamed):
+        new = f"{name}_{len(rename)}"
+        if new.lower() not in taken:
+            rename[name] = new
+            taken.add(new.lower())
+    order = draw(st.permutations([rename.get(n, n) for n in kept]))
+    return names, rows, dropped, rename, list(order)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_transform_cases())
+def test_transform_keeps_every_value(case):
+    names, rows, dropped, rename, order = case
+    with Database(memory=True) as db:
+        columns = ", ".join(quote_identifier(name) for name in names)
+        db.execute(f"create table t ({columns}, check (1 = 1))")
+        for row in rows:
+            db.execute(f"insert into t values ({', '.join('?' for _ in names)})", row)
+        db["t"].transform(drop=dropped, rename=rename, column_order=order)
+        assert [c.name for c in db["t"].columns] == order
+        expected = [
+            {rename.get(n, n): v for n, v in zip(names, row) if n not in dropped} for row in rows
+        ]
+        assert list(db["t"].rows) == expected

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from datamill.core.table import Table
 
 _NUMERIC_TYPES = {"INTEGER", "FLOAT", "REAL"}
+_STRICT_TYPES = {"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"}
 _DESTRUCTIVE_ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
 _LITERAL_DEFAULT = re.compile(
     r"""^(?:'(?:[^']|'')*'|"(?:[^"]|"")*"|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"""
@@ -208,7 +209,7 @@ class _Plan:
     # -- columns --------------------------------------------------------------------
 
     def _new_types(self) -> dict[str, str]:
-        types = {self.renamed(c.name): c.type.upper() for c in self.kept}
+        types = {self.renamed(c.name): self._declared_type(c.type) for c in self.kept}
         for name, kind in (self.options.types or {}).items():
             new = resolve_casing(name, self.new_names)
             if new not in types:
@@ -216,6 +217,15 @@ class _Plan:
             if new in types:
                 types[new] = sql_type(kind, strict=self.strict)
         return types
+
+    def _declared_type(self, declared: str) -> str:
+        """A kept column's type; STRICT tables only accept their six type names."""
+        declared = declared.upper()
+        if not self.strict or declared in _STRICT_TYPES:
+            return declared
+        if not declared:
+            return "ANY"
+        return sql_type(column_affinity(declared), strict=True)
 
     def _column_order(self) -> list[str]:
         names = list(self.new_names)
