@@ -125,15 +125,17 @@ def library_extract(module: object) -> Callable[[pathlib.Path], None]:
     return run
 
 
-def best_time(template: pathlib.Path, workdir: pathlib.Path, fn, repeat: int) -> float:
-    best = float("inf")
-    for attempt in range(repeat):
-        copy = workdir / f"run_{attempt}.db"
-        shutil.copyfile(template, copy)
-        start = time.perf_counter()
-        fn(copy)
-        best = min(best, time.perf_counter() - start)
-        copy.unlink()
+def best_times(template: pathlib.Path, workdir: pathlib.Path, fns: list, repeat: int) -> list:
+    """Best time of each function; runs are interleaved so machine load hits all alike."""
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for position, fn in enumerate(fns):
+            copy = workdir / f"run_{position}.db"
+            shutil.copyfile(template, copy)
+            start = time.perf_counter()
+            fn(copy)
+            best[position] = min(best[position], time.perf_counter() - start)
+            copy.unlink()
     return best
 
 
@@ -164,12 +166,11 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         for name, floor_fn, make in cases:
-            floor = best_time(template, workdir, floor_fn, args.repeat)
-            ours = best_time(template, workdir, make(datamill), args.repeat)
+            fns = [floor_fn, make(datamill)] + ([make(sqlite_utils)] if sqlite_utils else [])
+            floor, ours, *peer = best_times(template, workdir, fns, args.repeat)
             line = f"{name:<10} {floor:>8.2f} {ours:>10.2f} {ours / floor:>8.2f}"
-            if sqlite_utils is not None:
-                peer = best_time(template, workdir, make(sqlite_utils), args.repeat)
-                line += f" {peer:>14.2f} {peer / floor:>8.2f} {ours / peer:>13.2f}"
+            if peer:
+                line += f" {peer[0]:>14.2f} {peer[0] / floor:>8.2f} {ours / peer[0]:>13.2f}"
             print(line)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidColumns
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
+from datamill.core.transform import TransformOptions, transform
 from datamill.core.types import ANY, COLUMN_TYPE_MAPPING, column_affinity
 
 if TYPE_CHECKING:
@@ -46,17 +47,18 @@ def extract(
         lookup.create_index(lookup_columns, unique=True, if_not_exists=True)
         db.execute(_fill_lookup_sql(table.name, lookup_name, extracted, lookup_columns))
         table.add_column(fk_column, int)
-        db.execute(
-            _set_foreign_key_sql(table.name, lookup_name, extracted, lookup_columns, fk_column)
-        )
         first = extracted[0]
         order = [
             fk_column if name == first else name for name in names if name not in extracted[1:]
         ]
-        table.transform(
-            drop=extracted,
-            column_order=order,
-            add_foreign_keys=[(fk_column, lookup_name, "id")],
+        transform(
+            table,
+            TransformOptions(
+                drop=extracted,
+                column_order=order,
+                add_foreign_keys=[(fk_column, lookup_name, "id")],
+            ),
+            sources={fk_column: _lookup_id_sql(table.name, lookup_name, extracted, lookup_columns)},
         )
 
 
@@ -109,12 +111,10 @@ def _fill_lookup_sql(
     )
 
 
-def _set_foreign_key_sql(
-    source: str, lookup: str, columns: list[str], lookup_columns: list[str], fk_column: str
-) -> str:
+def _lookup_id_sql(source: str, lookup: str, columns: list[str], lookup_columns: list[str]) -> str:
+    """The lookup row id for the current source row, or NULL when every column is NULL."""
     return (
-        f"UPDATE {quote_identifier(source)} SET {quote_identifier(fk_column)} = "
+        f"CASE WHEN {_any_not_null(columns)} THEN "
         f'(SELECT {quote_identifier(lookup)}."id" FROM {quote_identifier(lookup)} '
-        f"WHERE {_matches(lookup, lookup_columns, source, columns)})\n"
-        f"WHERE {_any_not_null(columns)}"
+        f"WHERE {_matches(lookup, lookup_columns, source, columns)}) END"
     )

@@ -69,10 +69,12 @@ class TransformOptions:
     strict: bool | None = None
 
 
-def transform(table: Table, options: TransformOptions) -> None:
+def transform(
+    table: Table, options: TransformOptions, sources: Mapping[str, str] | None = None
+) -> None:
     """Run ``transform_sql`` atomically, keeping foreign keys safe (L-XFM-1, -7, -8)."""
     db = table.db
-    sql = transform_sql(table, options)
+    sql = transform_sql(table, options, sources=sources)
     foreign_keys_on = bool(db.execute("PRAGMA foreign_keys").fetchone()[0])
     if not foreign_keys_on:
         _run(table, sql)
@@ -122,9 +124,16 @@ def _refuse_destructive_inbound_keys(table: Table) -> None:
 
 
 def transform_sql(
-    table: Table, options: TransformOptions, tmp_suffix: str | None = None
+    table: Table,
+    options: TransformOptions,
+    tmp_suffix: str | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The statements that rebuild ``table`` per ``options`` (L-XFM-3)."""
+    """The statements that rebuild ``table`` per ``options`` (L-XFM-3).
+
+    ``sources`` maps new column names to SQL expressions over the old table that replace the
+    plain copy of that column (extract uses it to fill its foreign key in the same pass).
+    """
     db = table.db
     if not table.exists():
         raise ValueError("Cannot transform a table that doesn't exist yet")
@@ -145,7 +154,7 @@ def transform_sql(
     plan = _Plan(table, options, parsed)
     new_name = f"{table.name}_new_{tmp_suffix or secrets.token_hex(6)}"
     statements = [plan.create_sql(new_name)]
-    statements.append(plan.copy_sql(new_name))
+    statements.append(plan.copy_sql(new_name, sources or {}))
     indexes = plan.index_statements()
     drop_indexes = indexes.dropped_before_swap
     statements.extend(f"DROP INDEX IF EXISTS {quote_identifier(n)};" for n in drop_indexes)
@@ -433,7 +442,7 @@ class _Plan:
             )
         ).rstrip(" \n")
 
-    def copy_sql(self, new_name: str) -> str:
+    def copy_sql(self, new_name: str, overrides: Mapping[str, str]) -> str:
         """Copy every row, with its rowid unless the table is WITHOUT ROWID."""
         targets = [] if self.parsed.without_rowid else ["rowid"]
         sources = list(targets)
@@ -441,7 +450,9 @@ class _Plan:
         old_of = {new: old for old, new in self.new_name_of.items()}
         for name in self.order:
             source = quote_identifier(old_of[name])
-            if (
+            if name in overrides:
+                source = overrides[name]
+            elif (
                 self.types[name].upper() in _NUMERIC_TYPES
                 and old_types[name].upper() not in _NUMERIC_TYPES
                 and column_affinity(old_types[name]) is str
