@@ -303,3 +303,12 @@ def test_round_trip_property(table):
     }
     for check in parse_checks(sql):
         assert sql[check.start : check.end] == check.sql
+
+
+def test_rename_identifiers_bare_keyword_column_names():
+    # KEY and ACTION are keywords SQLite also accepts as bare column names
+    assert rename_identifiers("key > 0 and action in ('a') and x is not null", {"key": "k"}) == (
+        "k > 0 and action in ('a') and x is not null"
+    )
+    assert rename_identifiers("key > 0", {"key": "order"}) == '"order" > 0'
+    assert rename_identifiers("a is null", {"null": "x", "is": "y"}) == "a is null"

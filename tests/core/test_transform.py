@@ -570,3 +570,9 @@ def test_transform_keeps_every_value(case):
             {rename.get(n, n): v for n, v in zip(names, row) if n not in dropped} for row in rows
         ]
         assert list(db["t"].rows) == expected
+
+
+def test_rename_column_named_like_a_keyword(db):
+    db.execute("create table t (key integer check (key > 0))")
+    db["t"].transform(rename={"key": "k"})
+    assert db["t"].schema == 'CREATE TABLE "t" (\n   "k" INTEGER CHECK (k > 0)\n)'

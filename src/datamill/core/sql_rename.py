@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from datamill.core.identifiers import fold_identifier_case, quote_identifier
 from datamill.core.sql_tokens import IDENTIFIER, WORD, Token, tokenize
 
-# SQLite's keywords (https://www.sqlite.org/lang_keywords.html): a bare word that is one of
-# these is syntax, never a column reference, and a new name that is one must be quoted.
+# SQLite's keywords (https://www.sqlite.org/lang_keywords.html): a new name that is one of
+# these is written quoted.
 SQLITE_KEYWORDS = frozenset(
     """ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE
     BEGIN BETWEEN BY CASCADE CASE CAST CHECK COLLATE COLUMN COMMIT CONFLICT CONSTRAINT CREATE
@@ -27,6 +27,13 @@ SQLITE_KEYWORDS = frozenset(
     RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP TEMPORARY THEN TIES TO TRANSACTION
     TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM VALUES VIEW VIRTUAL WHEN WHERE WINDOW
     WITH WITHOUT""".split()
+)
+# Keywords that are always syntax inside an expression. Other keywords (KEY, ACTION, ...) may be
+# bare column names, which SQLite resolves as identifiers.
+_EXPRESSION_KEYWORDS = frozenset(
+    """AND AS BETWEEN CASE CAST COLLATE CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP DISTINCT
+    ELSE END ESCAPE EXISTS FROM GLOB IN IS ISNULL LIKE MATCH NOT NOTNULL NULL OR RAISE REGEXP
+    SELECT THEN WHEN WHERE""".split()
 )
 _BARE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -64,7 +71,7 @@ def _column_references(expression: str) -> Iterator[Token]:
     for index, token in enumerate(tokens):
         if token.kind not in (WORD, IDENTIFIER):
             continue
-        if token.kind == WORD and token.text.upper() in SQLITE_KEYWORDS:
+        if token.kind == WORD and token.text.upper() in _EXPRESSION_KEYWORDS:
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         preceding = tokens[index - 1] if index > 0 else None
