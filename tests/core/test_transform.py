@@ -7,8 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datamill.db import (
+    DEFAULT,
     Database,
     ForeignKey,
+    Index,
     Table,
     TransactionError,
     TransformError,
@@ -576,3 +578,33 @@ def test_rename_column_named_like_a_keyword(db):
     db.execute("create table t (key integer check (key > 0))")
     db["t"].transform(rename={"key": "k"})
     assert db["t"].schema == 'CREATE TABLE "t" (\n   "k" INTEGER CHECK (k > 0)\n)'
+
+
+def test_index_without_sql(trees, monkeypatch):
+    # SQLite only produces this state for indexes it made itself; simulate a foreign one
+    ghost = Index(seq=0, name="ghost", unique=0, origin="c", partial=0, columns=["addr"])
+    monkeypatch.setattr(Table, "indexes", property(lambda self: [ghost]))
+    with pytest.raises(TransformError) as excinfo:
+        trees.transform()
+    assert str(excinfo.value) == (
+        "Index 'ghost' on table 'trees' does not have a CREATE INDEX statement. You must "
+        "manually drop this index prior to running this transformation and manually recreate "
+        "the new index after running this transformation."
+    )
+
+
+def test_unique_constraint_indexes_are_not_recreated(db):
+    db.execute("create table t (a text unique, b text, unique (a, b))")
+    statements = db["t"].transform_sql(rename={"a": "x"}, tmp_suffix="u")
+    assert not [s for s in statements if "INDEX" in s]
+    db["t"].transform(rename={"a": "x"})
+    assert [i.origin for i in db["t"].indexes] == ["u", "u"]
+
+
+def test_transform_strict_updates_table_configuration(db):
+    db.execute("create table t (a text)")
+    table = db.table("t")
+    table.transform(strict=True)
+    assert table.value_or_default("strict", DEFAULT) is True
+    table.transform()
+    assert table.value_or_default("strict", DEFAULT) is True
