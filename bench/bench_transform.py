@@ -65,45 +65,47 @@ def build_template(rows: int, workdir: pathlib.Path) -> pathlib.Path:
 
 
 def floor_transform(path: pathlib.Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     header = [row[1] for row in conn.execute("PRAGMA table_info(trees)")]
     definitions, selects = [], []
     for name in header:
         kind = "INTEGER" if name in NUMERIC else "REAL" if name in REAL else "TEXT"
         definitions.append(f'"{RENAME.get(name, name)}" {kind}')
         selects.append(f"NULLIF(\"{name}\", '')" if kind != "TEXT" else f'"{name}"')
-    with conn:
-        conn.execute(f"CREATE TABLE trees_new ({', '.join(definitions)})")
-        conn.execute(f"INSERT INTO trees_new SELECT {', '.join(selects)} FROM trees")
-        conn.execute("DROP TABLE trees")
-        conn.execute("ALTER TABLE trees_new RENAME TO trees")
+    conn.execute("BEGIN")
+    conn.execute(f"CREATE TABLE trees_new ({', '.join(definitions)})")
+    conn.execute(f"INSERT INTO trees_new SELECT {', '.join(selects)} FROM trees")
+    conn.execute("DROP TABLE trees")
+    conn.execute("ALTER TABLE trees_new RENAME TO trees")
+    conn.execute("COMMIT")
     conn.close()
 
 
 def floor_extract(path: pathlib.Path) -> None:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     header = [row[1] for row in conn.execute("PRAGMA table_info(trees)")]
-    with conn:
-        conn.execute('CREATE TABLE "qSpecies" (id INTEGER PRIMARY KEY, "qSpecies" TEXT)')
-        conn.execute('CREATE UNIQUE INDEX idx_q ON "qSpecies" ("qSpecies")')
-        conn.execute(
-            'INSERT INTO "qSpecies" ("qSpecies") SELECT DISTINCT "qSpecies" FROM trees '
-            'WHERE "qSpecies" IS NOT NULL'
-        )
-        columns = [
-            '"qSpecies_id" INTEGER REFERENCES "qSpecies"(id)' if n == "qSpecies" else f'"{n}" TEXT'
-            for n in header
-        ]
-        selects = [
-            '(SELECT id FROM "qSpecies" q WHERE q."qSpecies" = t."qSpecies")'
-            if n == "qSpecies"
-            else f't."{n}"'
-            for n in header
-        ]
-        conn.execute(f"CREATE TABLE trees_new ({', '.join(columns)})")
-        conn.execute(f"INSERT INTO trees_new SELECT {', '.join(selects)} FROM trees t")
-        conn.execute("DROP TABLE trees")
-        conn.execute("ALTER TABLE trees_new RENAME TO trees")
+    columns = [
+        '"qSpecies_id" INTEGER REFERENCES "qSpecies"(id)' if n == "qSpecies" else f'"{n}" TEXT'
+        for n in header
+    ]
+    selects = [
+        '(SELECT id FROM "qSpecies" q WHERE q."qSpecies" = t."qSpecies")'
+        if n == "qSpecies"
+        else f't."{n}"'
+        for n in header
+    ]
+    conn.execute("BEGIN")
+    conn.execute('CREATE TABLE "qSpecies" (id INTEGER PRIMARY KEY, "qSpecies" TEXT)')
+    conn.execute('CREATE UNIQUE INDEX idx_q ON "qSpecies" ("qSpecies")')
+    conn.execute(
+        'INSERT INTO "qSpecies" ("qSpecies") SELECT DISTINCT "qSpecies" FROM trees '
+        'WHERE "qSpecies" IS NOT NULL'
+    )
+    conn.execute(f"CREATE TABLE trees_new ({', '.join(columns)})")
+    conn.execute(f"INSERT INTO trees_new SELECT {', '.join(selects)} FROM trees t")
+    conn.execute("DROP TABLE trees")
+    conn.execute("ALTER TABLE trees_new RENAME TO trees")
+    conn.execute("COMMIT")
     conn.close()
 
 
