@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from datamill.core.sql_tokens import ends_in_line_comment
 from datamill.core.table_parser import Check, Unique, UniqueColumn
 
 INDENT = "   "
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _VERBATIM_DEFAULTS = {"CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"}
 _KEYWORD_DEFAULTS = {"TRUE", "FALSE", "NULL"}
 
@@ -114,7 +116,7 @@ def _unique_column(column: UniqueColumn) -> str:
     text = quote_identifier(column.name)
     if column.collation:
         collation = column.collation
-        bare = collation.replace("_", "").isalnum() and collation.isascii()
+        bare = _BARE_NAME.match(collation)
         text += f" COLLATE {collation if bare else quote_identifier(collation)}"
     if column.order:
         text += f" {column.order}"
