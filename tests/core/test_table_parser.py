@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from datamill.core.sql_rename import references_identifier, rename_identifiers
 from datamill.core.sql_tokens import ends_in_line_comment, tokenize
+from datamill.core.table_parser import parse_table_constraints
 from datamill.create_table_parser import (
     Check,
     ColumnComments,
@@ -312,3 +313,12 @@ def test_rename_identifiers_bare_keyword_column_names():
     )
     assert rename_identifiers("key > 0", {"key": "order"}) == '"order" > 0'
     assert rename_identifiers("a is null", {"null": "x", "is": "y"}) == "a is null"
+
+
+def test_column_collations_and_without_rowid():
+    parsed = parse_table_constraints(
+        'CREATE TABLE t (a text collate NOCASE, "b" collate [x y], c) WITHOUT ROWID'
+    )
+    assert parsed.collations == {"a": "NOCASE", "b": "x y"}
+    assert parsed.without_rowid
+    assert parsed.columns == ["a", "b", "c"]

@@ -608,3 +608,15 @@ def test_transform_strict_updates_table_configuration(db):
     assert table.value_or_default("strict", DEFAULT) is True
     table.transform()
     assert table.value_or_default("strict", DEFAULT) is True
+
+
+def test_column_collation_is_kept(db):
+    db.conn.create_collation("my coll", lambda a, b: (a > b) - (a < b))
+    db.execute('create table t (name text collate nocase not null, "b c" text collate "my coll")')
+    db["t"].transform(rename={"name": "n"})
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n   "n" TEXT NOT NULL COLLATE nocase,\n'
+        '   "b c" TEXT COLLATE "my coll"\n)'
+    )
+    db["t"].insert({"n": "Ana", "b c": "x"})
+    assert db["t"].count_where("n = 'ANA'") == 1

@@ -36,6 +36,8 @@ class ColumnDef:
     """Rendered ``[CONSTRAINT "n" ]CHECK (expr)`` fragments."""
     comment_before: str = ""
     comment_after: str = ""
+    collation: str = ""
+    """A column ``COLLATE`` name, kept by transform; rendered last."""
 
 
 @dataclasses.dataclass
@@ -99,6 +101,8 @@ def render_column(column: ColumnDef) -> str:
     if column.unique:
         parts.append(column.unique)
     parts.extend(column.checks)
+    if column.collation:
+        parts.append(f"COLLATE {_collation(column.collation)}")
     return " ".join(parts)
 
 
@@ -115,12 +119,14 @@ def render_unique(unique: Unique) -> str:
 def _unique_column(column: UniqueColumn) -> str:
     text = quote_identifier(column.name)
     if column.collation:
-        collation = column.collation
-        bare = _BARE_NAME.match(collation)
-        text += f" COLLATE {collation if bare else quote_identifier(collation)}"
+        text += f" COLLATE {_collation(column.collation)}"
     if column.order:
         text += f" {column.order}"
     return text
+
+
+def _collation(name: str) -> str:
+    return name if _BARE_NAME.match(name) else quote_identifier(name)
 
 
 def render_check(check: Check) -> str:

@@ -108,6 +108,8 @@ class TableConstraints:
     comments: dict[str, ColumnComments] = dataclasses.field(default_factory=dict)
     autoincrement: str | None = None
     without_rowid: bool = False
+    collations: dict[str, str] = dataclasses.field(default_factory=dict)
+    """``{column: collation}`` for columns declared with ``COLLATE``."""
 
 
 def parse_checks(create_sql: str) -> list[Check]:
@@ -171,6 +173,8 @@ def parse_table_constraints(create_sql: str) -> TableConstraints:
         result.uniques.extend(scan.uniques)
         if scan.autoincrement:
             result.autoincrement = column
+        if scan.collation:
+            result.collations[column] = scan.collation
         comments = _item_comments(create_sql, tokens, items, position)
         if comments != ColumnComments():
             result.comments[column] = comments
@@ -235,6 +239,7 @@ class _Scan:
     checks: list[Check] = dataclasses.field(default_factory=list)
     uniques: list[Unique] = dataclasses.field(default_factory=list)
     autoincrement: bool = False
+    collation: str = ""
 
 
 def _scan_constraints(sql: str, item: list[Token], start: int, column: str) -> _Scan:
@@ -282,6 +287,8 @@ def _scan_constraints(sql: str, item: list[Token], start: int, column: str) -> _
         else:
             if token.is_word("AUTOINCREMENT"):
                 scan.autoincrement = True
+            elif token.is_word("COLLATE") and column and at + 1 < len(item):
+                scan.collation = item[at + 1].value
             at += 1
             if not token.is_word(*_CONSTRAINT_KEYWORDS):
                 continue

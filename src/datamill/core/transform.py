@@ -369,14 +369,15 @@ class _Plan:
             result.append(Unique(columns, unique.name, column, unique.conflict))
         return result
 
-    def _comments(self) -> dict[str, ColumnComments]:
+    def _per_column(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Re-key parsed per-column facts (comments, collations) by new column name."""
         old_names = [c.name for c in self.old_columns]
-        comments = {}
-        for name, comment in self.parsed.comments.items():
+        result = {}
+        for name, value in values.items():
             name = resolve_casing(name, old_names)
             if name not in self.dropped:
-                comments[self.renamed(name)] = comment
-        return comments
+                result[self.renamed(name)] = value
+        return result
 
     def _autoincrement(self) -> str | None:
         column = self.parsed.autoincrement
@@ -395,7 +396,8 @@ class _Plan:
     def create_sql(self, new_name: str) -> str:
         not_null = self._not_null()
         defaults = self._defaults()
-        comments = self._comments()
+        comments = self._per_column(self.parsed.comments)
+        collations = self._per_column(self.parsed.collations)
         autoincrement = self._autoincrement()
         single_pk = self.pk[0] if len(self.pk) == 1 else None
         inline_fks: dict[str, ForeignKey] = {}
@@ -427,6 +429,7 @@ class _Plan:
                     checks=column_checks.get(name, []),
                     comment_before=comment.before,
                     comment_after=comment.after,
+                    collation=collations.get(name, ""),
                 )
             )
         return render_create_table(
