@@ -174,7 +174,7 @@ class Database:
     def tracer(self, tracer: Tracer | None = None) -> Iterator[Database]:
         """Trace every statement inside the block (``print`` by default)."""
         previous = self._tracer
-        self._tracer = tracer or print
+        self._tracer = print if tracer is None else tracer
         try:
             yield self
         finally:
@@ -226,19 +226,21 @@ class Database:
         name = f"datamill_q{next(_savepoint_ids)}"
         conn.execute(f'SAVEPOINT "{name}"')
         try:
-            changes_before = conn.total_changes
             cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
             if cursor.description is None:
                 raise ValueError(_QUERY_NEEDS_ROWS)
             rows: Iterable[Any] = cursor
-            if conn.total_changes != changes_before:
+            try:
+                conn.execute(f'RELEASE "{name}"')
+            except sqlite3.OperationalError:
+                # Only an unfinished write blocks RELEASE: buffer its rows, then release.
                 rows = cursor.fetchall()
+                conn.execute(f'RELEASE "{name}"')
         except BaseException:
             if conn.in_transaction:
                 conn.execute(f'ROLLBACK TO "{name}"')
                 conn.execute(f'RELEASE "{name}"')
             raise
-        conn.execute(f'RELEASE "{name}"')
         if not was_in_transaction and conn.in_transaction:
             conn.commit()
         return _dict_rows(cursor, rows)
