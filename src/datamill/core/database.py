@@ -24,7 +24,7 @@ from datamill.core.sql_text import (
     split_statements,
 )
 from datamill.core.sqlite import sqlite3
-from datamill.core.table import Table, View
+from datamill.core.table import COUNTS_TABLE_SQL, Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
 
@@ -513,6 +513,7 @@ class Database:
         """Recompute ``_counts`` for every table that has counts triggers."""
         tables = [table for table in self.tables if table.has_counts_triggers]
         with self.atomic():
+            self.execute(COUNTS_TABLE_SQL)
             self.execute('DELETE FROM "_counts";')
             for table in tables:
                 self.execute(

@@ -37,6 +37,11 @@ class _ImplicitBatchSize(int):
 
 DEFAULT_BATCH_SIZE = _ImplicitBatchSize(100)
 
+COUNTS_TABLE_SQL = (
+    'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
+    "   count INTEGER DEFAULT 0\n);"
+)
+
 
 class Queryable:
     """What tables and views share: existence, counts, rows and columns."""
@@ -811,8 +816,7 @@ class Table(Queryable):
         )
         table = quote_identifier(self.name)
         script = (
-            'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
-            "   count INTEGER DEFAULT 0\n);\n"
+            COUNTS_TABLE_SQL + "\n"
             f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
             f"AFTER INSERT ON {table}\nBEGIN\n  "
             + counts_row.format(name=name, op="+")
