@@ -69,6 +69,41 @@ def test_gen_3_case_insensitive_get_and_pk():
     assert db["dogs"].get(1) == {"Id": 1, "Name": "Cleo"}
 
 
+def test_gen_3_case_insensitive_creation_arguments():
+    """L-GEN-3: pk, not_null, defaults and column_order match the record's keys in any case."""
+    db = Database(memory=True)
+    db["a"].insert(
+        {"Id": 1, "Name": "x", "Age": 3},
+        pk="ID",
+        not_null={"NAME"},
+        defaults={"age": 5},
+        column_order=["age", "name"],
+    )
+    assert db["a"].schema == (
+        'CREATE TABLE "a" (\n'
+        '   "Age" INTEGER DEFAULT 5,\n'
+        '   "Name" TEXT NOT NULL,\n'
+        '   "Id" INTEGER PRIMARY KEY\n'
+        ")"
+    )
+    db["a"].upsert({"id": 1, "name": "y"}, pk="id")
+    db["a"].insert({"id": 2, "NAME": "z"})
+    db["a"].update(2, {"name": "w"})
+    assert list(db["a"].rows) == [
+        {"Age": 3, "Name": "y", "Id": 1},
+        {"Age": 5, "Name": "w", "Id": 2},
+    ]
+
+
+def test_gen_3_alter_adds_only_really_new_columns():
+    """L-GEN-3: alter=True does not add a column that differs only in case."""
+    db = Database(memory=True)
+    db["b"].insert({"Id": 1, "V": 1}, pk="Id")
+    db["b"].insert({"id": 2, "v": 2, "W": 3}, alter=True)
+    assert [c.name for c in db["b"].columns] == ["Id", "V", "W"]
+    assert list(db["b"].rows) == [{"Id": 1, "V": 1, "W": None}, {"Id": 2, "V": 2, "W": 3}]
+
+
 def test_gen_4_default_sentinel():
     """L-GEN-4: DEFAULT is the sole Default instance; value_or_default resolves it."""
     assert Default() is DEFAULT
