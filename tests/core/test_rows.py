@@ -209,6 +209,13 @@ def test_rows_3_not_found(db):
     assert excinfo.value.args == ()
 
 
+def test_rows_3_missing_table_is_not_found(db):
+    """L-ROWS-3: a table that does not exist has no row either (as the baseline)."""
+    with pytest.raises(NotFoundError) as excinfo:
+        db["missing"].get(1)
+    assert str(excinfo.value) == ""
+
+
 @pytest.mark.parametrize(
     "table, value, message",
     [

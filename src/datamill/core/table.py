@@ -290,9 +290,14 @@ class Table(Queryable):
             plural = "" if len(pks) == 1 else "s"
             raise NotFoundError(f"Need {len(pks)} primary key value{plural}")
         where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
-        rows = self.db.execute(
-            f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
-        )
+        try:
+            rows = self.db.execute(
+                f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
+            )
+        except sqlite3.OperationalError:
+            if not self.exists():
+                raise NotFoundError() from None
+            raise
         keys = dedupe_keys([d[0] for d in rows.description])
         row = rows.fetchone()
         if row is None:
