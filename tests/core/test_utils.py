@@ -5,6 +5,8 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from datamill import utils
 from datamill.utils import chunks, decode_base64_values, flatten, hash_record
@@ -140,3 +142,45 @@ def test_util_10_other_names():
         assert callable(getattr(utils, name)) or name == "SPATIALITE_PATHS", name
     assert utils.dedupe_keys(["a", "a"]) == ["a", "a_2"]
     assert utils.column_affinity("TEXT") is str
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a_2", "a_3", "b", "id", "id_2"]), max_size=12))
+def test_util_10_dedupe_keys_properties(keys):
+    """L-QRY-3 via dedupe_keys: same length, all unique, first occurrences keep their name."""
+    result = utils.dedupe_keys(keys)
+    assert len(result) == len(keys)
+    assert len(set(result)) == len(result)
+    for position, key in enumerate(keys):
+        if key not in keys[:position]:
+            assert result[position] == key
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(), max_size=40), st.integers(min_value=1, max_value=9))
+def test_util_6_chunks_properties(items, size):
+    """L-UTIL-6: chunks partition the input in order, each at most `size` long."""
+    parts = [list(chunk) for chunk in chunks(items, size)]
+    assert [item for part in parts for item in part] == items
+    assert all(1 <= len(part) <= size for part in parts)
+    assert all(len(part) == size for part in parts[:-1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_gen_2_any_identifier_round_trips(name):
+    """L-GEN-2: any table/column name survives quoting through create, insert and read."""
+    from datamill.db import Database
+
+    assume(not name.lower().startswith("sqlite_"))  # reserved by SQLite itself
+    db = Database(memory=True)
+    db[name].insert({name: 1})
+    assert db.table_names() == [name]
+    assert [c.name for c in db[name].columns] == [name]
+    assert list(db[name].rows) == [{name: 1}]
