@@ -77,6 +77,14 @@ def test_acc_4_configuration_applies_to_inserts(db):
     ]
 
 
+def test_acc_4_unset_configuration_defaults():
+    """L-ACC-4: batch_size defaults to 100; the other keys to their constructor defaults."""
+    table = Database(memory=True).table("t")
+    assert table.value_or_default("batch_size", DEFAULT) == 100
+    for key, expected in (("pk", None), ("alter", False), ("ignore", False), ("replace", False)):
+        assert table.value_or_default(key, DEFAULT) == expected, key
+
+
 def test_acc_4_explicit_argument_overrides_config(db):
     """L-ACC-4: an explicit argument wins over the configured value."""
     table = db.table("t", pk="id")

@@ -291,6 +291,25 @@ def test_intro_15_autoindex_origin():
     ]
 
 
+def test_intro_15_old_sqlite_defaults():
+    """L-INTRO-15: PRAGMA index_list without origin/partial columns -> 'c' and 0."""
+    from datamill.core import introspect
+
+    class OldSQLite:
+        def execute(self, sql, params=None):
+            if sql.startswith("PRAGMA index_list"):
+                return FakeCursor([(0, "idx_t_a", 0)])
+            return FakeCursor([(0, 1, "a")])
+
+    class FakeCursor(list):
+        def fetchall(self):
+            return list(self)
+
+    assert introspect.indexes(OldSQLite(), "t") == [
+        Index(seq=0, name="idx_t_a", unique=0, origin="c", partial=0, columns=["a"])
+    ]
+
+
 def test_intro_16_xindexes():
     """L-INTRO-16: PRAGMA index_xinfo, including the auxiliary rowid column."""
     db = Database(memory=True)

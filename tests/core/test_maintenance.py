@@ -53,6 +53,24 @@ def test_maint_1_enable_counts(db):
     assert statement.format("-") in delete_sql
 
 
+def test_maint_1_runs_one_script(db):
+    """L-MAINT-1: one traced script creates _counts, both triggers and the current count."""
+    dogs = db["dogs"]
+    recorder = Recorder()
+    with db.tracer(recorder):
+        dogs.enable_counts()
+    scripts = [sql for sql in recorder.sql if "_counts" in sql]
+    assert len(scripts) == 1
+    script = scripts[0]
+    assert script.index('CREATE TABLE IF NOT EXISTS "_counts"') < script.index(
+        'CREATE TRIGGER IF NOT EXISTS "dogs_counts_insert" AFTER INSERT ON "dogs"'
+    )
+    assert 'CREATE TRIGGER IF NOT EXISTS "dogs_counts_delete" AFTER DELETE ON "dogs"' in script
+    assert script.rstrip().endswith(
+        'INSERT OR REPLACE INTO "_counts" VALUES (\'dogs\', (SELECT count(*) FROM "dogs"));'
+    )
+
+
 def test_maint_1_triggers_keep_count(db):
     """L-MAINT-1: inserts add one, deletes subtract one."""
     dogs = db["dogs"]
