@@ -319,6 +319,30 @@ def test_conn_5_autocommit_connection_rejected(autocommit):
     )
 
 
+class _ConnectionWithAutocommit:
+    """Stands in for a Python 3.12 connection whose autocommit attribute is not legacy."""
+
+    def __init__(self, autocommit):
+        self.autocommit = autocommit
+
+
+@pytest.mark.parametrize("autocommit", [True, False])
+def test_conn_5_autocommit_check_logic(monkeypatch, autocommit):
+    """L-CONN-5 on any Python: the 3.12 check rejects non-legacy autocommit values."""
+    import types
+
+    from datamill.core import database as database_module
+
+    monkeypatch.setattr(database_module, "sys", types.SimpleNamespace(version_info=(3, 12, 0)))
+    legacy = getattr(sqlite3, "LEGACY_TRANSACTION_CONTROL", -1)
+    monkeypatch.setattr(sqlite3, "LEGACY_TRANSACTION_CONTROL", legacy, raising=False)
+    with pytest.raises(TransactionError) as excinfo:
+        Database(_ConnectionWithAutocommit(autocommit))
+    assert str(excinfo.value).startswith("datamill requires a connection that uses the default")
+    legacy_conn = sqlite3.connect(":memory:")
+    assert Database(legacy_conn).conn is legacy_conn
+
+
 def test_conn_6_memory_name_shared():
     """L-CONN-6: databases with the same memory_name share data while one stays open."""
     a = Database(memory_name="ct1_shared")
