@@ -258,6 +258,21 @@ def test_intro_14_foreign_keys():
     assert (fks[1].column, fks[1].other_column) == ("p_id", "id")
 
 
+def test_intro_14_bare_references_edge_cases():
+    """L-INTRO-14: bare REFERENCES to a compound pk (declaration order), a rowid table and a
+    missing table."""
+    db = Database(memory=True)
+    db.execute("create table r (x)")
+    db.execute("create table q (a, b, primary key (b, a))")
+    db.execute("create table c (r_id references r, qa, qb, foreign key (qa, qb) references q)")
+    db.execute("create table m (x references missing)")
+    assert db["c"].foreign_keys == [
+        ForeignKey("c", None, "q", None, ("qa", "qb"), ("b", "a"), is_compound=True),
+        ForeignKey("c", "r_id", "r", "rowid"),
+    ]
+    assert db["m"].foreign_keys == [ForeignKey("m", "x", "missing", "rowid")]
+
+
 def test_intro_14_foreign_key_explicit_column():
     """L-INTRO-14: an explicit referenced column is reported as declared."""
     db = Database(memory=True)
