@@ -121,6 +121,19 @@ def test_maint_2_db_enable_counts(db):
     assert db["_counts"].triggers == []
 
 
+def test_maint_2_db_enable_counts_skips_sqlite_internal_tables():
+    """L-MAINT-2 (spec silent, baseline crashes): sqlite_sequence and sqlite_stat1 cannot
+    carry triggers, so db.enable_counts() leaves them out."""
+    db = Database(memory=True)
+    db.execute("create table a (id integer primary key autoincrement, x)")
+    db.execute("insert into a (x) values (1)")
+    db.analyze()
+    assert db.table_names() == ["a", "sqlite_sequence", "sqlite_stat1"]
+    db.enable_counts()
+    assert db.cached_counts() == {"a": 1}
+    assert db["sqlite_sequence"].triggers == []
+
+
 def test_maint_2_cached_counts(db):
     """L-MAINT-2: cached_counts returns {table: count}, filtered, or {} with no _counts."""
     assert db.cached_counts() == {}

@@ -494,7 +494,12 @@ class Database:
         """Maintain cached row counts in ``_counts`` for every ordinary table (L-MAINT-2)."""
         with self.atomic():
             for table in self.tables:
-                if table.virtual_table_using is None and table.name != "_counts":
+                # SQLite's own sqlite_* tables cannot carry triggers.
+                if (
+                    table.virtual_table_using is None
+                    and table.name != "_counts"
+                    and not table.name.lower().startswith("sqlite_")
+                ):
                     table.enable_counts()
         self.use_counts_table = True
 
