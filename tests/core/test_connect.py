@@ -441,6 +441,20 @@ def test_conn_9_attach(tmp_path, monkeypatch):
     assert list(db.query('select name from "other db".dogs')) == [{"name": "Cleo"}]
 
 
+def test_conn_9_attach_path_with_quote(tmp_path):
+    """L-CONN-9: a quote in the path is doubled inside the SQL string literal."""
+    path = tmp_path / "it's.db"
+    other = Database(path)
+    other["t"].insert({"a": 1})
+    other.close()
+    seen = []
+    db = Database(memory=True, tracer=lambda sql, params: seen.append(sql))
+    db.attach("o", path)
+    literal = str(path.resolve()).replace("'", "''")
+    assert seen[-1] == f"ATTACH DATABASE '{literal}' AS \"o\";"
+    assert list(db.query("select a from o.t")) == [{"a": 1}]
+
+
 def test_conn_10_repr():
     """L-CONN-10: <Database <sqlite3.Connection object at 0x...>>."""
     db = Database(memory=True)

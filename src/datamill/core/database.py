@@ -104,7 +104,7 @@ class Database:
 
     def attach(self, alias: str, filepath: str | pathlib.Path) -> None:
         """Attach another database file under ``alias``."""
-        path = str(pathlib.Path(filepath).resolve())
+        path = str(pathlib.Path(filepath).resolve()).replace("'", "''")
         self.execute(f"ATTACH DATABASE '{path}' AS {quote_identifier(alias)};")
 
     @property
