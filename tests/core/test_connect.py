@@ -360,6 +360,27 @@ def test_conn_6_memory_name_shared():
     c.close()
 
 
+def test_conn_6_memory_name_usable_from_other_threads():
+    """L-CONN-6: the shared-cache connection is opened with check_same_thread=False."""
+    import threading
+
+    db = Database(memory_name="ct1_threads")
+    errors = []
+
+    def work():
+        try:
+            db["t"].insert({"a": 1})
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert errors == []
+    assert db.execute("select a from t").fetchall() == [(1,)]
+    db.close()
+
+
 def test_conn_7_attributes():
     """L-CONN-7: attributes reflect the arguments."""
     db = Database(memory=True, strict=True, use_counts_table=True, use_old_upsert=True)
