@@ -108,6 +108,22 @@ def test_acc_4_defaults_and_column_order_only_matter_on_creation(db):
     assert table.pks == ["hid"]
 
 
+def test_acc_4_creation_keys_ignored_for_existing_tables(db):
+    """L-ACC-4: not_null/defaults/column_order/columns do nothing once the table exists."""
+    db.create_table("existing", {"id": int, "name": str})
+    schema = db["existing"].schema
+    table = db.table(
+        "existing",
+        not_null={"name"},
+        defaults={"name": "x"},
+        column_order=["name", "id"],
+        columns={"name": int},
+    )
+    table.insert({"id": 1, "name": None})
+    assert db["existing"].schema == schema
+    assert list(db["existing"].rows) == [{"id": 1, "name": None}]
+
+
 def test_acc_4_ignore_and_replace_config(db):
     """L-ACC-4: ignore / replace configured on the table apply to insert."""
     ignoring = db.table("dogs", ignore=True)
