@@ -43,6 +43,11 @@ class _ImplicitBatchSize(int):
 
 DEFAULT_BATCH_SIZE = _ImplicitBatchSize(100)
 
+COUNTS_TABLE_SQL = (
+    'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
+    "   count INTEGER DEFAULT 0\n);"
+)
+
 
 class Queryable:
     """What tables and views share: existence, counts, rows and columns."""
@@ -291,9 +296,14 @@ class Table(Queryable):
             plural = "" if len(pks) == 1 else "s"
             raise NotFoundError(f"Need {len(pks)} primary key value{plural}")
         where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
-        rows = self.db.execute(
-            f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
-        )
+        try:
+            rows = self.db.execute(
+                f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
+            )
+        except sqlite3.OperationalError:
+            if not self.exists():
+                raise NotFoundError() from None
+            raise
         keys = dedupe_keys([d[0] for d in rows.description])
         row = rows.fetchone()
         if row is None:
@@ -817,8 +827,7 @@ class Table(Queryable):
         )
         table = quote_identifier(self.name)
         script = (
-            'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
-            "   count INTEGER DEFAULT 0\n);\n"
+            COUNTS_TABLE_SQL + "\n"
             f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
             f"AFTER INSERT ON {table}\nBEGIN\n  "
             + counts_row.format(name=name, op="+")
