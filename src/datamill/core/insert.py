@@ -465,10 +465,11 @@ class _BatchWriter:
     def _record_key(self, record: dict[str, Any]) -> Any:
         if self.options.hash_id:
             return record[self.options.hash_id]
-        if not self.pk_columns:
+        pks = self.pk_columns or [p for p in self.table.pks if p != "rowid"]
+        if not pks:
             return None
         lowered = {fold_identifier_case(k): v for k, v in record.items()}
-        values = tuple(lowered.get(fold_identifier_case(pk)) for pk in self.pk_columns)
+        values = tuple(lowered.get(fold_identifier_case(pk)) for pk in pks)
         return values[0] if len(values) == 1 else values
 
     def _read_back_pk(self, rowid: int) -> Any:
