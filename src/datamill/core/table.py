@@ -686,6 +686,7 @@ class Table(Queryable):
         not_null_default: Any = None,
     ) -> Table:
         """``ALTER TABLE ADD COLUMN``, optionally as a foreign key (L-ALT-1)."""
+        declared_type = None
         if fk is not None:
             if fk not in self.db.table_names():
                 raise AlterError(f"table '{fk}' does not exist")
@@ -698,10 +699,10 @@ class Table(Queryable):
             else:
                 other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
                 if other_pks:
-                    fk_col, col_type = other_pks[0].name, other_pks[0].type
+                    fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
-                    fk_col, col_type = "rowid", "INTEGER"
-        sql_column_type = _sql_type_or_declared(col_type)
+                    fk_col, declared_type = "rowid", "INTEGER"
+        sql_column_type = declared_type or sql_type(str if col_type is None else col_type)
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"
@@ -828,13 +829,3 @@ class Table(Queryable):
         """``ANALYZE "t"``."""
         self.db.analyze(self.name)
 
-
-def _sql_type_or_declared(col_type: Any) -> str:
-    if col_type is None:
-        return "TEXT"
-    try:
-        return sql_type(col_type)
-    except KeyError:
-        if isinstance(col_type, str):
-            return col_type
-        raise
