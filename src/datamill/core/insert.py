@@ -182,6 +182,7 @@ class _BatchWriter:
         if options.hash_id:
             batch = [self._with_hash(record) for record in batch]
         if first_batch:
+            self._check_width(batch)
             self._prepare_table(batch)
         if self.extracts:
             batch = [self._with_extracts(record) for record in batch]
@@ -196,6 +197,12 @@ class _BatchWriter:
         self.rows_done += len(batch)
         if self.rows_done == 1:
             self.outcome.record = batch[0]
+
+    def _check_width(self, batch: list[dict[str, Any]]) -> None:
+        """L-IMP-2.2: a row needs one host parameter per column, so the limit caps the width."""
+        limit = self.db.sqlite_max_vars
+        if len(set().union(*batch)) > limit:
+            raise ValueError(f"Rows can have a maximum of {limit} columns")
 
     def _with_hash(self, record: dict[str, Any]) -> dict[str, Any]:
         hashed = hash_record(record, self.options.hash_id_columns)
