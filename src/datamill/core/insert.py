@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.models import ROWID_ALIASES
-from datamill.core.row_errors import annotate, column_from_message
+from datamill.core.row_errors import annotate, column_from_message, overflowing_column
 from datamill.core.sqlite import sqlite3
 from datamill.core.types import suggest_column_types
 from datamill.core.values import encode_values, hash_record
@@ -405,11 +405,10 @@ class _BatchWriter:
                         self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
                     except (sqlite3.Error, OverflowError) as row_error:
                         return annotate(
-                            row_error,
-                            start_row + offset,
-                            column_from_message(str(row_error), columns),
+                            row_error, start_row + offset, _error_column(row_error, record, columns)
                         )
-        return annotate(error, start_row, column_from_message(message, columns))
+        record = chunk[0] if len(chunk) == 1 else {}
+        return annotate(error, start_row, _error_column(error, record, columns))
 
     def _legacy_upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
         """Pre-3.24 upsert: INSERT OR IGNORE the key, then UPDATE the rest (L-INS-6)."""
@@ -511,6 +510,14 @@ def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]
         return list(itertools.chain.from_iterable(map(getter, chunk)))
     except KeyError:
         return [record.get(column) for record in chunk for column in columns]
+
+
+def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, ...]) -> str | None:
+    """The column an error names or, for an int too large for SQLite, the column holding it."""
+    column = column_from_message(str(error), columns)
+    if column is None and isinstance(error, OverflowError):
+        column = overflowing_column(record, columns)
+    return column
 
 
 def _normalise_extracts(extracts: Any) -> dict[str, str]:
