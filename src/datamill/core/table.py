@@ -828,4 +828,3 @@ class Table(Queryable):
     def analyze(self) -> None:
         """``ANALYZE "t"``."""
         self.db.analyze(self.name)
-
