@@ -2,5 +2,7 @@
 
 from datamill.core.database import Database
 from datamill.core.types import ANY, suggest_column_types
+from datamill.hookspecs import hookimpl, hookspec
+from datamill.migrations import Migrations
 
-__all__ = ["ANY", "Database", "suggest_column_types"]
+__all__ = ["ANY", "Database", "Migrations", "hookimpl", "hookspec", "suggest_column_types"]

@@ -1,5 +1,6 @@
 """Compatibility import path ``datamill.utils`` (sqlite_utils.utils): helpers and types (L-UTIL)."""
 
+from datamill.core.spatialite import SPATIALITE_PATHS, find_spatialite
 from datamill.core.sqlite import OperationalError, sqlite3
 from datamill.core.types import (
     ANY,
@@ -18,10 +19,12 @@ from datamill.core.values import (
 __all__ = [
     "ANY",
     "OperationalError",
+    "SPATIALITE_PATHS",
     "chunks",
     "column_affinity",
     "decode_base64_values",
     "dedupe_keys",
+    "find_spatialite",
     "flatten",
     "hash_record",
     "sqlite3",

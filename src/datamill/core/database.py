@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from datamill.core import introspect
+from datamill import plugins
+from datamill.core import introspect, spatialite
 from datamill.core.ddl import quote_default_value
 from datamill.core.errors import NoTable, NoView, TransactionError
 from datamill.core.identifiers import quote_identifier
@@ -82,6 +83,9 @@ class Database:
         self._sqlite_max_vars = _host_parameter_limit(self.conn)
         if recursive_triggers:
             self.execute("PRAGMA recursive_triggers=on;")
+        if execute_plugins:
+            plugins.ensure_plugins_loaded()
+            plugins.pm.hook.prepare_connection(conn=self.conn)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -540,6 +544,10 @@ class Database:
         if name is not None:
             sql += f" {quote_identifier(name)}"
         self.execute(sql)
+
+    def init_spatialite(self, path: str | None = None) -> bool:
+        """Load SpatiaLite and initialise its metadata (L-GIS-2)."""
+        return spatialite.init_spatialite(self, path)
 
     def iterdump(self) -> Iterator[str]:
         """The database as SQL statements, via sqlite-dump when installed (L-MAINT-5)."""

@@ -84,15 +84,17 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
     table.last_pk = None
     writer = _BatchWriter(table, options)
     db = table.db
-    per_batch_commit = options.batch_size_explicit or db.conn.in_transaction
-    transaction = contextlib.nullcontext() if per_batch_commit else db.atomic()
-    with transaction:
+    batches = _batches(itertools.chain([first_row], rows), options.batch_size)
+    # An explicit batch size makes each batch its own unit (committed unless the caller has a
+    # transaction open); otherwise the whole call is one unit: all rows or none (L-IMP-1).
+    call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
+    batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
+    with call_unit:
         if options.truncate and table.exists():
-            with db.atomic():
+            with batch_unit():
                 db.execute(f"DELETE FROM {quote_identifier(table.name)};")
-        all_rows = itertools.chain([first_row], rows)
-        for batch_number, batch in enumerate(_batches(all_rows, options.batch_size)):
-            with db.atomic():
+        for batch_number, batch in enumerate(batches):
+            with batch_unit():
                 writer.write(batch, first_batch=batch_number == 0)
     writer.finish()
     if options.analyze:
@@ -142,11 +144,12 @@ def _check_pk_columns(table: Table, pk: Any, extra_columns: Iterable[str] = ()) 
 
 def _as_dicts(first: Any, iterator: Iterator[Any]) -> Iterator[dict[str, Any]]:
     """Records as dicts; a first item that is a list/tuple is a header (L-INS-3)."""
-    if not isinstance(first, (list, tuple)):
-        yield first
-        yield from iterator
-        return
-    header = list(first)
+    if isinstance(first, (list, tuple)):
+        return _list_rows(list(first), iterator)
+    return itertools.chain([first], iterator)
+
+
+def _list_rows(header: list[Any], iterator: Iterator[Any]) -> Iterator[dict[str, Any]]:
     if not all(isinstance(name, str) for name in header):
         raise ValueError(_LIST_HEADER_ERROR)
     for row_number, row in enumerate(iterator, start=1):
@@ -256,6 +259,8 @@ class _BatchWriter:
             hash_id = self.options.hash_id
             ordered = sorted(key for key in keys if key != hash_id)
             self.columns = ([hash_id] if hash_id else []) + ordered
+            return
+        if not set().union(*batch).difference(self.columns):
             return
         known = set(self.columns)
         for record in batch:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from datamill.core import introspect
+from datamill.core import introspect, spatialite
+from datamill.core.analysis import analyze_column
+from datamill.core.convert import convert
 from datamill.core.ddl import create_index_sql
 from datamill.core.errors import AlterError, NoTable, NotFoundError
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
@@ -13,6 +15,7 @@ from datamill.core.insert import InsertOptions, insert_all
 from datamill.core.models import (
     DEFAULT,
     Column,
+    ColumnDetails,
     ForeignKey,
     Index,
     Trigger,
@@ -828,3 +831,52 @@ class Table(Queryable):
     def analyze(self) -> None:
         """``ANALYZE "t"``."""
         self.db.analyze(self.name)
+
+    def analyze_column(
+        self,
+        column: str,
+        common_limit: int = 10,
+        value_truncate: int | None = None,
+        total_rows: int | None = None,
+        most_common: bool = True,
+        least_common: bool = True,
+    ) -> ColumnDetails:
+        """Statistics for one column (L-ANLZ-1)."""
+        return analyze_column(
+            self, column, common_limit, value_truncate, total_rows, most_common, least_common
+        )
+
+    def convert(
+        self,
+        columns: str | list[str],
+        fn: Any,
+        output: str | None = None,
+        output_type: Any = None,
+        drop: bool = False,
+        multi: bool = False,
+        where: str | None = None,
+        where_args: Any = None,
+        show_progress: bool = False,
+    ) -> Table:
+        """Rewrite column values with ``fn`` in one transaction (L-CONV)."""
+        convert(
+            self, columns, fn, output, output_type, drop, multi, where, where_args, show_progress
+        )
+        return self
+
+    def add_geometry_column(
+        self,
+        column_name: str,
+        geometry_type: str,
+        srid: int = 4326,
+        coord_dimension: str = "XY",
+        not_null: bool = False,
+    ) -> bool:
+        """Add a SpatiaLite geometry column (L-GIS-3)."""
+        return spatialite.add_geometry_column(
+            self, column_name, geometry_type, srid, coord_dimension, not_null
+        )
+
+    def create_spatial_index(self, column_name: str) -> bool:
+        """Create a SpatiaLite spatial index (L-GIS-4)."""
+        return spatialite.create_spatial_index(self, column_name)
