@@ -523,3 +523,33 @@ def test_crt_10_strict_silently_ignored_when_unsupported(db, monkeypatch):
     monkeypatch.setattr(Database, "supports_strict", property(lambda self: False))
     db["t"].create({"a": str}, strict=True)
     assert db["t"].schema == 'CREATE TABLE "t" (\n   "a" TEXT\n)'
+
+
+def test_crt_5_foreign_key_objects_are_checked_too(owners):
+    """L-CRT-5: the 'No such column' checks apply to ForeignKey items as well."""
+    with pytest.raises(AlterError) as info:
+        owners["pets"].create({"o": int}, foreign_keys=[ForeignKey("pets", "o", "owners", "x")])
+    assert str(info.value) == "No such column: owners.x"
+    with pytest.raises(AlterError) as info:
+        owners["pets"].create({"o": int}, foreign_keys=[ForeignKey("pets", "o", "nowhere", "id")])
+    assert str(info.value) == "No such column: nowhere.id"
+    assert "pets" not in owners.table_names()
+
+
+def test_crt_5_fk_columns_use_the_schema_spelling(db):
+    """L-GEN-3: FK columns match case-insensitively and SQL uses the stored spelling."""
+    db["Owners"].create({"ID": int}, pk="ID")
+    db["pets"].create(
+        {"Owner_Id": int, "Other": int},
+        foreign_keys=[("owner_id", "Owners", "id"), ForeignKey("pets", "other", "Owners", "id")],
+    )
+    assert db["pets"].schema == (
+        'CREATE TABLE "pets" (\n'
+        '   "Owner_Id" INTEGER REFERENCES "Owners"("ID"),\n'
+        '   "Other" INTEGER REFERENCES "Owners"("ID")\n'
+        ")"
+    )
+    assert [(fk.column, fk.other_column) for fk in db["pets"].foreign_keys] == [
+        ("Other", "ID"),
+        ("Owner_Id", "ID"),
+    ]
