@@ -332,6 +332,7 @@ class Table(Queryable):
         with self.db.atomic():
             if self.exists():
                 if ignore:
+                    self._store_config(resolved)
                     return self
                 if replace:
                     self.drop()
@@ -361,14 +362,18 @@ class Table(Queryable):
         existing = {c.name: c for c in self.columns}
         names = list(existing)
         wanted = {resolve_casing(name, names): kind for name, kind in columns.items()}
-        for name, kind in wanted.items():
-            if name not in existing:
-                self.add_column(name, kind)
+        missing = [name for name in wanted if name not in existing]
+        for name in missing:
+            self.add_column(name, wanted[name])
         existing = {c.name: c for c in self.columns}
         strict = self.strict
-        types_changed = set(wanted) != set(existing) or any(
-            sql_type(kind, strict=strict) != existing[name].type.upper()
-            for name, kind in wanted.items()
+        types_changed = (
+            bool(missing)
+            or set(wanted) != set(existing)
+            or any(
+                sql_type(kind, strict=strict) != existing[name].type.upper()
+                for name, kind in wanted.items()
+            )
         )
         pk = resolved["pk"]
         new_pks = (
