@@ -420,6 +420,7 @@ class _BatchWriter:
         table = quote_identifier(self.table.name)
         pks = self.pk_columns
         not_null = [c for c in (self.options.not_null or ()) if c not in pks]
+        conversions = self._conversions()
         for offset, record in enumerate(batch):
             row = start_row + offset
             values = {resolve_casing(k, self.columns): v for k, v in record.items()}
@@ -436,7 +437,9 @@ class _BatchWriter:
                 if updates:
                     update_sql = "UPDATE {} SET {} WHERE {}".format(
                         table,
-                        ", ".join(f"{quote_identifier(c)} = ?" for c in updates),
+                        ", ".join(
+                            f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates
+                        ),
                         " AND ".join(f"{quote_identifier(pk)} = ?" for pk in pks),
                     )
                     update_params = [values[c] for c in updates] + [values.get(pk) for pk in pks]
