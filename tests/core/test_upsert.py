@@ -150,3 +150,13 @@ def test_ins_6_legacy_upsert_used_when_on_conflict_unsupported(db, monkeypatch):
 def test_ins_6_legacy_upsert_last_pk(legacy):
     table = legacy["dogs"].upsert({"id": 4, "name": "Four"}, pk="id")
     assert (table.last_rowid, table.last_pk) == (None, 4)
+
+
+def test_ins_10_legacy_upsert_applies_conversions(legacy):
+    statements = trace(legacy)
+    legacy["dogs"].upsert({"id": 1, "name": "rex"}, pk="id", conversions={"name": "upper(?)"})
+    assert writes(statements)[1] == (
+        'UPDATE "dogs" SET "name" = upper(?) WHERE "id" = ?',
+        ["rex", 1],
+    )
+    assert legacy["dogs"].get(1)["name"] == "REX"
