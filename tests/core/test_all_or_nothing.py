@@ -220,3 +220,23 @@ def test_imp_1_single_insert_failure_leaves_no_table(db):
     with pytest.raises(sqlite3.IntegrityError):
         db["t"].insert({"id": 1, "name": None}, pk="id", not_null={"name"})
     assert db.table_names() == []
+
+
+def test_imp_1_explicit_batch_size_truncate_commits_with_the_first_batch(db, path):
+    """L-IMP-1.5: truncation is part of the first batch, so a failing first batch keeps the
+    old rows."""
+    db["t"].insert_all([{"id": i} for i in range(1, 6)], pk="id")
+    with pytest.raises(sqlite3.IntegrityError):
+        db["t"].insert_all([{"id": 10}, {"id": 10}], truncate=True, batch_size=10)
+    assert visible_count(path) == 5
+    seen = []
+
+    def rows():
+        for i in range(20, 26):
+            if i == 23:
+                seen.append(visible_count(path))
+            yield {"id": i}
+
+    db["t"].insert_all(rows(), truncate=True, batch_size=3)
+    assert seen == [3]
+    assert [r["id"] for r in db["t"].rows] == list(range(20, 26))
