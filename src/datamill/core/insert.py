@@ -90,11 +90,10 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
     call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
     batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
     with call_unit:
-        if options.truncate and table.exists():
-            with batch_unit():
-                db.execute(f"DELETE FROM {quote_identifier(table.name)};")
         for batch_number, batch in enumerate(batches):
             with batch_unit():
+                if batch_number == 0 and options.truncate and table.exists():
+                    db.execute(f"DELETE FROM {quote_identifier(table.name)};")
                 writer.write(batch, first_batch=batch_number == 0)
     writer.finish()
     if options.analyze:
