@@ -2,6 +2,7 @@
 (L-ALT-1, L-ALT-2, L-ALT-6..9)."""
 
 import datetime
+import inspect
 import sqlite3
 
 import pytest
@@ -15,6 +16,7 @@ from datamill.db import (
     Index,
     NoObviousTable,
     OperationalError,
+    Table,
 )
 
 
@@ -316,3 +318,41 @@ def test_alt_9_index_of_another_table(db):
 def test_alt_9_ignore(db):
     table = db["dogs"]
     assert table.drop_index("nope", ignore=True) is table
+
+
+E = inspect.Parameter.empty
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        (
+            "add_column",
+            [
+                ("col_name", E),
+                ("col_type", None),
+                ("fk", None),
+                ("fk_col", None),
+                ("not_null_default", None),
+            ],
+        ),
+        ("add_missing_columns", [("records", E)]),
+        (
+            "create_index",
+            [
+                ("columns", E),
+                ("index_name", None),
+                ("unique", False),
+                ("if_not_exists", False),
+                ("find_unique_name", False),
+                ("analyze", False),
+            ],
+        ),
+        ("drop_index", [("index_name", E), ("ignore", False)]),
+        ("guess_foreign_table", [("column", E)]),
+        ("guess_foreign_column", [("other_table", E)]),
+    ],
+)
+def test_alt_signatures(method, expected):
+    params = list(inspect.signature(getattr(Table, method)).parameters.values())[1:]
+    assert [(p.name, p.default) for p in params] == expected

@@ -1,5 +1,6 @@
 """Creating tables: Table.create, db.create_table and their arguments (L-CRT-1..10)."""
 
+import inspect
 import sqlite3
 
 import pytest
@@ -575,4 +576,64 @@ def test_crt_5_fk_columns_use_the_schema_spelling(db):
     assert [(fk.column, fk.other_column) for fk in db["pets"].foreign_keys] == [
         ("Other", "ID"),
         ("Owner_Id", "ID"),
+    ]
+
+
+def signature(fn):
+    return [
+        (p.name, "DEFAULT" if p.default is DEFAULT else p.default)
+        for p in inspect.signature(fn).parameters.values()
+    ]
+
+
+def test_crt_1_create_signature():
+    assert signature(Table.create)[1:] == [
+        ("columns", inspect.Parameter.empty),
+        ("pk", "DEFAULT"),
+        ("foreign_keys", "DEFAULT"),
+        ("column_order", "DEFAULT"),
+        ("not_null", "DEFAULT"),
+        ("defaults", "DEFAULT"),
+        ("hash_id", "DEFAULT"),
+        ("hash_id_columns", "DEFAULT"),
+        ("extracts", "DEFAULT"),
+        ("if_not_exists", False),
+        ("replace", False),
+        ("ignore", False),
+        ("transform", False),
+        ("strict", "DEFAULT"),
+    ]
+
+
+def test_crt_2_create_table_signature():
+    assert signature(Database.create_table)[1:] == [
+        ("name", inspect.Parameter.empty),
+        ("columns", inspect.Parameter.empty),
+        ("pk", None),
+        ("foreign_keys", None),
+        ("column_order", None),
+        ("not_null", None),
+        ("defaults", None),
+        ("hash_id", None),
+        ("hash_id_columns", None),
+        ("extracts", None),
+        ("if_not_exists", False),
+        ("replace", False),
+        ("ignore", False),
+        ("transform", False),
+        ("strict", False),
+    ]
+    assert [name for name, _ in signature(Database.create_table_sql)[1:]] == [
+        "name",
+        "columns",
+        "pk",
+        "foreign_keys",
+        "column_order",
+        "not_null",
+        "defaults",
+        "hash_id",
+        "hash_id_columns",
+        "extracts",
+        "if_not_exists",
+        "strict",
     ]

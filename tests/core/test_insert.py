@@ -2,13 +2,14 @@
 
 import datetime
 import decimal
+import inspect
 import json
 import sqlite3
 import uuid
 
 import pytest
 
-from datamill.db import Database, InvalidColumns, PrimaryKeyRequired, Table
+from datamill.db import DEFAULT, Database, InvalidColumns, PrimaryKeyRequired, Table
 from datamill.utils import sqlite3 as utils_sqlite3
 
 
@@ -599,3 +600,45 @@ def test_ins_13_get_sets_last_pk(dogs):
     table: Table = dogs["dogs"]
     table.get(1)
     assert table.last_pk == 1
+
+
+# L-INS-1 signatures ----------------------------------------------------------------
+
+D = "DEFAULT"
+SIGNATURES = {
+    "insert": [
+        ("record", None), ("pk", D), ("foreign_keys", D), ("column_order", D), ("not_null", D),
+        ("defaults", D), ("hash_id", D), ("hash_id_columns", D), ("alter", D), ("ignore", D),
+        ("replace", D), ("extracts", D), ("conversions", D), ("columns", D), ("strict", D),
+    ],
+    "insert_all": [
+        ("records", None), ("pk", D), ("foreign_keys", D), ("column_order", D),
+        ("not_null", D), ("defaults", D), ("batch_size", D), ("hash_id", D),
+        ("hash_id_columns", D), ("alter", D), ("ignore", D), ("replace", D),
+        ("truncate", False), ("extracts", D), ("conversions", D), ("columns", D),
+        ("upsert", False), ("analyze", False), ("strict", D),
+    ],
+    "upsert": [
+        ("record", None), ("pk", D), ("foreign_keys", D), ("column_order", D), ("not_null", D),
+        ("defaults", D), ("hash_id", D), ("hash_id_columns", D), ("alter", D),
+        ("extracts", D), ("conversions", D), ("columns", D), ("strict", D),
+    ],
+    "upsert_all": [
+        ("records", None), ("pk", D), ("foreign_keys", D), ("column_order", D),
+        ("not_null", D), ("defaults", D), ("batch_size", D), ("hash_id", D),
+        ("hash_id_columns", D), ("alter", D), ("extracts", D), ("conversions", D),
+        ("columns", D), ("analyze", False), ("strict", D),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("method", sorted(SIGNATURES))
+def test_ins_1_signatures(method):
+    """L-INS-1: parameter names, order and defaults (DEFAULT where no value is shown)."""
+    parameters = list(inspect.signature(getattr(Table, method)).parameters.values())[1:]
+    expected = [
+        (name, inspect.Parameter.empty if default is None else default)
+        for name, default in SIGNATURES[method]
+    ]
+    actual = [(p.name, "DEFAULT" if p.default is DEFAULT else p.default) for p in parameters]
+    assert actual == expected

@@ -1,10 +1,11 @@
 """lookup() (L-LOOK-1) and the lookup tables made by extracts= (L-LOOK-3)."""
 
+import inspect
 import sqlite3
 
 import pytest
 
-from datamill.db import Database, Index
+from datamill.db import Database, Index, Table
 
 
 @pytest.fixture
@@ -161,3 +162,20 @@ def test_look_3_extracts_lookup_table_shape_and_index(db):
         ("idx_species_value", 1, ["value"])
     ]
     assert list(db["species"].rows) == [{"id": 1, "value": "Oak"}]
+
+
+def test_look_1_signature():
+    params = list(inspect.signature(Table.lookup).parameters.values())[1:]
+    assert [(p.name, p.default) for p in params] == [
+        ("lookup_values", inspect.Parameter.empty),
+        ("extra_values", None),
+        ("pk", "id"),
+        ("foreign_keys", None),
+        ("column_order", None),
+        ("not_null", None),
+        ("defaults", None),
+        ("extracts", None),
+        ("conversions", None),
+        ("columns", None),
+        ("strict", False),
+    ]

@@ -199,3 +199,21 @@ def test_imp_4_replay_leaves_nothing_behind_inside_caller_transaction(db):
     assert [r["id"] for r in db["dogs"].rows] == [1, 2]
     db.commit()
     assert db["dogs"].count == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["AlterError", "NoObviousTable", "BadPrimaryKey", "NotFoundError", "PrimaryKeyRequired",
+     "InvalidColumns", "OperationalError"],
+)  # fmt: skip
+def test_err_classes_exported_from_db(name):
+    """L-ERR-1,2,5..8,15: the classes raised by these areas, importable from datamill.db."""
+    import datamill.db
+    import datamill.utils
+
+    cls = getattr(datamill.db, name)
+    assert issubclass(cls, Exception)
+    if name == "OperationalError":
+        assert cls is sqlite3.OperationalError is datamill.utils.OperationalError
+    else:
+        assert cls.__bases__ == (Exception,)

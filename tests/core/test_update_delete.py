@@ -1,11 +1,14 @@
 """update, delete and delete_where (L-UPD-1..3), with get() behaviour they rely on (L-ROWS-3)."""
 
 import datetime
+import inspect
 import sqlite3
 
 import pytest
 
-from datamill.db import Database, NotFoundError
+from datamill.db import Database, NotFoundError, Table
+
+E = inspect.Parameter.empty
 
 
 @pytest.fixture
@@ -176,3 +179,16 @@ def test_upd_3_bad_where_leaves_rows(db):
         db["d"].delete_where("nope = 1")
     assert str(info.value) == "no such column: nope"
     assert db["d"].count == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        ("update", [("pk_values", E), ("updates", None), ("alter", False), ("conversions", None)]),
+        ("delete", [("pk_values", E)]),
+        ("delete_where", [("where", None), ("where_args", None), ("analyze", False)]),
+    ],
+)
+def test_upd_signatures(method, expected):
+    params = list(inspect.signature(getattr(Table, method)).parameters.values())[1:]
+    assert [(p.name, p.default) for p in params] == expected
