@@ -642,3 +642,19 @@ def test_ins_1_signatures(method):
     ]
     actual = [(p.name, "DEFAULT" if p.default is DEFAULT else p.default) for p in parameters]
     assert actual == expected
+
+
+def test_ins_13_ignored_hash_id_insert(db):
+    from datamill.utils import hash_record
+
+    db["t"].insert({"a": "x"}, hash_id="h")
+    db["t"].insert({"a": "y"}, hash_id="h")
+    table = db["t"].insert({"a": "x"}, hash_id="h", ignore=True)
+    assert (table.last_rowid, table.last_pk) == (1, hash_record({"a": "x"}))
+    assert db["t"].count == 2
+
+
+def test_ins_13_replace_reports_the_new_rowid(dogs):
+    dogs["dogs"].insert({"id": 2, "name": "Two"})
+    table = dogs["dogs"].insert({"id": 1, "name": "Again"}, pk="id", replace=True)
+    assert (table.last_rowid, table.last_pk) == (1, 1)
