@@ -348,6 +348,7 @@ class Table(Queryable):
         with self.db.atomic():
             if self.exists():
                 if ignore:
+                    self._store_config(resolved)
                     return self
                 if replace:
                     self.drop()
@@ -377,14 +378,18 @@ class Table(Queryable):
         existing = {c.name: c for c in self.columns}
         names = list(existing)
         wanted = {resolve_casing(name, names): kind for name, kind in columns.items()}
-        for name, kind in wanted.items():
-            if name not in existing:
-                self.add_column(name, kind)
+        missing = [name for name in wanted if name not in existing]
+        for name in missing:
+            self.add_column(name, wanted[name])
         existing = {c.name: c for c in self.columns}
         strict = self.strict
-        types_changed = set(wanted) != set(existing) or any(
-            sql_type(kind, strict=strict) != existing[name].type.upper()
-            for name, kind in wanted.items()
+        types_changed = (
+            bool(missing)
+            or set(wanted) != set(existing)
+            or any(
+                sql_type(kind, strict=strict) != existing[name].type.upper()
+                for name, kind in wanted.items()
+            )
         )
         pk = resolved["pk"]
         new_pks = (
@@ -705,6 +710,7 @@ class Table(Queryable):
         not_null_default: Any = None,
     ) -> Table:
         """``ALTER TABLE ADD COLUMN``, optionally as a foreign key (L-ALT-1)."""
+        declared_type = None
         if fk is not None:
             if fk not in self.db.table_names():
                 raise AlterError(f"table '{fk}' does not exist")
@@ -717,10 +723,10 @@ class Table(Queryable):
             else:
                 other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
                 if other_pks:
-                    fk_col, col_type = other_pks[0].name, other_pks[0].type
+                    fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
-                    fk_col, col_type = "rowid", "INTEGER"
-        sql_column_type = _sql_type_or_declared(col_type)
+                    fk_col, declared_type = "rowid", "INTEGER"
+        sql_column_type = declared_type or sql_type(str if col_type is None else col_type)
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"
@@ -1024,14 +1030,3 @@ class Table(Queryable):
     def create_spatial_index(self, column_name: str) -> bool:
         """Create a SpatiaLite spatial index (L-GIS-4)."""
         return spatialite.create_spatial_index(self, column_name)
-
-
-def _sql_type_or_declared(col_type: Any) -> str:
-    if col_type is None:
-        return "TEXT"
-    try:
-        return sql_type(col_type)
-    except KeyError:
-        if isinstance(col_type, str):
-            return col_type
-        raise
