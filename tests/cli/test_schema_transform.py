@@ -1,8 +1,4 @@
-"""C-TRANSFORM, C-EXTRACT, C-ADD-FOREIGN-KEY(S), C-INDEX-FOREIGN-KEYS and create-table --transform.
-
-These commands are thin layers over library methods written on the `schema` branch; each test
-is skipped (with the missing method named) until those methods are on this branch.
-"""
+"""C-TRANSFORM, C-EXTRACT, C-ADD-FOREIGN-KEY(S), C-INDEX-FOREIGN-KEYS and create-table --transform."""
 
 import hashlib
 import re
@@ -12,7 +8,6 @@ from click.testing import CliRunner
 
 from datamill import Database
 from datamill.cli import cli
-from datamill.db import Table
 
 PLANTS = [
     {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
@@ -20,13 +15,6 @@ PLANTS = [
     {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
     {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
 ]
-
-
-def needs(*methods, owner=Table):
-    missing = [m for m in methods if not hasattr(owner, m)]
-    return pytest.mark.skipif(
-        bool(missing), reason=f"library lacks {owner.__name__}.{', '.join(missing)}"
-    )
 
 
 @pytest.fixture
@@ -68,7 +56,6 @@ def unchanged_after_error(path, *args):
     return result.output
 
 
-@needs("transform", "transform_sql")
 def test_transform_sql_prints_statements_without_running_them(garden):
     before = sha256(garden)
     text = ok("transform", garden, "plants", "--rename", "kind", "category", "--type", "height",
@@ -92,7 +79,6 @@ def test_transform_sql_prints_statements_without_running_them(garden):
     assert sha256(garden) == before
 
 
-@needs("transform")
 def test_transform_runs(garden):
     ok("transform", garden, "plants", "--rename", "kind", "category", "--type", "height", "FLOAT",
        "--default", "category", "misc", "-o", "name", "--not-null", "name")  # fmt: skip
@@ -118,7 +104,6 @@ def test_transform_runs(garden):
     ]
 
 
-@needs("transform")
 def test_transform_pk_foreign_keys_and_strict(garden):
     Database(garden)["kinds"].insert({"name": "herb"}, pk="name")
     ok("transform", garden, "plants", "--pk", "id", "--pk", "name",
@@ -138,7 +123,6 @@ def test_transform_pk_foreign_keys_and_strict(garden):
     )
 
 
-@needs("transform")
 def test_transform_errors_leave_database_unchanged(garden):
     assert unchanged_after_error(garden, "transform", garden, "nope", "--drop", "x") == (
         "Error: Cannot transform a table that doesn't exist yet\n"
@@ -153,7 +137,6 @@ def test_transform_errors_leave_database_unchanged(garden):
     assert result.exit_code == 2
 
 
-@needs("transform")
 def test_create_table_transform(garden):
     ok("create-table", garden, "plants", "id", "integer", "name", "text", "height", "real",
        "--pk", "id", "--transform")  # fmt: skip
@@ -162,7 +145,6 @@ def test_create_table_transform(garden):
     )
 
 
-@needs("extract")
 def test_extract(garden):
     ok("extract", garden, "plants", "kind", "--table", "kinds", "--fk-column", "kind_id",
        "--rename", "kind", "label", "--silent")  # fmt: skip
@@ -185,7 +167,6 @@ def test_extract(garden):
     )
 
 
-@needs("extract")
 def test_extract_default_names_and_errors(garden):
     ok("extract", garden, "plants", "kind", "name")
     assert Database(garden)["plants"].columns_dict == {
@@ -202,7 +183,6 @@ def test_extract_default_names_and_errors(garden):
     )
 
 
-@needs("add_foreign_key")
 def test_add_foreign_key_guesses_table_and_column(plots):
     ok("add-foreign-key", plots, "plots", "grower_id")
     assert ok("schema", plots, "plots") == (
@@ -218,7 +198,6 @@ def test_add_foreign_key_guesses_table_and_column(plots):
     ok("add-foreign-key", plots, "plots", "grower_id", "growers", "id", "--ignore")
 
 
-@needs("add_foreign_key")
 def test_add_foreign_key_errors(plots):
     for args, message in [
         (["nope", "growers", "id"], "Error: No such column: nope\n"),
@@ -228,7 +207,6 @@ def test_add_foreign_key_errors(plots):
         assert unchanged_after_error(plots, "add-foreign-key", plots, "plots", *args) == message
 
 
-@needs("add_foreign_keys", "index_foreign_keys", owner=Database)
 def test_add_foreign_keys_and_index_foreign_keys(plots):
     ok("add-column", plots, "growers", "region_id", "integer")
     ok("create-table", plots, "regions", "id", "integer", "--pk", "id")
@@ -248,7 +226,6 @@ def test_add_foreign_keys_and_index_foreign_keys(plots):
     ]
 
 
-@needs("add_foreign_keys", owner=Database)
 def test_add_foreign_keys_errors(plots):
     for args, message in [
         (["a", "b", "c"], "Each foreign key requires four values: table, column, other_table, other_column"),
@@ -262,7 +239,6 @@ def test_add_foreign_keys_errors(plots):
         )
 
 
-@needs("add_foreign_key")
 def test_add_column_with_foreign_key_takes_referenced_type(plots):
     ok("add-column", plots, "plots", "second_grower", "--fk", "growers")
     assert Database(plots)["plots"].schema.endswith(
