@@ -397,7 +397,7 @@ class Table(Queryable):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
+        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -411,7 +411,7 @@ class Table(Queryable):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or DEFAULT),
+                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
             )
 
     # -- inserting ----------------------------------------------------------------------

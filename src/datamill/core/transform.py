@@ -451,7 +451,8 @@ class _Plan:
         sources = list(targets)
         old_types = {self.renamed(c.name): c.type for c in self.kept}
         old_of = {new: old for old, new in self.new_name_of.items()}
-        for name in self.order:
+        # Copy in the old table's column order, as the reference does (C-TRANSFORM example).
+        for name in (self.renamed(c.name) for c in self.kept):
             source = quote_identifier(old_of[name])
             if name in overrides:
                 source = overrides[name]
