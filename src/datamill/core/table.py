@@ -726,7 +726,9 @@ class Table(Queryable):
                     fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
                     fk_col, declared_type = "rowid", "INTEGER"
-        sql_column_type = declared_type or sql_type(str if col_type is None else col_type)
+        sql_column_type = declared_type or sql_type(
+            str if col_type is None else col_type, strict=self.strict
+        )
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"
