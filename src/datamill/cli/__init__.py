@@ -4,7 +4,7 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
-from datamill.cli import search  # noqa: F401  (registers the full-text search commands)
+from datamill.cli import inspect, maintenance, query, schema, search, transform  # noqa: F401
 from datamill.cli.main import cli
 
 __all__ = ["cli"]

@@ -4,149 +4,61 @@ C-OPTIMIZE, C-SEARCH, fts.md S-CLI)."""
 
 from __future__ import annotations
 
-import base64
-import csv
-import json
-import os
-import sys
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 import datamill
+from datamill.cli.errors import reported_errors
 from datamill.cli.main import cli
+from datamill.cli.options import database_path, load_extension_option, open_database
+from datamill.cli.output import OutputFormat, output_options, write_rows
+from datamill.core.identifiers import fold_identifier_case
 from datamill.core.sqlite import sqlite3
 from datamill.search.errors import SearchQueryError
 from datamill.search.escape import PREFIX_MODES
 
-_SPATIALITE_PATHS = (
-    "/usr/lib/x86_64-linux-gnu/mod_spatialite.so",
-    "/usr/lib/aarch64-linux-gnu/mod_spatialite.so",
-    "/usr/local/lib/mod_spatialite.dylib",
-    "/usr/local/lib/mod_spatialite.so",
-    "/opt/homebrew/lib/mod_spatialite.dylib",
-)
-
-# -- shared options ------------------------------------------------------------------
-
 
 def _existing_path(function: Callable) -> Callable:
-    return click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=False))(
-        function
-    )
+    return click.argument("path", type=database_path(exists=True))(function)
 
 
 def _any_path(function: Callable) -> Callable:
-    return click.argument("path", type=click.Path(dir_okay=False, allow_dash=False))(function)
+    return click.argument("path", type=database_path())(function)
 
 
-def _load_extension_option(function: Callable) -> Callable:
-    return click.option(
-        "--load-extension",
-        "load_extension",
-        multiple=True,
-        help="Path to SQLite extension, with optional :entrypoint",
-    )(function)
+def _search_all_output_options(function: Callable) -> Callable:
+    """O-OUTPUT for search-all, whose ``-t``/``--table`` picks tables: tables via ``--fmt``."""
+    options = [
+        click.option("--nl", is_flag=True, help="Output newline-delimited JSON"),
+        click.option("--arrays", is_flag=True, help="Output rows as arrays instead of objects"),
+        click.option("--csv", "csv_", is_flag=True, help="Output CSV"),
+        click.option("--tsv", is_flag=True, help="Output TSV"),
+        click.option("--no-headers", is_flag=True, help="Omit CSV/TSV/table headers"),
+        click.option("--fmt", help="Table format: simple, github, grid, rst, ..."),
+        click.option("--json-cols", is_flag=True, help="Detect JSON text and output it nested"),
+        click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII in JSON output"),
+    ]
 
-
-_OUTPUT_OPTIONS = [
-    click.option("--nl", is_flag=True, help="Output newline-delimited JSON"),
-    click.option("--arrays", is_flag=True, help="Output rows as arrays instead of objects"),
-    click.option("--csv", "csv_", is_flag=True, help="Output CSV"),
-    click.option("--tsv", is_flag=True, help="Output TSV"),
-    click.option("--no-headers", is_flag=True, help="Omit CSV/TSV/table headers"),
-    click.option("-t", "--table", "table_", is_flag=True, help="Output as a formatted table"),
-    click.option("--fmt", help="Table format, e.g. github or rst (implies --table)"),
-    click.option("--json-cols", is_flag=True, help="Detect JSON in text columns and nest it"),
-    click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII characters in JSON"),
-]
-
-
-def _output_options(function: Callable, table_flag: bool = True) -> Callable:
-    options = _OUTPUT_OPTIONS if table_flag else _OUTPUT_OPTIONS[:5] + _OUTPUT_OPTIONS[6:]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def _output_options_without_table_flag(function: Callable) -> Callable:
-    """O-OUTPUT for search-all, whose ``-t``/``--table`` picks tables (use ``--fmt``)."""
-    return _output_options(function, table_flag=False)
-
-
-def _open(path: str, extensions: Sequence[str]) -> datamill.Database:
-    db = datamill.Database(path)
-    for extension in extensions:
-        _load(db, extension)
-    return db
-
-
-def _load(db: datamill.Database, extension: str) -> None:
-    path, _, entrypoint = extension.partition(":")
-    if path == "spatialite" and not os.path.exists(path):
-        found = [p for p in _SPATIALITE_PATHS if os.path.exists(p)]
-        if not found:
-            raise click.ClickException("Could not find SpatiaLite extension")
-        path = found[0]
-    try:
-        db.conn.enable_load_extension(True)
-        if entrypoint:
-            db.conn.execute("select load_extension(?, ?)", [path, entrypoint])
-        else:
-            db.conn.load_extension(path)
-    except (AttributeError, sqlite3.Error) as error:
-        raise click.ClickException(str(error)) from None
-
-
-# -- output (O-OUTPUT) ---------------------------------------------------------------
-
-
-def _json_value(value: Any, json_cols: bool) -> Any:
-    if isinstance(value, bytes):
-        return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
-    if json_cols and isinstance(value, str) and value.strip()[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _emit(rows: Iterable[dict], headers: list[str], options: dict) -> None:
-    """Write rows in the format chosen by the O-OUTPUT options."""
-    out = sys.stdout
-    rows = iter(rows)
-    if options.get("table_") or options["fmt"]:
-        import tabulate
-
-        fmt = options["fmt"] if options["fmt"] in tabulate.tabulate_formats else "simple"
-        data = [[repr(v) if isinstance(v, bytes) else v for v in row.values()] for row in rows]
-        out.write(
-            tabulate.tabulate(data, [] if options["no_headers"] else headers, tablefmt=fmt) + "\n"
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["output"] = OutputFormat(
+            nl=kwargs.pop("nl"),
+            arrays=kwargs.pop("arrays"),
+            csv=kwargs.pop("csv_"),
+            tsv=kwargs.pop("tsv"),
+            no_headers=kwargs.pop("no_headers"),
+            fmt=kwargs.pop("fmt"),
+            json_cols=kwargs.pop("json_cols"),
+            ascii=kwargs.pop("ascii_"),
         )
-        return
-    if options["csv_"] or options["tsv"]:
-        writer = csv.writer(out, dialect="excel-tab" if options["tsv"] else "excel")
-        if not options["no_headers"]:
-            writer.writerow(headers)
-        for row in rows:
-            writer.writerow(list(row.values()))
-        return
-    dumps = json.JSONEncoder(ensure_ascii=options["ascii_"], separators=(", ", ": ")).encode
-    first = True
-    for row in rows:
-        values = {k: _json_value(v, options["json_cols"]) for k, v in row.items()}
-        text = dumps(list(values.values()) if options["arrays"] else values)
-        if options["nl"]:
-            out.write(text + "\n")
-        else:
-            out.write(("[" if first else ",\n ") + text)
-        first = False
-    if first:
-        out.write("[]\n")
-    elif not options["nl"]:
-        out.write("]\n")
+        return function(*args, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 # -- set-up commands -----------------------------------------------------------------
@@ -161,16 +73,16 @@ def _emit(rows: Iterable[dict], headers: list[str], options: dict) -> None:
 @click.option("--tokenize", help="Tokenizer to use, e.g. porter")
 @click.option("--create-triggers", is_flag=True, help="Keep the index in sync with triggers")
 @click.option("--replace", is_flag=True, help="Replace an existing FTS set-up")
-@_load_extension_option
+@load_extension_option
 def enable_fts(path, table, column, fts4, fts5, tokenize, create_triggers, replace, load_extension):
     """Create an FTS4/FTS5 index for COLUMNs of TABLE and fill it."""
     if fts4 and fts5:
         click.echo("Can only use one of --fts4 or --fts5", err=True)
         return
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     if table not in db.table_names():
         raise click.ClickException(f"no such table: {table}")
-    try:
+    with reported_errors():
         db[table].enable_fts(
             column,
             fts_version="FTS4" if fts4 else "FTS5",
@@ -178,22 +90,18 @@ def enable_fts(path, table, column, fts4, fts5, tokenize, create_triggers, repla
             tokenize=tokenize,
             replace=replace,
         )
-    except (sqlite3.Error, ValueError) as error:
-        raise click.ClickException(str(error)) from None
 
 
 @cli.command(name="populate-fts")
 @_existing_path
 @click.argument("table")
 @click.argument("column", nargs=-1, required=True)
-@_load_extension_option
+@load_extension_option
 def populate_fts(path, table, column, load_extension):
     """Add all rows of TABLE to its FTS index."""
-    db = _open(path, load_extension)
-    try:
+    db = open_database(path, load_extension)
+    with reported_errors():
         db[table].populate_fts(column)
-    except (sqlite3.Error, ValueError) as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _fts_table_names(db: datamill.Database) -> list[str]:
@@ -203,28 +111,25 @@ def _fts_table_names(db: datamill.Database) -> list[str]:
 @cli.command(name="rebuild-fts")
 @_existing_path
 @click.argument("tables", nargs=-1)
-@_load_extension_option
+@load_extension_option
 def rebuild_fts(path, tables, load_extension):
     """Rebuild the FTS index of each TABLE (default: every FTS table)."""
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     names = db.table_names()
-    try:
-        with db.atomic():
-            for table in tables or _fts_table_names(db):
-                if table not in names:
-                    raise sqlite3.OperationalError(f"no such table: {table}")
-                db[table].rebuild_fts()
-    except sqlite3.Error as error:
-        raise click.ClickException(str(error)) from None
+    with reported_errors(), db.atomic():
+        for table in tables or _fts_table_names(db):
+            if table not in names:
+                raise sqlite3.OperationalError(f"no such table: {table}")
+            db[table].rebuild_fts()
 
 
 @cli.command(name="disable-fts")
 @_existing_path
 @click.argument("table")
-@_load_extension_option
+@load_extension_option
 def disable_fts(path, table, load_extension):
     """Remove TABLE's FTS index and the triggers that maintain it."""
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     if table in db.table_names():
         db[table].disable_fts()
 
@@ -233,10 +138,10 @@ def disable_fts(path, table, load_extension):
 @_existing_path
 @click.argument("tables", nargs=-1)
 @click.option("--no-vacuum", is_flag=True, help="Do not run VACUUM afterwards")
-@_load_extension_option
+@load_extension_option
 def optimize(path, tables, no_vacuum, load_extension):
     """Optimize the FTS index of each TABLE (default: every FTS table), then VACUUM."""
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     names = db.table_names()
     with db.atomic():
         for table in tables or _fts_table_names(db):
@@ -279,8 +184,8 @@ def _query_error(error: SearchQueryError) -> click.ClickException:
 @click.option("--snippet-column", help="Add a snippet from this column")
 @click.option("--highlight", help="Add this column with matches highlighted (FTS5)")
 @click.option("--markers", type=(str, str), default=("<b>", "</b>"), help="Highlight markers")
-@_output_options
-@_load_extension_option
+@output_options
+@load_extension_option
 def search(
     path,
     dbtable,
@@ -302,19 +207,19 @@ def search(
     highlight,
     markers,
     load_extension,
-    **output,
+    output,
 ):
     """Search DBTABLE for Q using full-text search."""
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     if dbtable not in db.table_names():
         raise click.ClickException(f"Table '{dbtable}' does not exist")
     table = db[dbtable]
     if table.detect_fts() is None:
         raise click.ClickException(f"Table '{dbtable}' is not configured for full-text search")
     existing = [c.name for c in table.columns]
-    folded = {name.lower() for name in existing}
+    folded = {fold_identifier_case(name) for name in existing}
     for column in columns:
-        if column.lower() not in folded:
+        if fold_identifier_case(column) not in folded:
             raise click.ClickException(f"Table '{dbtable}' has no column '{column}")
     extras = dict(
         ranking=ranking,
@@ -355,7 +260,7 @@ def search(
     except (sqlite3.Error, ValueError) as error:
         raise click.ClickException(str(error)) from None
     headers = list(rows[0]) if rows else _headers(existing, columns, include_rank, extras)
-    _emit(rows, headers, output)
+    write_rows(headers, (list(row.values()) for row in rows), output)
 
 
 def _headers(existing, columns, include_rank, extras) -> list[str]:
@@ -373,7 +278,9 @@ def _headers(existing, columns, include_rank, extras) -> list[str]:
 @_existing_path
 @click.argument("q")
 @click.option("-t", "--table", "tables", multiple=True, help="Only search these tables")
-@click.option("--limit", type=int, default=20, show_default=True, help="Rows; 0 for all")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Rows; 0 for all"
+)
 @click.option("--raw", is_flag=True, help="Do not escape Q")
 @click.option(
     "--prefix",
@@ -384,11 +291,11 @@ def _headers(existing, columns, include_rank, extras) -> list[str]:
 )
 @click.option("--no-snippet", is_flag=True, help="Leave out snippets")
 @click.option("--markers", type=(str, str), default=("<b>", "</b>"), help="Highlight markers")
-@_output_options_without_table_flag
-@_load_extension_option
-def search_all(path, q, tables, limit, raw, prefix, no_snippet, markers, load_extension, **output):
+@_search_all_output_options
+@load_extension_option
+def search_all(path, q, tables, limit, raw, prefix, no_snippet, markers, load_extension, output):
     """Search every full-text indexed table of the database for Q."""
-    db = _open(path, load_extension)
+    db = open_database(path, load_extension)
     try:
         rows = db.search_all(
             q,
@@ -406,7 +313,8 @@ def search_all(path, q, tables, limit, raw, prefix, no_snippet, markers, load_ex
         if message.startswith("Full-text search is not configured for table "):
             message = f"Table {message.rsplit(' ', 1)[-1]} is not configured for full-text search"
         raise click.ClickException(message) from None
-    _emit(rows, ["table", "rowid", "rank", "snippet"], output)
+    columns = ["table", "rowid", "rank", "snippet"]
+    write_rows(columns, ([row[c] for c in columns] for row in rows), output)
 
 
 __all__ = [
