@@ -27,7 +27,6 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import random
 import sqlite3
 import statistics
@@ -35,6 +34,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from shared_data import GEN_CORPUS  # bench/shared_data.py finds ../shared/bench
 
 import datamill
 from datamill.search import register_functions
@@ -62,38 +63,12 @@ TARGETS = {  # S-PERF-2, ratio of medians
 }
 
 
-def find_generator() -> Path:
-    """Locate the shared gen_corpus.py (never copied into the project)."""
-    candidates = [
-        os.environ.get("DATAMILL_SHARED_BENCH", ""),
-        HERE.parent.parent / "shared" / "bench",
-        HERE.parent.parent.parent / "shared" / "bench",
-        Path("/work/shared/bench"),
-    ]
-    for folder in candidates:
-        if folder and (Path(folder) / "gen_corpus.py").exists():
-            return Path(folder) / "gen_corpus.py"
-    sys.exit("Error: gen_corpus.py not found; set DATAMILL_SHARED_BENCH to the shared bench folder")
-
-
 def corpus(docs: int) -> Path:
     path = DATA / f"corpus-{docs}.jsonl"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
-        generator = find_generator()
-        subprocess.run(
-            [
-                sys.executable,
-                str(generator),
-                "--docs",
-                str(docs),
-                "--seed",
-                "42",
-                "--out",
-                str(path),
-            ],
-            check=True,
-        )
+        command = [sys.executable, str(GEN_CORPUS), "--docs", str(docs), "--seed", "42"]
+        subprocess.run([*command, "--out", str(path)], check=True)
     if docs == 200_000:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != CORPUS_SHA256:
