@@ -32,6 +32,7 @@ from datamill.core.table_parser import (
 )
 from datamill.core.table_sql import resolve_foreign_keys
 from datamill.core.types import column_affinity, sql_type
+from datamill.search.transform_fts import fts_transform
 
 if TYPE_CHECKING:
     from datamill.core.table import Table
@@ -152,6 +153,7 @@ def transform_sql(
             f"Could not parse table schema for table {table.name!r}: {error}"
         ) from error
     plan = _Plan(table, options, parsed)
+    fts = fts_transform(table, options.rename, options.drop)  # S-IDX-6
     new_name = f"{table.name}_new_{tmp_suffix or secrets.token_hex(6)}"
     statements = [plan.create_sql(new_name)]
     statements.append(plan.copy_sql(new_name, sources or {}))
@@ -176,7 +178,9 @@ def transform_sql(
     statements.append(f"PRAGMA legacy_alter_table={'ON' if legacy else 'OFF'};")
     statements.extend(plan.sequence_statements())
     statements.extend(indexes.create)
-    statements.extend(trigger.sql + ";" for trigger in plan.triggers)
+    skip = fts.skip_triggers if fts else set()
+    statements.extend(trigger.sql + ";" for trigger in plan.triggers if trigger.name not in skip)
+    statements.extend(fts.after if fts else [])
     return statements
 
 
