@@ -190,3 +190,14 @@ def test_s_fn_5_rank_score_matches_sqlite_fts4(value):
     except ZeroDivisionError:
         return
     assert rank_score(pcx) == expected
+
+
+def test_s_fn_8_database_execute_and_query_report_the_message(recipes4):
+    sql = (
+        "select rank_bm25(matchinfo(recipes_fts)) from recipes_fts "
+        "where recipes_fts match 'chicken' order by 1"
+    )
+    for run in (lambda: recipes4.execute(sql), lambda: list(recipes4.query(sql))):
+        with pytest.raises(sqlite3.OperationalError) as error:
+            run()
+        assert str(error.value) == "rank_bm25() needs matchinfo(table, 'pcnalx')"

@@ -29,7 +29,7 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.table import COUNTS_TABLE_SQL, Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
-from datamill.search import register_functions
+from datamill.search import function_errors, register_functions
 from datamill.search.database_fts import DatabaseSearchMixin
 
 Tracer = Callable[[str, Any], None]
@@ -195,7 +195,8 @@ class Database(DatabaseSearchMixin):
         conn = self.conn
         was_in_transaction = conn.in_transaction
         try:
-            cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
+            with function_errors():  # S-FN-8: the ranking function's own message
+                cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
         except BaseException:
             if not was_in_transaction and conn.in_transaction:
                 conn.rollback()
@@ -235,7 +236,8 @@ class Database(DatabaseSearchMixin):
         name = f"datamill_q{next(_savepoint_ids)}"
         conn.execute(f'SAVEPOINT "{name}"')
         try:
-            cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
+            with function_errors():  # S-FN-8
+                cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
             if cursor.description is None:
                 raise ValueError(_QUERY_NEEDS_ROWS)
             rows: Iterable[Any] = cursor
