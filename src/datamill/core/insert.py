@@ -176,6 +176,8 @@ class _BatchWriter:
         self.extracts = _normalise_extracts(options.extracts)
         self.pk_columns: list[str] = []
         self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
+        self._spellings: dict[str, str] = {}
+        self._spelled: set[str] = set()
 
     # -- per batch ---------------------------------------------------------
 
@@ -183,6 +185,7 @@ class _BatchWriter:
         options = self.options
         if options.hash_id:
             batch = [self._with_hash(record) for record in batch]
+        batch = self._one_spelling_per_column(batch)
         if first_batch:
             self._check_width(batch)
             self._prepare_table(batch)
@@ -199,6 +202,21 @@ class _BatchWriter:
         self.rows_done += len(batch)
         if self.rows_done == 1:
             self.outcome.record = batch[0]
+
+    def _one_spelling_per_column(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keys differing only in case fill one column, spelled as first seen (L-GEN-3)."""
+        if set().union(*batch) <= self._spelled:
+            return batch
+        renames = {}
+        for key in dict.fromkeys(itertools.chain.from_iterable(batch)):
+            spelling = self._spellings.setdefault(fold_identifier_case(key), key)
+            if spelling == key:
+                self._spelled.add(key)
+            else:
+                renames[key] = spelling
+        if not renames:
+            return batch
+        return [{renames.get(k, k): v for k, v in record.items()} for record in batch]
 
     def _check_width(self, batch: list[dict[str, Any]]) -> None:
         """L-IMP-2.2: a row needs one host parameter per column, so the limit caps the width."""
