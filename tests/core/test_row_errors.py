@@ -217,3 +217,14 @@ def test_err_classes_exported_from_db(name):
         assert cls is sqlite3.OperationalError is datamill.utils.OperationalError
     else:
         assert cls.__bases__ == (Exception,)
+
+
+def test_imp_4_columns_and_tables_with_spaces_and_dots(db):
+    """L-IMP-4.1: the column is identified even when the names contain spaces or dots."""
+    db["my trees"].create({"Tree ID": int, "sp.name": str}, pk="Tree ID", not_null={"sp.name"})
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db["my trees"].insert_all([{"Tree ID": 1, "sp.name": "a"}, {"Tree ID": 1, "sp.name": "b"}])
+    assert str(info.value) == 'UNIQUE constraint failed: my trees.Tree ID (row 2, column "Tree ID")'
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db["my trees"].insert_all([{"Tree ID": 2, "sp.name": None}])
+    assert info.value.column == "sp.name"
