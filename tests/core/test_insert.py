@@ -681,7 +681,7 @@ def test_gen_3_keys_differing_in_case_across_batches(dogs):
 def test_gen_3_new_table_gets_one_column_spelled_as_first_seen(db):
     db["t"].insert_all([{"Name": "a"}, {"NAME": "b", "name": "c"}, {"nAmE": "d"}])
     assert [c.name for c in db["t"].columns] == ["Name"]
-    assert [r["Name"] for r in db["t"].rows] == ["a", "c", "d"]
+    assert [r["Name"] for r in db["t"].rows] == ["a", "b", "d"]
 
 
 def test_gen_3_upsert_with_case_variant_keys(dogs):
@@ -692,3 +692,11 @@ def test_gen_3_upsert_with_case_variant_keys(dogs):
         {"id": 1, "name": "Cleo", "age": 6},
         {"id": 2, "name": "Two", "age": 7},
     ]
+
+
+def test_gen_3_hash_id_column_is_not_overwritten_by_a_case_variant_key(db):
+    from datamill.utils import hash_record
+
+    table = db["t"].insert({"ID": "mine", "v": 1}, hash_id="id")
+    assert table.last_pk == hash_record({"ID": "mine", "v": 1})
+    assert list(db["t"].rows) == [{"id": hash_record({"ID": "mine", "v": 1}), "v": 1}]

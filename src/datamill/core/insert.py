@@ -216,7 +216,7 @@ class _BatchWriter:
                 renames[key] = spelling
         if not renames:
             return batch
-        return [{renames.get(k, k): v for k, v in record.items()} for record in batch]
+        return [_renamed(record, renames) for record in batch]
 
     def _check_width(self, batch: list[dict[str, Any]]) -> None:
         """L-IMP-2.2: a row needs one host parameter per column, so the limit caps the width."""
@@ -535,6 +535,14 @@ def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]
         return list(itertools.chain.from_iterable(map(getter, chunk)))
     except KeyError:
         return [record.get(column) for record in chunk for column in columns]
+
+
+def _renamed(record: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    """``record`` with keys renamed; when two keys become one, the first value is kept."""
+    renamed: dict[str, Any] = {}
+    for key, value in record.items():
+        renamed.setdefault(renames.get(key, key), value)
+    return renamed
 
 
 def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, ...]) -> str | None:
