@@ -190,7 +190,10 @@ class _BatchWriter:
             self._check_width(batch)
             self._prepare_table(batch)
         if self.extracts:
-            batch = [self._with_extracts(record) for record in batch]
+            batch = [
+                self._with_extracts(record, self.rows_done + offset + 1)
+                for offset, record in enumerate(batch)
+            ]
         self._extend_columns(batch, first_batch)
         if options.upsert:
             self._check_upsert_keys(batch)
@@ -228,12 +231,15 @@ class _BatchWriter:
         hashed = hash_record(record, self.options.hash_id_columns)
         return {self.options.hash_id: hashed, **record}
 
-    def _with_extracts(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _with_extracts(self, record: dict[str, Any], row: int) -> dict[str, Any]:
         record = dict(record)
         for column, lookup_table in self.extracts.items():
             value = record.get(column)
             if value is not None:
-                record[column] = self.db[lookup_table].lookup({"value": value})
+                try:
+                    record[column] = self.db[lookup_table].lookup({"value": value})
+                except (sqlite3.Error, OverflowError) as error:
+                    raise annotate(error, row, column) from error
         return record
 
     def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
