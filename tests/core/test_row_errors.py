@@ -228,3 +228,15 @@ def test_imp_4_columns_and_tables_with_spaces_and_dots(db):
     with pytest.raises(sqlite3.IntegrityError) as info:
         db["my trees"].insert_all([{"Tree ID": 2, "sp.name": None}])
     assert info.value.column == "sp.name"
+
+
+def test_imp_4_error_while_extracting_names_row_and_column(db):
+    rows = [{"id": 1, "kind": "a"}, {"id": 2, "kind": "b"}, {"id": 3, "kind": object()}]
+    with pytest.raises(sqlite3.ProgrammingError) as info:
+        db["pets"].insert_all(rows, pk="id", extracts=["kind"])
+    assert str(info.value) == (
+        "Error binding parameter 1: type 'object' is not supported (row 3, column \"kind\")"
+    )
+    assert isinstance(info.value.__cause__, sqlite3.ProgrammingError)
+    assert "pets" not in db.table_names()
+    assert "kind" not in db.table_names()
