@@ -20,25 +20,19 @@ import io
 import pathlib
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 
-GEN_TREES = pathlib.Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_trees.py"
+from shared_data import gen_trees_csv
+
 INTEGER_COLUMNS = {"TreeID", "SiteOrder", "DBH"}
 FLOAT_COLUMNS = {"XCoord", "YCoord", "Latitude", "Longitude"}
 
 
 def load_rows(n: int) -> list[dict]:
     """Generate ``n`` rows with gen_trees.py and convert numeric columns."""
-    csv_text = subprocess.run(
-        [sys.executable, str(GEN_TREES), "--rows", str(n), "--seed", "1", "--out", "-", "--quiet"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    csv_text = gen_trees_csv(n, seed=1)
     rows = []
     for row in csv.DictReader(io.StringIO(csv_text)):
         for key in INTEGER_COLUMNS:
