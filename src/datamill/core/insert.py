@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
@@ -183,6 +183,8 @@ class _BatchWriter:
 
     def write(self, batch: list[dict[str, Any]], first_batch: bool) -> None:
         options = self.options
+        if not all(type(record) is dict for record in batch):
+            self._check_mappings(batch)
         if options.hash_id:
             batch = [self._with_hash(record) for record in batch]
         batch = self._one_spelling_per_column(batch)
@@ -205,6 +207,13 @@ class _BatchWriter:
         self.rows_done += len(batch)
         if self.rows_done == 1:
             self.outcome.record = batch[0]
+
+    def _check_mappings(self, batch: list[Any]) -> None:
+        """In dict mode every record must be a mapping (L-IMP-4: name the row if not)."""
+        for offset, record in enumerate(batch):
+            if not isinstance(record, Mapping):
+                error = ValueError(f"Each record must be a dict, not {type(record).__name__}")
+                raise annotate(error, self.rows_done + offset + 1, None)
 
     def _one_spelling_per_column(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Keys differing only in case fill one column, spelled as first seen (L-GEN-3)."""
