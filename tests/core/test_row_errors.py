@@ -240,3 +240,29 @@ def test_imp_4_error_while_extracting_names_row_and_column(db):
     assert isinstance(info.value.__cause__, sqlite3.ProgrammingError)
     assert "pets" not in db.table_names()
     assert "kind" not in db.table_names()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"id": 1}, 5], "Each record must be a dict, not int (row 2)"),
+        ([{"id": 1}, {"id": 2}, ["id"]], "Each record must be a dict, not list (row 3)"),
+        ([{"id": 1}, None], "Each record must be a dict, not NoneType (row 2)"),
+        (["abc"], "Each record must be a dict, not str (row 1)"),
+    ],
+)
+def test_imp_4_dict_mode_shape_errors(db, rows, message):
+    """L-IMP-4.1: a record that is not a dict, after dict records, names its row."""
+    with pytest.raises(ValueError) as info:
+        db["t"].insert_all(rows)
+    assert str(info.value) == message
+    assert info.value.column is None
+    assert db.table_names() == ["dogs"]
+
+
+def test_imp_4_other_mappings_are_accepted(db):
+    from collections import OrderedDict
+    from types import MappingProxyType
+
+    db["t"].insert_all([OrderedDict(a=1), MappingProxyType({"a": 2})])
+    assert list(db["t"].rows) == [{"a": 1}, {"a": 2}]
