@@ -652,3 +652,20 @@ def test_generated_column_missing_from_schema_text(db, monkeypatch):
     assert str(excinfo.value) == (
         "Could not find the expression of generated column 'g' in table 't'"
     )
+
+
+def test_checks_of_missing_and_virtual_tables(db):
+    # L-INTRO-20
+    db.execute("create virtual table docs using fts5(title)")
+    for name in ("missing", "docs"):
+        assert db[name].checks == []
+        assert db[name].column_checks == {}
+        assert db[name].table_checks == []
+
+
+def test_checks_named_column_check(db):
+    # L-CRT-11 example
+    db.execute("create table scores (score integer constraint positive check (score > 0))")
+    assert repr(db["scores"].checks) == (
+        "[Check(check='score > 0', name='positive', column='score', options=None)]"
+    )
