@@ -43,6 +43,11 @@ class _ImplicitBatchSize(int):
 
 DEFAULT_BATCH_SIZE = _ImplicitBatchSize(100)
 
+COUNTS_TABLE_SQL = (
+    'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
+    "   count INTEGER DEFAULT 0\n);"
+)
+
 
 class Queryable:
     """What tables and views share: existence, counts, rows and columns."""
@@ -291,9 +296,14 @@ class Table(Queryable):
             plural = "" if len(pks) == 1 else "s"
             raise NotFoundError(f"Need {len(pks)} primary key value{plural}")
         where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
-        rows = self.db.execute(
-            f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
-        )
+        try:
+            rows = self.db.execute(
+                f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
+            )
+        except sqlite3.OperationalError:
+            if not self.exists():
+                raise NotFoundError() from None
+            raise
         keys = dedupe_keys([d[0] for d in rows.description])
         row = rows.fetchone()
         if row is None:
@@ -338,6 +348,7 @@ class Table(Queryable):
         with self.db.atomic():
             if self.exists():
                 if ignore:
+                    self._store_config(resolved)
                     return self
                 if replace:
                     self.drop()
@@ -367,14 +378,18 @@ class Table(Queryable):
         existing = {c.name: c for c in self.columns}
         names = list(existing)
         wanted = {resolve_casing(name, names): kind for name, kind in columns.items()}
-        for name, kind in wanted.items():
-            if name not in existing:
-                self.add_column(name, kind)
+        missing = [name for name in wanted if name not in existing]
+        for name in missing:
+            self.add_column(name, wanted[name])
         existing = {c.name: c for c in self.columns}
         strict = self.strict
-        types_changed = set(wanted) != set(existing) or any(
-            sql_type(kind, strict=strict) != existing[name].type.upper()
-            for name, kind in wanted.items()
+        types_changed = (
+            bool(missing)
+            or set(wanted) != set(existing)
+            or any(
+                sql_type(kind, strict=strict) != existing[name].type.upper()
+                for name, kind in wanted.items()
+            )
         )
         pk = resolved["pk"]
         new_pks = (
@@ -695,6 +710,7 @@ class Table(Queryable):
         not_null_default: Any = None,
     ) -> Table:
         """``ALTER TABLE ADD COLUMN``, optionally as a foreign key (L-ALT-1)."""
+        declared_type = None
         if fk is not None:
             if fk not in self.db.table_names():
                 raise AlterError(f"table '{fk}' does not exist")
@@ -707,10 +723,10 @@ class Table(Queryable):
             else:
                 other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
                 if other_pks:
-                    fk_col, col_type = other_pks[0].name, other_pks[0].type
+                    fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
-                    fk_col, col_type = "rowid", "INTEGER"
-        sql_column_type = _sql_type_or_declared(col_type)
+                    fk_col, declared_type = "rowid", "INTEGER"
+        sql_column_type = declared_type or sql_type(str if col_type is None else col_type)
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"
@@ -817,8 +833,7 @@ class Table(Queryable):
         )
         table = quote_identifier(self.name)
         script = (
-            'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
-            "   count INTEGER DEFAULT 0\n);\n"
+            COUNTS_TABLE_SQL + "\n"
             f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
             f"AFTER INSERT ON {table}\nBEGIN\n  "
             + counts_row.format(name=name, op="+")
@@ -1015,14 +1030,3 @@ class Table(Queryable):
     def create_spatial_index(self, column_name: str) -> bool:
         """Create a SpatiaLite spatial index (L-GIS-4)."""
         return spatialite.create_spatial_index(self, column_name)
-
-
-def _sql_type_or_declared(col_type: Any) -> str:
-    if col_type is None:
-        return "TEXT"
-    try:
-        return sql_type(col_type)
-    except KeyError:
-        if isinstance(col_type, str):
-            return col_type
-        raise
