@@ -266,3 +266,13 @@ def test_imp_4_other_mappings_are_accepted(db):
 
     db["t"].insert_all([OrderedDict(a=1), MappingProxyType({"a": 2})])
     assert list(db["t"].rows) == [{"a": 1}, {"a": 2}]
+
+
+def test_imp_4_update_unsupported_value_names_the_column(db):
+    db["dogs"].insert_all(dogs(1))
+    with pytest.raises(sqlite3.ProgrammingError) as info:
+        db["dogs"].update(1, {"name": "x", "age": object()})
+    assert str(info.value) == (
+        "Error binding parameter 2: type 'object' is not supported (row 1, column \"age\")"
+    )
+    assert db["dogs"].get(1)["name"] == "dog 1"
