@@ -26,6 +26,13 @@ from collections.abc import Callable
 
 from shared_data import gen_trees_csv
 
+import datamill
+
+try:
+    import sqlite_utils
+except ImportError:  # the peer is optional: make bench-deps installs it
+    sqlite_utils = None
+
 INTEGER_COLUMNS = {"TreeID", "SiteOrder", "DBH"}
 FLOAT_COLUMNS = {"XCoord", "YCoord", "Latitude", "Longitude"}
 
@@ -62,16 +69,12 @@ def floor(path: pathlib.Path, rows: list[dict]) -> None:
 
 
 def datamill_insert(path: pathlib.Path, rows: list[dict]) -> None:
-    import datamill
-
     db = datamill.Database(path)
     db["trees"].insert_all(rows, pk="TreeID")
     db.close()
 
 
 def sqlite_utils_insert(path: pathlib.Path, rows: list[dict]) -> None:
-    import sqlite_utils
-
     db = sqlite_utils.Database(path)
     db["trees"].insert_all(rows, pk="TreeID")
     db.close()
@@ -100,11 +103,9 @@ def main() -> None:
         ("floor: executemany, 1 txn", floor),
         ("datamill insert_all", datamill_insert),
     ]
-    try:
-        import sqlite_utils  # noqa: F401
-
+    if sqlite_utils is not None:
         contenders.append(("sqlite-utils insert_all", sqlite_utils_insert))
-    except ImportError:
+    else:
         print("sqlite-utils not installed (make bench-deps): skipping the peer\n")
     # Interleave the contenders in each round so machine noise hits all of them alike.
     timings: dict[str, list[float]] = {name: [] for name, _ in contenders}

@@ -607,7 +607,7 @@ class Table(Queryable, TableSearchMixin):
     def _run_update(self, sql: str, params: list[Any], columns: list[str]) -> None:
         try:
             cursor = self.db.execute(sql, params)
-        except sqlite3.IntegrityError as error:
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, OverflowError) as error:
             raise annotate(error, 1, column_from_message(str(error), columns)) from error
         if cursor.rowcount != 1:
             raise NotFoundError(f"Expected to update 1 row, updated {cursor.rowcount}")
