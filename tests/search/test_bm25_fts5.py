@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import datamill
 from datamill.search import escape_query
@@ -194,3 +196,20 @@ def make_file_db(path):
     db["recipes"].insert_all([{"id": i, "title": t, "body": b} for i, t, b in RECIPES], pk="id")
     db["recipes"].enable_fts(["title", "body"], fts_version="FTS4", create_triggers=True)
     return db
+
+
+WORDS = ["lemon", "chicken", "mint", "roast", "simmer", "hot", "le", "ch", "pot", "xyz", "tart"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.tuples(st.sampled_from(WORDS), st.booleans()), min_size=1, max_size=3),
+    weights=st.sampled_from(["", ", 10.0, 1.0", ", 0.5, 3.0"]),
+)
+def test_s_fn_7_escape_query_pairs_equal_fts5_bm25(both, words, weights):
+    text = " ".join(word + ("*" if star else "") for word, star in words)
+    tunables = f", null, null{weights}" if weights else ""
+    ours = fts4_scores(both, escape_query(text, "FTS4"), tunables)
+    theirs = fts5_scores(both, escape_query(text, "FTS5"), weights)
+    assert [r for r, _ in ours] == [r for r, _ in theirs]
+    assert all(abs(a[1] - b[1]) <= 1e-9 for a, b in zip(ours, theirs))
