@@ -4,7 +4,15 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
-from datamill.cli import diff as _diff  # noqa: F401  (registers ``diff``)
+from datamill.cli import (  # noqa: F401  (each module registers its commands)
+    diff,
+    inspect,
+    maintenance,
+    query,
+    schema,
+    search,
+    transform,
+)
 from datamill.cli.main import cli
 
 __all__ = ["cli"]
