@@ -54,7 +54,7 @@ def _check_spec(spec: str, param: str) -> None:
     raise click.BadParameter(f"File '{spec}' does not exist.", param_hint=f"'{param}'")
 
 
-@cli.command(name="diff", context_settings={"help_option_names": ["-h", "--help"]})
+@cli.command(name="diff")
 @click.argument("previous")
 @click.argument("current")
 @click.option(
@@ -139,41 +139,51 @@ def diff_command(
         )
         if output == "text" and extras:
             check_extras(extras, {*result.previous_columns, *result.current_columns})
+        report = {"singular": singular, "plural": plural, "extras": extras or None}
+        report.update(max_rows=max_rows, column_counts=column_counts)
+        _write(result, output, report)
     except (DiffInputError, SpecError) as err:
         _fail(str(err))
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0 if not exit_code else 1)
     except (OSError, ValueError) as err:
         _fail(_os_message(err))
     except KeyboardInterrupt:
         click.echo("Aborted!", err=True)
         sys.exit(ERROR_STATUS)
-    key = result.key
+    if exit_code and any(
+        result[c] for c in ("added", "removed", "changed", "columns_added", "columns_removed")
+    ):
+        sys.exit(1)
+
+
+def _write(result, output: str, report: dict) -> None:
+    """Stream the report to stdout as UTF-8, whatever the locale (DF-TXT-1 rule 8)."""
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
         if output == "json":
-            write_json(result, out, with_column_counts=column_counts)
+            write_json(result, out, with_column_counts=report["column_counts"])
         elif output == "csv":
             write_long_csv(result, out)
         else:
+            key = result.key
             shown_key = None if not key else key[0] if len(key) == 1 else list(key)
-            for piece in iter_human_text(
-                result,
-                shown_key,
-                singular,
-                plural,
-                current=result.current_rows,
-                extras=extras or None,
-                max_rows=max_rows,
-                column_counts=column_counts,
-            ):
+            for piece in iter_human_text(result, shown_key, current=result.current_rows, **report):
                 out.write(piece)
             out.write("\n")
         out.flush()
     finally:
         out.detach()
-    if exit_code and any(
-        result[c] for c in ("added", "removed", "changed", "columns_added", "columns_removed")
-    ):
-        sys.exit(1)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _warn(message: str) -> None:
