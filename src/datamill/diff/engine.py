@@ -213,27 +213,41 @@ def _validate_alone(side: Side, key: tuple[str, ...]) -> None:
         scan.close()
 
 
-def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> dict[str, Any]:
-    key_names = plan.key
-    # Pass 1: PREVIOUS identities and fingerprints.
-    scan = previous.scan(key_names, plan.prev_as_text)
-    prev: dict[Any, int] = {}
+def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> DiffResult:
+    prev = _fingerprints(previous, plan, plan.prev_as_text, on_duplicate, warn)
+    added, candidates, removed_keys, cur_row, reorder = _stream_current(
+        current, plan, prev, on_duplicate, warn
+    )
+    del prev  # the largest structure: free it before the report is built
+    return _report(
+        previous, plan, added, candidates, removed_keys, cur_row,
+        on_duplicate=on_duplicate, show_unchanged=show_unchanged, reorder=reorder,
+    )  # fmt: skip
+
+
+def _fingerprints(side: Side, plan: Plan, as_text: bool, on_duplicate: str, warn) -> dict:
+    """Pass 1: ``{key: fingerprint}`` for one side, in its row order."""
+    scan = side.scan(plan.key, as_text)
+    fps: dict[Any, int] = {}
     dropped = 0
     for pos, k, fp, _raw, _fields in _keyed_records(scan, plan, True):
-        if k in prev:
+        if k in fps:
             if on_duplicate == "error":
                 scan.close()
-                first = _first_position(previous, plan, plan.prev_as_text, k)
-                raise _duplicate_error(previous, plan, k, first, pos)
+                first = _first_position(side, plan, as_text, k)
+                raise _duplicate_error(side, plan, k, first, pos)
             dropped += 1
             if on_duplicate == "first":
                 continue
-        prev[k] = fp
+        fps[k] = fp
     scan.close()
-    _warn_dropped(warn, previous, dropped, on_duplicate)
+    _warn_dropped(warn, side, dropped, on_duplicate)
+    return fps
 
-    # Pass 2: stream CURRENT against PREVIOUS.
-    scan = current.scan(key_names, plan.cur_as_text)
+
+def _stream_current(current: Side, plan: Plan, prev: dict, on_duplicate: str, warn):
+    """Pass 2: stream CURRENT against PREVIOUS fingerprints, keeping only what differs."""
+    scan = current.scan(plan.key, plan.cur_as_text)
     cur_row = _row_maker(scan, plan)
     added: dict[Any, tuple[Any, Any]] = {}
     candidates: dict[Any, tuple[int, Any, Any]] = {}
@@ -273,10 +287,16 @@ def _keyed(previous, current, plan, on_duplicate, show_unchanged, warn) -> dict[
                 candidates[k] = (index, raw, fields)
     scan.close()
     _warn_dropped(warn, current, dropped, on_duplicate)
-
-    # Pass 3: re-read PREVIOUS rows that are removed or candidates.
     removed_keys = [k for k, v in prev.items() if v < MATCHED]
-    del prev  # the largest structure; not needed any more
+    return added, candidates, removed_keys, cur_row, reorder
+
+
+def _report(
+    previous, plan, added, candidates, removed_keys, cur_row, *,
+    on_duplicate, show_unchanged, reorder,
+) -> DiffResult:  # fmt: skip
+    """Pass 3: re-read PREVIOUS for removed and candidate rows, then build the result."""
+    key_names = plan.key
     wanted = set(removed_keys)
     wanted.update(candidates)
     prev_records: dict[Any, tuple[Any, Any]] = {}

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from datamill.diff import jsonrows
 from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
@@ -391,8 +392,6 @@ def _quote(name: str) -> str:
 
 
 def _uri_path(path: str) -> str:
-    from urllib.parse import quote
-
     return quote(os.path.abspath(path))
 
 

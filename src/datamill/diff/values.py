@@ -24,11 +24,6 @@ def as_text(value: Any) -> str:
     return repr(value)
 
 
-def nested_json(value: Any) -> str:
-    """JSON text for a nested array or object, as csv-diff writes it."""
-    return json.dumps(value)
-
-
 def json_default(value: Any) -> Any:
     """``json.dumps`` hook: BLOBs become ``{"$base64": true, "encoded": ...}``."""
     if isinstance(value, bytes):
