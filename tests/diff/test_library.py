@@ -155,3 +155,12 @@ def test_column_counts_ties_follow_previous_header_order():
         {1: {"id": 1, "a": "x", "b": "y"}, 2: {"id": 2, "a": "y", "b": "x"}},
     )
     assert list(column_counts(result)) == ["a", "b"]
+
+
+def test_load_table_accepts_a_datamill_database(tmp_path):
+    import datamill
+
+    db = datamill.Database(str(tmp_path / "x.db"))
+    db["plants"].insert_all([{"id": 1, "name": "fern"}, {"id": 2, "name": "oak"}], pk="id")
+    rows = load_table(db, "plants", key="id", ignore=["name"])
+    assert rows.columns == ["id"] and dict(rows) == {1: {"id": 1}, 2: {"id": 2}}
