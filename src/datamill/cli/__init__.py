@@ -4,7 +4,14 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
-from datamill.cli import inspect, maintenance, query, schema, transform  # noqa: F401
+from datamill.cli import (  # noqa: F401
+    convert,
+    inspect,
+    maintenance,
+    query,
+    schema,
+    transform,
+)
 from datamill.cli.main import cli
 
 __all__ = ["cli"]

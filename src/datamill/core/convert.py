@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,10 @@ def convert(
             except sqlite3.OperationalError:
                 if tracker.error is None:
                     raise
-                raise annotate(tracker.error, tracker.calls, None) from tracker.error
+                # One call per converted column per row, in row order.
+                row, index = divmod(tracker.calls - 1, len(columns))
+                column = columns[index] if len(columns) > 1 else None
+                raise annotate(tracker.error, row + 1, column) from tracker.error
             if drop:
                 table.transform(drop=set(columns))
 
@@ -151,4 +155,4 @@ class _NoProgress:
 
 
 def _progress(show: bool, length: int) -> Any:
-    return click.progressbar(length=length) if show else _NoProgress()
+    return click.progressbar(length=length, file=sys.stderr) if show else _NoProgress()
