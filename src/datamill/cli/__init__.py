@@ -5,6 +5,7 @@ when imported here.
 """
 
 from datamill.cli import (  # noqa: F401
+    analyze,
     convert,
     inspect,
     maintenance,

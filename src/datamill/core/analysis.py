@@ -47,7 +47,8 @@ def analyze_column(
     most: list[tuple[Any, int]] | None = None
     least: list[tuple[Any, int]] | None = None
     if num_distinct == 1:
-        value = db.execute(f"select {col} from {name} where {col} is not null limit 1").fetchone()
+        # The first stored row, even when it is NULL, as the baseline tool reports it.
+        value = db.execute(f"select {col} from {name} limit 1").fetchone()
         most = [(_truncate(value[0], value_truncate), total_rows)]
     elif num_distinct != total_rows:
         if most_common:
