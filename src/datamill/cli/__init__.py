@@ -7,6 +7,7 @@ when imported here.
 from datamill.cli import (  # noqa: F401
     analyze,
     convert,
+    counts,
     inspect,
     maintenance,
     query,

@@ -327,7 +327,14 @@ class _BatchWriter:
         )
         if options.upsert:
             sql += self._on_conflict(columns, conversions)
+        elif options.ignore and self._counted():
+            # An outer OR IGNORE would also turn the counts triggers' INSERT OR REPLACE
+            # into OR IGNORE, so their count updates would be skipped (L-MAINT-1).
+            sql = "INSERT" + sql[len(verb) :] + " ON CONFLICT DO NOTHING"
         return sql
+
+    def _counted(self) -> bool:
+        return self.db.supports_on_conflict and self.table.has_counts_triggers
 
     def _conversions(self) -> dict[str, str]:
         conversions = self.options.conversions or {}

@@ -828,23 +828,17 @@ class Table(Queryable):
 
     def enable_counts(self) -> None:
         """Keep this table's row count in ``_counts`` with triggers (L-MAINT-1)."""
-        name = self.name.replace("'", "''")
-        counts_row = (
-            "INSERT OR REPLACE INTO \"_counts\" VALUES ('{name}', COALESCE("
-            '(SELECT count FROM "_counts" WHERE "table" = \'{name}\'), 0) {op} 1);'
-        )
         table = quote_identifier(self.name)
+        triggers = "".join(
+            _counts_trigger(self.name, event, op)
+            for event, op in (("insert", "+"), ("delete", "-"))
+        )
         script = (
-            COUNTS_TABLE_SQL + "\n"
-            f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
-            f"AFTER INSERT ON {table}\nBEGIN\n  "
-            + counts_row.format(name=name, op="+")
-            + "\nEND;\n"
-            f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_delete')} "
-            f"AFTER DELETE ON {table}\nBEGIN\n  "
-            + counts_row.format(name=name, op="-")
-            + "\nEND;\n"
-            f"INSERT OR REPLACE INTO \"_counts\" VALUES ('{name}', (SELECT count(*) FROM {table}));"
+            COUNTS_TABLE_SQL
+            + "\n"
+            + triggers
+            + f'INSERT OR REPLACE INTO "_counts" VALUES ({_sql_string(self.name)}, '
+            f"(SELECT count(*) FROM {table}));"
         )
         with self.db.atomic():
             self.db.executescript(script)
@@ -1032,3 +1026,26 @@ class Table(Queryable):
     def create_spatial_index(self, column_name: str) -> bool:
         """Create a SpatiaLite spatial index (L-GIS-4)."""
         return spatialite.create_spatial_index(self, column_name)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _counts_trigger(table: str, event: str, op: str) -> str:
+    """The ``{t}_counts_insert``/``_delete`` trigger, laid out as C-ENABLE-COUNTS stores it."""
+    name = _sql_string(table)
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(f'{table}_counts_{event}')} "
+        f"AFTER {event.upper()} ON {quote_identifier(table)}\n"
+        "BEGIN\n"
+        '    INSERT OR REPLACE INTO "_counts"\n'
+        "    VALUES (\n"
+        f"        {name},\n"
+        "        COALESCE(\n"
+        f'            (SELECT count FROM "_counts" WHERE "table" = {name}),\n'
+        "        0\n"
+        f"        ) {op} 1\n"
+        "    );\n"
+        "END;\n"
+    )
