@@ -10,6 +10,7 @@ from datamill.cli import (  # noqa: F401
     counts,
     inspect,
     maintenance,
+    migrate,
     query,
     schema,
     transform,
