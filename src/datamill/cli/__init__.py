@@ -1,7 +1,7 @@
 """The ``datamill`` command line tool: a thin layer over the library.
 
 Each command group lives in its own module and registers itself on ``cli``
-when imported here.
+when imported here; installed plugins then add theirs (C-PLUGINS).
 """
 
 from datamill.cli import (  # noqa: F401
@@ -11,10 +11,13 @@ from datamill.cli import (  # noqa: F401
     inspect,
     maintenance,
     migrate,
+    plugins,
     query,
     schema,
     transform,
 )
 from datamill.cli.main import cli
+
+plugins.register_plugin_commands(cli)
 
 __all__ = ["cli"]
