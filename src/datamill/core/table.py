@@ -388,7 +388,8 @@ class Table(Queryable, TableSearchMixin):
             bool(missing)
             or set(wanted) != set(existing)
             or any(
-                sql_type(kind, strict=strict) != existing[name].type.upper()
+                column_affinity(sql_type(kind, strict=strict))
+                is not column_affinity(existing[name].type)
                 for name, kind in wanted.items()
             )
         )
@@ -398,7 +399,8 @@ class Table(Queryable, TableSearchMixin):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
+        # As in the baseline, the key is compared only when one is given.
+        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -412,7 +414,7 @@ class Table(Queryable, TableSearchMixin):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
+                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else DEFAULT,
             )
 
     # -- inserting ----------------------------------------------------------------------
