@@ -28,7 +28,7 @@ from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
-from datamill.core.transform import TransformOptions, transform_sql
+from datamill.core.transform import TransformOptions, foreign_key_safe_atomic, transform_sql
 from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
@@ -739,7 +739,7 @@ class Table(Queryable, TableSearchMixin):
         if not_null_default is not None:
             sql += f" NOT NULL DEFAULT {self.db.quote_default_value(not_null_default)}"
         sql += ";"
-        with self.db.atomic():
+        with foreign_key_safe_atomic(self.db):
             self.db.execute(sql)
             if fk is not None:
                 self.add_foreign_key(col_name, fk, fk_col)
