@@ -210,7 +210,7 @@ def test_failure_names_row_and_changes_nothing(events):
     err = fails("convert", events, "events", "day", "r.parsedate(value)")
     assert err == (
         "Error: user-defined function raised exception: ParserError: "
-        "Unknown string format: not a date (row 3)\n"
+        'Unknown string format: not a date (row 3, column "day")\n'
     )
     assert rows(events) == before
 

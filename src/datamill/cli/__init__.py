@@ -14,6 +14,7 @@ from datamill.cli import (  # noqa: F401
     plugins,
     query,
     schema,
+    search,
     spatialite,
     transform,
 )
