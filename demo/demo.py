@@ -49,7 +49,7 @@ def main() -> None:
         "r.parsedate",
         "--dry-run",
         "--where",
-        "PlantDate != ''",
+        "length(PlantDate) > 0",
         head=8,
     )
     run_cli("convert", db_path, "trees", "PlantDate", "r.parsedate", "-s")
