@@ -1,6 +1,7 @@
 """C-CONVERT: every form of CODE, its options, recipes (R-*) and the error paths (O-CODE, G-8)."""
 
 import json
+import traceback
 
 import pytest
 from click.testing import CliRunner
@@ -253,3 +254,27 @@ def test_bad_output_type(events):
     result = run("convert", events, "events", "title", "value", "--output-type", "date")
     assert result.exit_code == 2
     assert "'date' is not one of 'integer', 'float', 'blob', 'text'" in result.stderr
+
+
+def test_pdb_opens_the_debugger_on_the_error(events, monkeypatch):
+    debugged = []
+    monkeypatch.setattr("pdb.post_mortem", debugged.append)
+    result = run("convert", events, "events", "day", "r.parsedate(value)", "--pdb")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "\nException raised, dropping into pdb...: Unknown string format: not a date\n"
+    )
+    # The debugger gets the traceback of the exception CODE raised, not of its re-raise.
+    frames = [frame.f_code.co_name for frame, _ in traceback.walk_tb(debugged[0])]
+    assert frames[-1] == "parse" and "parsedate" in frames
+    assert column(events, "day")[0] == "3/4/2024"
+
+
+def test_progress_goes_to_stderr_with_multi_phases(events, capsys):
+    table = Database(events)["events"]
+    table.convert("title", lambda v: {"n": len(v)}, multi=True, show_progress=True)
+    table.convert("title", str.upper, show_progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    # Off a terminal, click prints each bar's label once.
+    assert captured.err.startswith("1: Evaluating\n2: Updating\n")

@@ -120,21 +120,23 @@ def _convert_multi(
     db = table.db
     with db.atomic():
         updates = []
-        for position, row in enumerate(db.execute(sql, where_args or []).fetchall(), start=1):
-            value = row[-1]
-            try:
-                result = fn(value)
-            except Exception as error:
-                raise annotate(error, position, column) from error
-            if result is None:
-                continue
-            if not isinstance(result, dict):
-                error = BadMultiValues(result)
-                error.row_number = position  # type: ignore[attr-defined]
-                error.column = column  # type: ignore[attr-defined]
-                raise error
-            pk = row[0] if len(pks) == 1 else tuple(row[:-1])
-            updates.append((pk, result))
+        rows = db.execute(sql, where_args or []).fetchall()
+        with _progress(show_progress, len(rows), "1: Evaluating") as bar:
+            for position, row in enumerate(rows, start=1):
+                bar.update(1)
+                try:
+                    result = fn(row[-1])
+                except Exception as error:
+                    raise annotate(error, position, column) from error
+                if result is None:
+                    continue
+                if not isinstance(result, dict):
+                    error = BadMultiValues(result)
+                    error.row_number = position  # type: ignore[attr-defined]
+                    error.column = column  # type: ignore[attr-defined]
+                    raise error
+                pk = row[0] if len(pks) == 1 else tuple(row[:-1])
+                updates.append((pk, result))
         new_types = suggest_column_types(result for _, result in updates)
         existing = {fold_identifier_case(c.name) for c in table.columns}
         for name, kind in new_types.items():
@@ -143,7 +145,7 @@ def _convert_multi(
         where_pk = " and ".join(
             f"{'rowid' if pk == 'rowid' else quote_identifier(pk)} = ?" for pk in pks
         )
-        with _progress(show_progress, len(updates)) as bar:
+        with _progress(show_progress, len(updates), "2: Updating") as bar:
             for pk, result in updates:
                 if result:
                     sets = ", ".join(f"{quote_identifier(key)} = ?" for key in result)
@@ -168,5 +170,8 @@ class _NoProgress:
         pass
 
 
-def _progress(show: bool, length: int) -> Any:
-    return click.progressbar(length=length, file=sys.stderr) if show else _NoProgress()
+def _progress(show: bool, length: int, label: str | None = None) -> Any:
+    """A click progress bar on stderr (G-7), or a stand-in that draws nothing."""
+    if not show:
+        return _NoProgress()
+    return click.progressbar(length=length, label=label, file=sys.stderr)
