@@ -176,3 +176,11 @@ def test_path_must_exist(tmp_path):
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_file_that_is_not_a_database(tmp_path):
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"not a database, " * 20)
+    result = run(str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: file is not a database\n"

@@ -278,3 +278,12 @@ def test_progress_goes_to_stderr_with_multi_phases(events, capsys):
     assert captured.out == ""
     # Off a terminal, click prints each bar's label once.
     assert captured.err.startswith("1: Evaluating\n2: Updating\n")
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"], ["--multi"]])
+def test_file_that_is_not_a_database(tmp_path, extra):
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"not a database, " * 20)
+    assert fails("convert", str(path), "t", "c", "{'a': value}", *extra) == (
+        "Error: file is not a database\n"
+    )

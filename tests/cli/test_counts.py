@@ -107,3 +107,11 @@ def test_path_must_exist(tmp_path, command):
     result = invoke(command, str(tmp_path / "missing.db"))
     assert result.exit_code == 2
     assert "Error: Invalid value for 'PATH': File" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["enable-counts"], ["enable-counts", "t"], ["reset-counts"]])
+def test_file_that_is_not_a_database(tmp_path, args):
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"not a database, " * 20)
+    result = invoke(args[0], str(path), *args[1:])
+    assert (result.exit_code, result.stderr) == (1, "Error: file is not a database\n")

@@ -198,3 +198,11 @@ def test_broken_migrations_file(project):
     assert err == (
         "Error: Could not load app/db/migrations.py: No module named 'nonexistent_module_xyz'\n"
     )
+
+
+@pytest.mark.parametrize("extra", [[], ["--list"], ["-v"]])
+def test_file_that_is_not_a_database(project, extra):
+    (project / "bad.db").write_bytes(b"not a database, " * 20)
+    result = run("bad.db", *extra)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: file is not a database\n"

@@ -140,3 +140,10 @@ def test_create_spatial_index_once(places, fake_spatialite):
         result = run("create-spatial-index", places, "places", "geom")
         assert (result.exit_code, result.stdout) == (0, "")
     assert fake_spatialite[1:] == [("CreateSpatialIndex", "places", "geom")]
+
+
+@pytest.mark.parametrize("command", ["add-geometry-column", "create-spatial-index"])
+def test_file_that_is_not_a_database(tmp_path, command):
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"not a database, " * 20)
+    assert fails(command, str(path), "places", "geom") == "Error: file is not a database\n"

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from datamill import Database, Migrations
+from datamill.cli.errors import reported_errors
 from datamill.cli.main import cli
 from datamill.cli.options import open_database
 
@@ -179,13 +180,15 @@ def migrate(
         exists = pathlib.Path(db_path).exists()
         db = Database(db_path) if exists else Database(memory=True)
         click.get_current_context().call_on_close(db.close)
-        for line in list_migrations(db, migration_sets):
-            click.echo(line)
+        with reported_errors():
+            lines = list(list_migrations(db, migration_sets))
+        click.echo("\n".join(lines))
         return
     db = open_database(db_path)
-    stops = stop_points(db, migration_sets, stop_before)
-    _check_not_applied(db, migration_sets, stops)
-    before = db.schema
+    with reported_errors():
+        stops = stop_points(db, migration_sets, stop_before)
+        _check_not_applied(db, migration_sets, stops)
+        before = db.schema
     if verbose:
         click.echo(f"Migrating {db_path}\n\nSchema before:\n\n{_indented_schema(before)}\n")
     for migration_set in migration_sets:
@@ -198,5 +201,7 @@ def migrate(
         except Exception as error:
             raise click.ClickException(str(error)) from error
     if verbose:
-        for line in schema_report(before, db.schema):
+        with reported_errors():
+            after = db.schema
+        for line in schema_report(before, after):
             click.echo(line)

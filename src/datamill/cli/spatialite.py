@@ -87,7 +87,9 @@ def add_geometry_column(
         datamill add-geometry-column places.db places geom -t point
     """
     db = open_database(db_path)
-    if not db[table].exists():
+    with reported_errors():
+        table_exists = db[table].exists()
+    if not table_exists:
         raise click.ClickException("You must create a table before adding a geometry column")
     load_spatialite(db, load_extension)
     kind = geometry_type.lower() if geometry_type else "GEOMETRY"
@@ -116,11 +118,13 @@ def create_spatial_index(
         datamill create-spatial-index places.db places geom
     """
     db = open_database(db_path)
-    if not db[table].exists():
+    with reported_errors():
+        columns = db[table].columns_dict if db[table].exists() else None
+    if columns is None:
         raise click.ClickException(
             "You must create a table and add a geometry column before creating a spatial index"
         )
-    if column_name not in db[table].columns_dict:
+    if column_name not in columns:
         raise click.ClickException("You must add a geometry column before creating a spatial index")
     load_spatialite(db, load_extension)
     with reported_errors():
