@@ -287,3 +287,14 @@ def test_file_that_is_not_a_database(tmp_path, extra):
     assert fails("convert", str(path), "t", "c", "{'a': value}", *extra) == (
         "Error: file is not a database\n"
     )
+
+
+@pytest.mark.parametrize("extra", [[], ["--multi"]])
+def test_failure_of_an_exception_that_cannot_be_copied_still_names_the_row(events, extra):
+    Database(events).execute("update events set title = 'Ærø' where id = 2")
+    code = "{'x': value.encode().decode('ascii')}"
+    err = fails("convert", events, "events", "title", code, *extra)
+    assert err == (
+        "Error: user-defined function raised exception: UnicodeDecodeError: 'ascii' codec can't "
+        'decode byte 0xc3 in position 0: ordinal not in range(128) (row 2, column "title")\n'
+    )

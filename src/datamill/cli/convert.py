@@ -100,7 +100,14 @@ def _preview(
 
 
 def _failure_message(error: BaseException) -> str:
-    return f"user-defined function raised exception: {type(error).__name__}: {error}"
+    """The one-line report of an exception raised by CODE, with its row and column if known."""
+    original = error.__cause__ or error
+    message = f"user-defined function raised exception: {type(original).__name__}: {original}"
+    row = getattr(error, "row_number", None)
+    if row is None:
+        return message
+    column = getattr(error, "column", None)
+    return message + (f" (row {row})" if column is None else f' (row {row}, column "{column}")')
 
 
 def _debug(error: BaseException) -> None:
