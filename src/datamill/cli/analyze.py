@@ -88,7 +88,12 @@ def save_details(db: Database, details: ColumnDetails) -> None:
 @click.argument("path", type=database_path(exists=True))
 @click.argument("tables", nargs=-1)
 @click.option(
-    "-c", "--column", "columns", multiple=True, help="Only analyze this column (repeatable)"
+    "-c",
+    "--column",
+    "columns",
+    metavar="COLUMN",
+    multiple=True,
+    help="Only analyze this column (repeatable)",
 )
 @click.option("--save", is_flag=True, help="Also store the results in the _analyze_tables_ table")
 @click.option(

@@ -148,6 +148,7 @@ def schema_report(before: str, after: str) -> Iterator[str]:
 @click.argument("migrations", nargs=-1, type=click.Path(exists=True, allow_dash=False))
 @click.option(
     "--stop-before",
+    metavar="NAME",
     multiple=True,
     help="Apply migrations up to, but not including, NAME (or SET:NAME); repeatable",
 )
