@@ -5,7 +5,8 @@ TreeID as INTEGER PRIMARY KEY and the rest TEXT, then analyzes every column of i
 
 - floor: a minimal script on the sqlite3 module that, per column, runs the least SQL that
   yields every statistic: one GROUP BY of the column into a temporary (value, count) table,
-  from which the null/blank/distinct counts and the top and bottom 10 are read;
+  from which the null/blank/distinct counts and the top and bottom 10 are read (none for
+  the INTEGER PRIMARY KEY, which is unique and never NULL);
 - datamill: ``python -m datamill analyze-tables DB trees``;
 - sqlite-utils: ``python -m sqlite_utils analyze-tables DB trees`` (``make bench-deps``).
 
@@ -39,8 +40,13 @@ import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
 table = sys.argv[2]
 total = conn.execute(f'select count(*) from "{table}"').fetchone()[0]
-columns = [row[1] for row in conn.execute(f'pragma table_info("{table}")')]
-for column in columns:
+info = conn.execute(f'pragma table_info("{table}")').fetchall()
+pks = [row for row in info if row[5]]
+rowid_alias = pks[0][1] if len(pks) == 1 and pks[0][2].upper() == "INTEGER" else None
+for column in [row[1] for row in info]:
+    if column == rowid_alias:  # unique and never NULL: nothing to compute
+        print(column, total, (0, 0, total))
+        continue
     conn.execute(f'create temp table g as select "{column}" v, count(*) n from "{table}" group by 1')
     stats = conn.execute(
         "select sum(case when v is null then n end), sum(case when v = '' then n end), "
