@@ -10,6 +10,7 @@ from datamill.io.batch import Batch
 from datamill.io.errors import InputError
 from datamill.io.source import TextSource
 
+ORIGINAL_CSV_FIELD_SIZE_LIMIT = csv.field_size_limit()
 ENCODING_HINT = " - use --encoding, e.g. --encoding=latin-1"
 
 

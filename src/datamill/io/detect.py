@@ -11,22 +11,21 @@ column, so detection costs a C-level scan rather than a Python call per value.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-_SPACE = r"[ \t\n\r\f\v]*"
-_UNSIGNED_INTEGER = r"(?:0|[1-9][0-9]*)"
-INTEGER_PATTERN = rf"{_SPACE}[+-]?{_UNSIGNED_INTEGER}{_SPACE}"
-REAL_PATTERN = (
-    rf"{_SPACE}[+-]?(?:{_UNSIGNED_INTEGER}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?{_SPACE}"
-)
+_SPACE = r"[ \t\n\r\f\v]*+"
+_UNSIGNED_INTEGER = r"(?:0|[1-9][0-9]*+)"
+INTEGER_PATTERN = rf"{_SPACE}[+-]?+{_UNSIGNED_INTEGER}{_SPACE}"
+REAL_PATTERN = rf"{_SPACE}[+-]?+(?:{_UNSIGNED_INTEGER}(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+{_SPACE}"
 SEPARATOR = "\x00"  # never inside a CSV cell: NUL bytes are rejected as malformed CSV
 
 _INTEGER = re.compile(INTEGER_PATTERN)
 _REAL = re.compile(REAL_PATTERN)
-_INTEGERS = re.compile(rf"(?:{INTEGER_PATTERN})?(?:{SEPARATOR}(?:{INTEGER_PATTERN})?)*")
-_REALS = re.compile(rf"(?:{REAL_PATTERN})?(?:{SEPARATOR}(?:{REAL_PATTERN})?)*")
+_INTEGERS = re.compile(rf"(?:{INTEGER_PATTERN})?+(?:{SEPARATOR}(?:{INTEGER_PATTERN})?+)*+")
+_REALS = re.compile(rf"(?:{REAL_PATTERN})?+(?:{SEPARATOR}(?:{REAL_PATTERN})?+)*+")
 
 INTEGER, REAL, TEXT = "INTEGER", "REAL", "TEXT"
 
@@ -41,11 +40,12 @@ def is_real_text(value: str) -> bool:
     return _REAL.fullmatch(value) is not None
 
 
-def _joined(cells: Sequence[Any]) -> str:
+def _joined(rows: Sequence[Sequence[Any]], index: int) -> str:
+    cells = map(operator.itemgetter(index), rows)
     try:
         return SEPARATOR.join(cells)
     except TypeError:
-        return SEPARATOR.join(cell for cell in cells if cell is not None)
+        return SEPARATOR.join(row[index] for row in rows if row[index] is not None)
 
 
 class ColumnTypes:
@@ -59,13 +59,12 @@ class ColumnTypes:
         self._candidate.append(INTEGER)
         self._seen.append(False)
 
-    def feed(self, columns: Iterable[Sequence[Any]]) -> None:
-        """Update with one batch, given column-wise (``zip(*rows)``)."""
-        for index, cells in enumerate(columns):
-            candidate = self._candidate[index]
+    def feed(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Update with one batch of rows, each holding one cell per column."""
+        for index, candidate in enumerate(self._candidate):
             if candidate == TEXT:
                 continue
-            text = _joined(cells)
+            text = _joined(rows, index)
             if not self._seen[index] and text.strip(SEPARATOR):
                 self._seen[index] = True
             if candidate == INTEGER and _INTEGERS.fullmatch(text):
