@@ -4,6 +4,7 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
+from datamill.cli import load  # noqa: F401  (registers insert, upsert, bulk)
 from datamill.cli.main import cli
 
 __all__ = ["cli"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,3 +22,23 @@ class Batch:
 
     def row_number(self, index: int) -> int:
         return self.first_row + index
+
+
+def batched(
+    records: Iterable[tuple[Any, int | None]], size: int, first_size: int | None = None
+) -> Iterator[Batch]:
+    """Group ``(value, line)`` pairs into batches of ``size`` (the first ``first_size``)."""
+    first_row = 1
+    rows: list[Any] = []
+    lines: list[int | None] = []
+    limit = first_size or size
+    for value, line in records:
+        rows.append(value)
+        lines.append(line)
+        if len(rows) >= limit:
+            yield Batch(rows, first_row, lines.__getitem__)
+            first_row += len(rows)
+            rows, lines = [], []
+            limit = size
+    if rows:
+        yield Batch(rows, first_row, lines.__getitem__)

@@ -92,9 +92,10 @@ class CsvReader:
     def bytes_read(self) -> int:
         return self.source.bytes_read
 
-    def batches(self, size: int) -> Iterator[Batch]:
-        """Yield batches of up to ``size`` records until the input is exhausted."""
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of up to ``size`` records (the first ``first_size``, if given)."""
         reader = self.reader
+        limit = first_size or size
         while True:
             rows: list[list[str]] = []
             first_line = self.line + 1
@@ -105,7 +106,7 @@ class CsvReader:
             try:
                 for row in reader:
                     rows.append(row)
-                    if len(rows) >= size:
+                    if len(rows) >= limit:
                         break
             except (csv.Error, UnicodeDecodeError, InputError) as error:
                 good = [r for r in rows if r]
@@ -116,6 +117,7 @@ class CsvReader:
                 return
             spanned = reader.line_num - first_line + 1
             self.line = reader.line_num
+            limit = size
             yield self._make_batch(rows, first_line, spanned)
 
     def _make_batch(self, rows: list[list[str]], first_line: int, spanned: int) -> Batch:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from datamill.io.batch import Batch
+from datamill.io.batch import Batch, batched
 from datamill.io.errors import InputError
 from datamill.io.source import CHUNK_SIZE, TextSource
 
@@ -144,8 +144,9 @@ class JsonReader:
         if pos < len(self._buffer.text):
             raise self._syntax_error(pos, "Extra data")
 
-    def batches(self, size: int) -> Iterator[Batch]:
-        yield from _batched(self.records(), size)
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
+        yield from batched(self.records(), size, first_size or size)
 
 
 class NdjsonReader:
@@ -175,8 +176,9 @@ class NdjsonReader:
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
 
-    def batches(self, size: int) -> Iterator[Batch]:
-        yield from _batched(self.records(), size)
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
+        yield from batched(self.records(), size, first_size or size)
 
 
 class LinesReader:
@@ -196,8 +198,9 @@ class LinesReader:
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
 
-    def batches(self, size: int) -> Iterator[Batch]:
-        yield from _batched(self.records(), size)
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
+        yield from batched(self.records(), size, first_size or size)
 
 
 class TextReader:
@@ -217,20 +220,6 @@ class TextReader:
             raise self.source.decode_error(error) from None
         yield {"text": text}, 1
 
-    def batches(self, size: int) -> Iterator[Batch]:
-        yield from _batched(self.records(), size)
-
-
-def _batched(records: Iterator[tuple[Any, int]], size: int) -> Iterator[Batch]:
-    first_row = 1
-    rows: list[Any] = []
-    lines: list[int] = []
-    for value, line in records:
-        rows.append(value)
-        lines.append(line)
-        if len(rows) >= size:
-            yield Batch(rows, first_row, lines.__getitem__)
-            first_row += len(rows)
-            rows, lines = [], []
-    if rows:
-        yield Batch(rows, first_row, lines.__getitem__)
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
+        yield from batched(self.records(), size, first_size or size)
