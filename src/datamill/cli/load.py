@@ -43,15 +43,19 @@ TYPE_CHOICE = click.Choice(
 
 
 @contextlib.contextmanager
-def database_for(path: str) -> Iterator[Database]:
-    """Open PATH (creating it, G-5); a file this command created is removed if it fails."""
+def database_for(path: str, atomic: bool = True) -> Iterator[Database]:
+    """Open PATH (creating it, G-5).
+
+    When the command is ``atomic`` (nothing is committed before it succeeds), a file it
+    created is removed again if it fails, so the path is left as it was.
+    """
     existed = os.path.exists(path)
     db = Database(path)
     try:
         yield db
     except BaseException:
         db.close()
-        if not existed and os.path.exists(path):
+        if atomic and not existed and os.path.exists(path):
             os.remove(path)
         raise
     db.close()
@@ -175,7 +179,7 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
     stream, size = open_input(file) if file is not None else (None, None)
     progress = Progress(size, enabled=stderr_is_terminal() and not kwargs["silent"])
     try:
-        with clean_errors(), database_for(path) as db:
+        with clean_errors(), database_for(path, atomic=not settings.batch_size) as db:
             load_extensions(db, kwargs["load_extension"])
             loader = Loader(db, settings, progress)
             if rows_from_code is not None:
@@ -284,7 +288,7 @@ def bulk(**kwargs: Any) -> None:
     )
     stream, _ = open_input(file)
     try:
-        with clean_errors(), database_for(path) as db:
+        with clean_errors(), database_for(path, atomic=not kwargs["batch_size"]) as db:
             load_extensions(db, kwargs["load_extension"])
             register_functions(db, kwargs["functions"])
             _bulk(db, sql, make_reader(stream, inputs), inputs, convert, kwargs["batch_size"])

@@ -166,7 +166,7 @@ class NdjsonReader:
             for number, text in enumerate(self.source.text, 1):  # noqa: B007
                 if text.strip():
                     try:
-                        yield loads(text), number
+                        yield loads(text.rstrip("\r\n")), number
                     except json.JSONDecodeError as error:
                         raise InputError(
                             f"Invalid JSON on line {number}, column {error.colno}: {error.msg}",
