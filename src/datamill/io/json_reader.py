@@ -24,7 +24,11 @@ _decoder = json.JSONDecoder()
 
 
 class _Buffer:
-    """A sliding window over decoded text that knows the line and column of its start."""
+    """A sliding window over decoded text that knows the line and column of its start.
+
+    Positions are counted incrementally from the last one asked for, so locating every
+    record costs one pass over the text.
+    """
 
     def __init__(self, source: TextSource) -> None:
         self.source = source
@@ -32,21 +36,18 @@ class _Buffer:
         self.eof = False
         self.line = 1  # line of text[0]
         self.column = 0  # characters before text[0] on its line
+        self._mark = (0, 1, -self.column - 1)  # (offset, its line, offset of its line's start - 1)
 
     def fill(self, keep_from: int) -> int:
         """Drop text before ``keep_from``, read another chunk; returns the shifted offset."""
-        dropped = self.text[:keep_from]
-        newlines = dropped.count("\n")
-        if newlines:
-            self.line += newlines
-            self.column = len(dropped) - dropped.rindex("\n") - 1
-        else:
-            self.column += len(dropped)
+        line, column = self.position(keep_from)
+        self.line, self.column = line, column - 1
         try:
             more = self.source.text.read(CHUNK_SIZE)
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
         self.text = self.text[keep_from:] + more
+        self._mark = (0, self.line, -self.column - 1)
         if not more:
             self.eof = True
         return 0
@@ -54,10 +55,15 @@ class _Buffer:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset`` within the current window."""
         text = self.text
-        newlines = text.count("\n", 0, offset)
+        start, line, line_start = self._mark
+        if offset < start:
+            start, line, line_start = 0, self.line, -self.column - 1
+        newlines = text.count("\n", start, offset)
         if newlines:
-            return self.line + newlines, offset - text.rindex("\n", 0, offset)
-        return self.line, self.column + offset + 1
+            line += newlines
+            line_start = text.rindex("\n", start, offset)
+        self._mark = (offset, line, line_start)
+        return line, offset - line_start
 
 
 class JsonReader:
