@@ -30,6 +30,7 @@ from datamill.cli.input_options import (
 from datamill.cli.main import cli
 from datamill.cli.progress import Progress, stderr_is_terminal
 from datamill.cli.user_code import code_globals, compile_function, read_code
+from datamill.core import errors as core_errors
 from datamill.core.database import Database
 from datamill.core.sqlite import sqlite3
 from datamill.io.batch import Batch, batched
@@ -37,6 +38,11 @@ from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.prefetch import prefetch
 
+LIBRARY_ERRORS = tuple(
+    value
+    for value in vars(core_errors).values()
+    if isinstance(value, type) and issubclass(value, Exception)
+)
 TYPE_CHOICE = click.Choice(
     ["integer", "text", "float", "real", "blob", "any"], case_sensitive=False
 )
@@ -75,7 +81,7 @@ def clean_errors() -> Iterator[None]:
         yield
     except (LoadError, InputError) as error:
         raise click.ClickException(str(error)) from None
-    except (sqlite3.Error, ValueError, TypeError, KeyError, OverflowError) as error:
+    except (*LIBRARY_ERRORS, sqlite3.Error, ValueError, OverflowError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         with contextlib.suppress(ValueError):
@@ -318,7 +324,8 @@ def _bulk(
     def run(batch: Batch) -> None:
         records, origins = prepare(batch)
         try:
-            db.conn.executemany(sql, records)
+            with db.atomic():  # a savepoint: a failing batch leaves nothing behind to replay
+                db.conn.executemany(sql, records)
         except sqlite3.Error as error:
             raise _locate_bulk_error(db, sql, records, origins, error) from None
 
