@@ -4,7 +4,14 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here.
 """
 
-from datamill.cli import load  # noqa: F401  (registers insert, upsert, bulk)
+from datamill.cli import (  # noqa: F401  (each module registers its commands)
+    inspect,
+    load,
+    maintenance,
+    query,
+    schema,
+    transform,
+)
 from datamill.cli.main import cli
 
 __all__ = ["cli"]

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from datamill.cli.connection import load_extensions, register_functions
 from datamill.cli.ingest import (
     DICT_BATCH,
     WINDOW,
@@ -28,6 +27,7 @@ from datamill.cli.input_options import (
     pop_input_options,
 )
 from datamill.cli.main import cli
+from datamill.cli.options import load_extensions, register_functions
 from datamill.cli.progress import Progress, stderr_is_terminal
 from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from datamill.core.identifiers import fold_identifier_case
 
@@ -32,6 +33,15 @@ def column_from_message(message: str, columns: Sequence[str]) -> str | None:
         index = int(binding.group(1)) - 1
         if 0 <= index < len(columns):
             return columns[index]
+    return None
+
+
+def overflowing_column(record: Mapping[str, Any], columns: Sequence[str]) -> str | None:
+    """The first column whose value is an int outside SQLite's 64-bit INTEGER range."""
+    for column in columns:
+        value = record.get(column)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            return column
     return None
 
 
