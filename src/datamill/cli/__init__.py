@@ -5,6 +5,7 @@ when imported here.
 """
 
 from datamill.cli import (  # noqa: F401  (each module registers its commands)
+    insert_files,
     inspect,
     load,
     maintenance,
