@@ -9,6 +9,7 @@ from datamill.cli import (  # noqa: F401  (each module registers its commands)
     inspect,
     load,
     maintenance,
+    memory,
     query,
     schema,
     transform,
