@@ -5,6 +5,7 @@ import io
 import pytest
 
 import datamill.io.json_reader as json_reader
+import datamill.io.source as source
 from datamill.io.errors import InputError
 from datamill.io.json_reader import JsonReader, LinesReader, NdjsonReader, TextReader
 
@@ -30,6 +31,7 @@ def test_single_object_empty_input_and_empty_array():
 
 
 def test_elements_split_across_small_chunks(monkeypatch):
+    monkeypatch.setattr(source, "CHUNK_SIZE", 7)
     monkeypatch.setattr(json_reader, "CHUNK_SIZE", 7)
     data = b'[{"name": "a long string value", "n": 12345},\n 67890, true, {"x": null}]'
     assert records(data) == [
@@ -56,6 +58,7 @@ def test_syntax_errors(data, message):
 
 
 def test_syntax_error_deep_into_a_streamed_array(monkeypatch):
+    monkeypatch.setattr(source, "CHUNK_SIZE", 64)
     monkeypatch.setattr(json_reader, "CHUNK_SIZE", 64)
     data = b"[\n" + b'{"a": 1},\n' * 500 + b'{"a": }\n]'
     with pytest.raises(InputError) as caught:
@@ -89,3 +92,10 @@ def test_lines_and_text():
 def test_batches_first_window_then_size():
     reader = JsonReader(io.BytesIO(b"[" + b",".join([b"{}"] * 7) + b"]"))
     assert [len(b.rows) for b in reader.batches(3, first_size=2)] == [2, 3, 2]
+
+
+def test_bad_utf8_after_many_small_reads(monkeypatch):
+    monkeypatch.setattr(source, "CHUNK_SIZE", 5)
+    with pytest.raises(InputError) as caught:
+        records(b'[{"a": 1},\n {"a": "caf\xe9"}]')
+    assert str(caught.value) == "Input is not valid utf-8 on line 2, column 12 (byte 0xe9)"

@@ -42,10 +42,7 @@ class _Buffer:
         """Drop text before ``keep_from``, read another chunk; returns the shifted offset."""
         line, column = self.position(keep_from)
         self.line, self.column = line, column - 1
-        try:
-            more = self.source.text.read(CHUNK_SIZE)
-        except UnicodeDecodeError as error:
-            raise self.source.decode_error(error) from None
+        more = self.source.read_chunk()
         self.text = self.text[keep_from:] + more
         self._mark = (0, self.line, -self.column - 1)
         if not more:

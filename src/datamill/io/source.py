@@ -107,6 +107,22 @@ class TextSource:
         codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
         self.text = io.TextIOWrapper(self.counter, encoding=codec, newline="")
         self.text._CHUNK_SIZE = CHUNK_SIZE  # type: ignore[attr-defined]
+        self._decoder = codecs.getincrementaldecoder(codec)()
+
+    def read_chunk(self) -> str:
+        """Decode whatever one read of the underlying file returns ("" at the end).
+
+        Unlike ``text.read(n)`` this never waits for more input than is available, so a
+        pipe's records are handed on as soon as they arrive. Use either this or ``text``.
+        """
+        while True:
+            data = self.counter.read(CHUNK_SIZE)
+            try:
+                decoded = self._decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                raise self.decode_error(error) from None
+            if decoded or not data:
+                return decoded
 
     @property
     def bytes_read(self) -> int:
