@@ -95,3 +95,25 @@ def test_bulk_errors_are_located_and_atomic(run, garden):
     assert hashlib.sha256(garden.read_bytes()).hexdigest() == before
     result = run("bulk", garden, "select 1", "-", "--functions", "def (", input="[]")
     assert result.stderr.startswith("Error: Error in functions definition: invalid syntax")
+
+
+def test_upsert_leaves_not_null_columns_the_record_omits(run, tmp_path):
+    """C-UPSERT: an existing row is updated even when a NOT NULL column is not in the record."""
+    db = tmp_path / "nn.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table p (id integer primary key, name text not null, height integer)")
+    conn.execute("insert into p values (1, 'Fern', 40)")
+    conn.commit()
+    result = run(
+        "upsert", db, "p", "-", input='[{"id": 1, "height": 41}, {"id": 2, "name": "Sage"}]'
+    )
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select * from p") == [(1, "Fern", 41), (2, "Sage", None)]
+    result = run("upsert", db, "p", "-", "--csv", input="id,height\n1,42\n")
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select height from p where id = 1") == [(42,)]
+    result = run("upsert", db, "p", "-", input='[{"id": 1, "height": 43}, {"id": 3, "height": 5}]')
+    assert result.stderr == (
+        'Error: NOT NULL constraint failed: p.name (input row 2, line 1, column "name")\n'
+    )
+    assert rows(db, "select height from p where id = 1") == [(42,)]

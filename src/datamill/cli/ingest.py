@@ -397,6 +397,9 @@ class _DictTableWriter:
             runs = [(0, records)]
         for start, run in runs:
             try:
+                if settings.upsert and required_missing(self.loader.table, run[0]):
+                    self._upsert_one_by_one(run, start, origins)
+                    continue
                 self._insert(run)
             except InputError:
                 raise
@@ -407,6 +410,33 @@ class _DictTableWriter:
                     error, lambda i, start=start: origins[start + i]
                 ) from None
         return len(records)
+
+    def _upsert_one_by_one(
+        self,
+        records: list[dict[str, Any]],
+        start: int,
+        origins: list[tuple[int, int | None]],
+    ) -> None:
+        """Upsert records that omit a NOT NULL column: existing rows get an UPDATE of just
+        the given columns (an INSERT ... ON CONFLICT would fail the NOT NULL check first)."""
+        table = self.loader.table
+        pks = [c.name for c in table.columns if c.is_pk] or ["rowid"]
+        where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
+        exists_sql = f"select 1 from {quote_identifier(table.name)} where {where}"
+        for offset, record in enumerate(records):
+            key = [record.get(pk) for pk in pks]
+            if self.loader.db.execute(exists_sql, key).fetchone():
+                updates = {k: v for k, v in record.items() if k not in pks}
+                table.update(key if len(key) > 1 else key[0], updates)
+            else:
+                try:
+                    self._insert([record])
+                except Exception as error:
+                    if getattr(error, "row_number", None) is None:
+                        raise
+                    raise self.loader.engine_error(
+                        error, lambda i, at=start + offset: origins[at]
+                    ) from None
 
     def _insert(self, records: list[dict[str, Any]]) -> None:
         settings = self.loader.settings
@@ -424,6 +454,17 @@ class _DictTableWriter:
             batch_size=max(1, len(records)),
             upsert=settings.upsert,
         )
+
+
+def required_missing(table: Table, keys: Iterable[str]) -> bool:
+    """Whether the existing ``table`` has a NOT NULL column without default not in ``keys``."""
+    if not table.exists():
+        return False
+    present = set(keys)
+    return any(
+        c.notnull and c.default_value is None and not c.is_pk and c.name not in present
+        for c in table.columns
+    )
 
 
 def _runs_by_keys(records: list[dict[str, Any]]) -> list[tuple[int, list[dict[str, Any]]]]:

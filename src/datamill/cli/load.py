@@ -18,6 +18,7 @@ from datamill.cli.ingest import (
     LoadSettings,
     located,
     prepare_records,
+    required_missing,
 )
 from datamill.cli.input_options import (
     InputOptions,
@@ -216,7 +217,8 @@ def _load_stream(
     settings: LoadSettings,
 ) -> None:
     reader = make_reader(stream, inputs)
-    if isinstance(reader, CsvReader) and convert is None:
+    fast = not (settings.upsert and required_missing(loader.table, getattr(reader, "columns", ())))
+    if isinstance(reader, CsvReader) and convert is None and fast:
         loader.load_csv(reader)
         return
     size = settings.batch_size or DICT_BATCH
