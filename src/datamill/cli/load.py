@@ -10,16 +10,7 @@ from typing import Any
 
 import click
 
-from datamill.cli.ingest import (
-    DICT_BATCH,
-    WINDOW,
-    Loader,
-    LoadError,
-    LoadSettings,
-    located,
-    prepare_records,
-    required_missing,
-)
+from datamill.cli.ingest import Loader
 from datamill.cli.input_options import (
     InputOptions,
     input_options,
@@ -27,9 +18,11 @@ from datamill.cli.input_options import (
     open_input,
     pop_input_options,
 )
+from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadError, LoadSettings, located
 from datamill.cli.main import cli
 from datamill.cli.options import load_extensions, register_functions
 from datamill.cli.progress import Progress, stderr_is_terminal
+from datamill.cli.record_writer import prepare_records, required_missing
 from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors
 from datamill.core.database import Database

@@ -13,8 +13,9 @@ from typing import Any, BinaryIO
 import click
 
 from datamill import Database
-from datamill.cli.ingest import DICT_BATCH, WINDOW, Loader, LoadSettings, prepare_records
+from datamill.cli.ingest import Loader
 from datamill.cli.load import clean_errors
+from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
 from datamill.cli.options import (
     attach_databases,
@@ -29,6 +30,7 @@ from datamill.cli.options import (
 from datamill.cli.output import OutputFormat, output_options, raw_options
 from datamill.cli.progress import Progress
 from datamill.cli.query import run_query
+from datamill.cli.record_writer import prepare_records
 from datamill.core.identifiers import quote_identifier
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
 from datamill.io.errors import InputError
