@@ -1,6 +1,8 @@
 """O-DETECT column type detection and TypeTracker (L-UTIL-4, L-IMP-3)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from datamill.io.detect import ColumnTypes, TypeTracker, is_integer_text, is_real_text
 
@@ -56,3 +58,55 @@ def test_type_tracker():
         "e": "float",
         "f": "text",
     }
+
+
+def reference_type(values):
+    """O-DETECT applied value by value, written independently of the batch regexes."""
+    import re
+
+    integer = re.compile(r"[+-]?(0|[1-9][0-9]*)")
+    real = re.compile(r"[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+    present = [v.strip(" \t\n\r\f\v") if v.strip(" \t\n\r\f\v") else v for v in values if v]
+    if not present:
+        return "TEXT"
+    if all(integer.fullmatch(v) for v in present):
+        return "INTEGER"
+    if all(real.fullmatch(v) for v in present):
+        return "REAL"
+    return "TEXT"
+
+
+cell = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "7",
+            "-3",
+            "+4",
+            "007",
+            "0.5",
+            "00.5",
+            "1e3",
+            ".5",
+            "5.",
+            " 8 ",
+            "nan",
+            "1_0",
+            "x",
+            "-",
+            "e",
+            ".",
+        ]
+    ),
+    st.from_regex(r"[+-]?[0-9]{1,4}(\.[0-9]{0,3})?([eE][+-]?[0-9]{1,2})?", fullmatch=True),
+    st.text(alphabet="0123456789.-+eE x", max_size=6),
+)
+
+
+@given(st.lists(st.lists(cell, min_size=1, max_size=20), min_size=1, max_size=5))
+def test_batched_detection_matches_value_by_value(batches):
+    tracker = ColumnTypes(1)
+    for batch in batches:
+        tracker.feed([[value] for value in batch])
+    assert tracker.types == [reference_type([v for batch in batches for v in batch])]
