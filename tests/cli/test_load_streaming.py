@@ -59,3 +59,22 @@ def test_second_connection_sees_completed_batches(tmp_path, options, first, rest
     finally:
         process.kill()
     assert wait_for_count(db_path, "t", 3) == 3
+
+
+def test_failure_with_real_stdin_exits_cleanly(tmp_path):
+    """The read-ahead thread is stopped when the load fails, so the process exits with 1."""
+    db_path = tmp_path / "fail.db"
+    sqlite3.connect(db_path).execute("create table t (id integer primary key)").connection.commit()
+    for _ in range(3):  # the shutdown race this guards against does not happen every time
+        result = subprocess.run(
+            [sys.executable, "-m", "datamill", "insert", str(db_path), "t", "-", "--csv"],
+            input=b"id,size\n1,3\n",
+            capture_output=True,
+            timeout=60,
+        )
+        assert result.returncode == 1
+    assert result.stdout == b""
+    assert result.stderr == (
+        b'Error: table t has no column named size (input row 1, line 2, column "size") - try'
+        b" using --alter to add additional columns\n"
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from datamill.cli.csv_writer import CsvTableWriter
@@ -97,6 +97,8 @@ class Loader:
                         self.result.records += write(item)
                         self._report(reader)
         finally:
+            if isinstance(items, Generator):
+                items.close()  # stops a read-ahead thread now, not at interpreter exit
             if gc_was_enabled:
                 gc.enable()
         self._finish()

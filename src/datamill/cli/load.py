@@ -324,14 +324,15 @@ def _bulk(
         except sqlite3.Error as error:
             raise _locate_bulk_error(db, sql, records, origins, error) from None
 
-    if batch_size:
-        for batch in prefetch(batches):
+    with contextlib.closing(prefetch(batches)) as items:
+        if batch_size:
+            for batch in items:
+                with db.atomic():
+                    run(batch)
+        else:
             with db.atomic():
-                run(batch)
-    else:
-        with db.atomic():
-            for batch in prefetch(batches):
-                run(batch)
+                for batch in items:
+                    run(batch)
 
 
 def _locate_bulk_error(
