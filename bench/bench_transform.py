@@ -28,7 +28,8 @@ import tempfile
 import time
 from collections.abc import Callable
 
-GENERATOR = pathlib.Path("/work/shared/bench/gen_trees.py")
+from shared_data import GEN_TREES as GENERATOR
+
 NUMERIC = {"TreeID": int, "SiteOrder": int, "DBH": int}
 REAL = {"XCoord": float, "YCoord": float, "Latitude": float, "Longitude": float}
 RENAME = {"qSpecies": "species", "qAddress": "address"}

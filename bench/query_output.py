@@ -30,14 +30,8 @@ import sys
 import tempfile
 import time
 
-GEN_TREES = next(
-    (
-        parent / "shared" / "bench" / "gen_trees.py"
-        for parent in pathlib.Path(__file__).resolve().parents
-        if (parent / "shared" / "bench" / "gen_trees.py").exists()
-    ),
-    pathlib.Path("/work/shared/bench/gen_trees.py"),
-)
+from shared_data import GEN_TREES
+
 SQL = "select * from trees"
 MODES = {"json": [], "nl": ["--nl"], "csv": ["--csv"], "table": ["-t"]}
 

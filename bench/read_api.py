@@ -28,12 +28,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterable
 
-# /work/shared/bench, found from the main checkout (/work/main) or a worktree (/work/wt/x).
-GEN_TREES = next(
-    candidate
-    for parent in pathlib.Path(__file__).resolve().parents
-    if (candidate := parent / "shared" / "bench" / "gen_trees.py").exists()
-)
+from shared_data import GEN_TREES
 
 
 def build_database(path: pathlib.Path, n: int) -> None:

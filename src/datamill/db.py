@@ -35,6 +35,7 @@ from datamill.core.table_parser import Check, ColumnComments, Unique, UniqueColu
 from datamill.core.table_sql import _extract_tables as resolve_extracts
 from datamill.core.types import ANY, COLUMN_TYPE_MAPPING
 from datamill.core.values import jsonify_if_needed
+from datamill.search.errors import SearchQueryError
 
 __all__ = [
     "ANY",
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT",
     "ROWID_ALIASES",
     "SQLITE_MAX_VARS",
+    "SearchQueryError",
     "AlterError",
     "BadMultiValues",
     "BadPrimaryKey",

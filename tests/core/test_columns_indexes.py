@@ -114,12 +114,36 @@ def test_alt_1_fk_col_must_exist(db):
     assert [c.name for c in db["dogs"].columns] == ["id", "name", "age"]
 
 
-@pytest.mark.skip(
-    reason="add_column(fk=...) ends by calling add_foreign_key(), which is being written on "
-    "branch `schema`"
-)
-def test_alt_1_fk_copies_type_of_other_pk():
-    pass
+def test_alt_1_fk_copies_type_of_other_pk(db):
+    """L-ALT-1: without fk_col the other table's first PK is used, with its declared type."""
+    db["breeds"].create({"code": str, "name": str}, pk="code")
+    table = db["dogs"]
+    statements = trace(db)
+    assert table.add_column("breed", int, fk="breeds") is table
+    assert 'ALTER TABLE "dogs" ADD COLUMN "breed" TEXT;' in statements
+    assert [(fk.column, fk.other_table, fk.other_column) for fk in db["dogs"].foreign_keys] == [
+        ("breed", "breeds", "code")
+    ]
+
+
+def test_alt_1_fk_to_rowid_table(db):
+    db["tags"].insert({"name": "x"})
+    db["dogs"].add_column("tag", fk="tags")
+    assert column_types(db["dogs"])[-1] == ("tag", "INTEGER")
+    assert [(fk.other_table, fk.other_column) for fk in db["dogs"].foreign_keys] == [
+        ("tags", "rowid")
+    ]
+
+
+def test_alt_1_explicit_fk_col_copies_no_type(db):
+    db["breeds"].create({"code": int, "name": str}, pk="code")
+    db["dogs"].add_column("breed_name", fk="breeds", fk_col="name")
+    db["dogs"].add_column("breed_code", float, fk="breeds", fk_col="code")
+    assert column_types(db["dogs"])[-2:] == [("breed_name", "TEXT"), ("breed_code", "REAL")]
+    assert sorted((fk.column, fk.other_column) for fk in db["dogs"].foreign_keys) == [
+        ("breed_code", "code"),
+        ("breed_name", "name"),
+    ]
 
 
 # L-ALT-2 -------------------------------------------------------------------------

@@ -490,6 +490,32 @@ def test_crt_9_if_not_exists(db):
     assert db["cats"].schema == 'CREATE TABLE "cats" (\n   "a" TEXT\n)'
 
 
+def test_crt_9_transform_ignores_foreign_keys_and_unchanged_settings(db):
+    """L-CRT-9: FKs are not compared; same pk, leading order, NOT NULL and defaults: no-op."""
+    db["owners"].create({"id": int}, pk="id")
+    db["cats"].create(
+        {"name": str, "id": int, "owner_id": int},
+        pk="id",
+        not_null={"name"},
+        defaults={"owner_id": 1},
+    )
+    schema = db["cats"].schema
+    statements = []
+    table = db["cats"]
+    db._tracer = lambda sql, params: statements.append(sql)
+    table.create(
+        {"id": int, "NAME": str, "owner_id": int},
+        pk="id",
+        column_order=["name"],
+        not_null={"name"},
+        defaults={"owner_id": 1},
+        foreign_keys=[("owner_id", "owners")],
+        transform=True,
+    )
+    assert db["cats"].schema == schema
+    assert not [s for s in statements if s.split()[0].upper() in ("ALTER", "CREATE", "DROP")]
+
+
 @needs_transform
 def test_crt_9_transform_adds_missing_columns_then_transforms(db):
     """L-CRT-9: a new column is added with add_column; the changed column set then triggers

@@ -141,6 +141,54 @@ def test_help_6_any_exports():
     assert datamill.ANY is ANY is dbmod.ANY
 
 
+def _fields(cls):
+    return [(f.name, f.default, f.compare, f.repr) for f in dataclasses.fields(cls)]
+
+
+def test_help_7_check():
+    """L-HELP-7: Check(check, name="", column="", options=None) plus sql/start/end that are
+    excluded from comparison and repr; re-exported from datamill.db."""
+    from datamill.create_table_parser import Check
+
+    assert dbmod.Check is Check
+    missing = dataclasses.MISSING
+    assert _fields(Check) == [
+        ("check", missing, True, True),
+        ("name", "", True, True),
+        ("column", "", True, True),
+        ("options", None, True, True),
+        ("sql", "", False, False),
+        ("start", -1, False, False),
+        ("end", -1, False, False),
+    ]
+    located = Check("a > 0", sql="CHECK (a > 0)", start=3, end=16)
+    assert located == Check("a > 0")
+    assert repr(located) == "Check(check='a > 0', name='', column='', options=None)"
+
+
+def test_help_8_unique_types():
+    """L-HELP-8: Unique, UniqueColumn (frozen) and ColumnComments (frozen)."""
+    from datamill.create_table_parser import ColumnComments, Unique, UniqueColumn
+
+    missing = dataclasses.MISSING
+    assert _fields(Unique) == [
+        ("columns", missing, True, True),
+        ("name", "", True, True),
+        ("column", "", True, True),
+        ("conflict", "", True, True),
+    ]
+    assert _fields(UniqueColumn) == [
+        ("name", missing, True, True),
+        ("collation", "", True, True),
+        ("order", "", True, True),
+    ]
+    assert _fields(ColumnComments) == [("before", "", True, True), ("after", "", True, True)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        UniqueColumn("a").name = "b"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ColumnComments().before = "x"
+
+
 def test_help_9_constants():
     """L-HELP-9: SQLITE_MAX_VARS, ROWID_ALIASES and COLUMN_TYPE_MAPPING."""
     assert SQLITE_MAX_VARS == 999

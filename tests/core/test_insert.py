@@ -658,3 +658,45 @@ def test_ins_13_replace_reports_the_new_rowid(dogs):
     dogs["dogs"].insert({"id": 2, "name": "Two"})
     table = dogs["dogs"].insert({"id": 1, "name": "Again"}, pk="id", replace=True)
     assert (table.last_rowid, table.last_pk) == (1, 1)
+
+
+# L-GEN-3 in insert ---------------------------------------------------------------
+
+
+def test_gen_3_keys_differing_in_case_fill_one_column(dogs):
+    """Mixed-case keys in one statement used to bind NULL over each other (data loss)."""
+    statements = trace(dogs)
+    dogs["dogs"].insert_all([{"id": 3, "name": "Three"}, {"ID": 4, "NAME": "Four"}])
+    assert writes(statements) == [
+        ('INSERT INTO "dogs" ("id", "name") VALUES (?, ?), (?, ?)', [3, "Three", 4, "Four"])
+    ]
+    assert [r["name"] for r in dogs["dogs"].rows] == ["Cleo", "Three", "Four"]
+
+
+def test_gen_3_keys_differing_in_case_across_batches(dogs):
+    dogs["dogs"].insert_all([{"id": 3, "Age": 1}, {"id": 4, "AGE": 2}, {"id": 5}], batch_size=1)
+    assert [r["age"] for r in dogs["dogs"].rows] == [5, 1, 2, None]
+
+
+def test_gen_3_new_table_gets_one_column_spelled_as_first_seen(db):
+    db["t"].insert_all([{"Name": "a"}, {"NAME": "b", "name": "c"}, {"nAmE": "d"}])
+    assert [c.name for c in db["t"].columns] == ["Name"]
+    assert [r["Name"] for r in db["t"].rows] == ["a", "b", "d"]
+
+
+def test_gen_3_upsert_with_case_variant_keys(dogs):
+    dogs["dogs"].upsert_all(
+        [{"id": 1, "age": 6, "name": "Cleo"}, {"ID": 2, "AGE": 7, "Name": "Two"}], pk="id"
+    )
+    assert list(dogs["dogs"].rows) == [
+        {"id": 1, "name": "Cleo", "age": 6},
+        {"id": 2, "name": "Two", "age": 7},
+    ]
+
+
+def test_gen_3_hash_id_column_is_not_overwritten_by_a_case_variant_key(db):
+    from datamill.utils import hash_record
+
+    table = db["t"].insert({"ID": "mine", "v": 1}, hash_id="id")
+    assert table.last_pk == hash_record({"ID": "mine", "v": 1})
+    assert list(db["t"].rows) == [{"id": hash_record({"ID": "mine", "v": 1}), "v": 1}]

@@ -217,3 +217,62 @@ def test_err_classes_exported_from_db(name):
         assert cls is sqlite3.OperationalError is datamill.utils.OperationalError
     else:
         assert cls.__bases__ == (Exception,)
+
+
+def test_imp_4_columns_and_tables_with_spaces_and_dots(db):
+    """L-IMP-4.1: the column is identified even when the names contain spaces or dots."""
+    db["my trees"].create({"Tree ID": int, "sp.name": str}, pk="Tree ID", not_null={"sp.name"})
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db["my trees"].insert_all([{"Tree ID": 1, "sp.name": "a"}, {"Tree ID": 1, "sp.name": "b"}])
+    assert str(info.value) == 'UNIQUE constraint failed: my trees.Tree ID (row 2, column "Tree ID")'
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db["my trees"].insert_all([{"Tree ID": 2, "sp.name": None}])
+    assert info.value.column == "sp.name"
+
+
+def test_imp_4_error_while_extracting_names_row_and_column(db):
+    rows = [{"id": 1, "kind": "a"}, {"id": 2, "kind": "b"}, {"id": 3, "kind": object()}]
+    with pytest.raises(sqlite3.ProgrammingError) as info:
+        db["pets"].insert_all(rows, pk="id", extracts=["kind"])
+    assert str(info.value) == (
+        "Error binding parameter 1: type 'object' is not supported (row 3, column \"kind\")"
+    )
+    assert isinstance(info.value.__cause__, sqlite3.ProgrammingError)
+    assert "pets" not in db.table_names()
+    assert "kind" not in db.table_names()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"id": 1}, 5], "Each record must be a dict, not int (row 2)"),
+        ([{"id": 1}, {"id": 2}, ["id"]], "Each record must be a dict, not list (row 3)"),
+        ([{"id": 1}, None], "Each record must be a dict, not NoneType (row 2)"),
+        (["abc"], "Each record must be a dict, not str (row 1)"),
+    ],
+)
+def test_imp_4_dict_mode_shape_errors(db, rows, message):
+    """L-IMP-4.1: a record that is not a dict, after dict records, names its row."""
+    with pytest.raises(ValueError) as info:
+        db["t"].insert_all(rows)
+    assert str(info.value) == message
+    assert info.value.column is None
+    assert db.table_names() == ["dogs"]
+
+
+def test_imp_4_other_mappings_are_accepted(db):
+    from collections import OrderedDict
+    from types import MappingProxyType
+
+    db["t"].insert_all([OrderedDict(a=1), MappingProxyType({"a": 2})])
+    assert list(db["t"].rows) == [{"a": 1}, {"a": 2}]
+
+
+def test_imp_4_update_unsupported_value_names_the_column(db):
+    db["dogs"].insert_all(dogs(1))
+    with pytest.raises(sqlite3.ProgrammingError) as info:
+        db["dogs"].update(1, {"name": "x", "age": object()})
+    assert str(info.value) == (
+        "Error binding parameter 2: type 'object' is not supported (row 1, column \"age\")"
+    )
+    assert db["dogs"].get(1)["name"] == "dog 1"

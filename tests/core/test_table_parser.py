@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from datamill.core.sql_rename import references_identifier, rename_identifiers
 from datamill.core.sql_tokens import ends_in_line_comment, tokenize
-from datamill.core.table_parser import parse_table_constraints
+from datamill.core.table_parser import Generated, parse_table_constraints
 from datamill.create_table_parser import (
     Check,
     ColumnComments,
@@ -164,6 +164,7 @@ def test_virtual_and_create_as_tables_have_no_constraints():
         ("CREATE TABLE (a)", "Expected a table name"),
         ("CREATE TABLE t (1 int)", "Expected a column name, found '1'"),
         ("CREATE TABLE t (a constraint)", "Expected a constraint name after CONSTRAINT"),
+        ("CREATE TABLE t (a as 1)", "Expected ( after AS"),
     ],
 )
 def test_parse_errors(sql, message):
@@ -320,5 +321,18 @@ def test_column_collations_and_without_rowid():
         'CREATE TABLE t (a text collate NOCASE, "b" collate [x y], c) WITHOUT ROWID'
     )
     assert parsed.collations == {"a": "NOCASE", "b": "x y"}
+    assert parsed.generated == {}
     assert parsed.without_rowid
     assert parsed.columns == ["a", "b", "c"]
+
+
+def test_generated_columns():
+    parsed = parse_table_constraints(
+        "CREATE TABLE t (a int, g int generated always as (a * (2)) stored, v as (a + 1) virtual,"
+        " w as (a))"
+    )
+    assert parsed.generated == {
+        "g": Generated("a * (2)", "STORED"),
+        "v": Generated("a + 1", "VIRTUAL"),
+        "w": Generated("a"),
+    }

@@ -620,3 +620,52 @@ def test_column_collation_is_kept(db):
     )
     db["t"].insert({"n": "Ana", "b c": "x"})
     assert db["t"].count_where("n = 'ANA'") == 1
+
+
+def test_generated_columns_are_kept(db):
+    db.execute(
+        "create table t (id integer primary key, a int, "
+        "g int not null generated always as (a * 2) stored, v as (a + 1), b text)"
+    )
+    db.execute("insert into t (id, a, b) values (1, 5, 'x')")
+    db["t"].transform(rename={"a": "n"}, column_order=("b",))
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n   "b" TEXT,\n   "id" INTEGER PRIMARY KEY,\n   "n" INT,\n'
+        '   "g" INT NOT NULL GENERATED ALWAYS AS (n * 2) STORED,\n'
+        '   "v" GENERATED ALWAYS AS (n + 1)\n)'
+    )
+    assert db.execute("select * from t").fetchall() == [("x", 1, 5, 10, 6)]
+    db["t"].transform(drop={"v"})
+    assert db.execute("select g from t").fetchall() == [(10,)]
+    before = db.schema
+    with pytest.raises(TransformError) as excinfo:
+        db["t"].transform(drop={"n"})
+    assert str(excinfo.value) == "Cannot drop column 'n': it is used by generated column 'g'"
+    assert db.schema == before
+
+
+def test_generated_column_missing_from_schema_text(db, monkeypatch):
+    db.execute("create table t (a int, g as (a * 2))")
+    monkeypatch.setattr(Table, "schema", property(lambda self: "CREATE TABLE t (a int, g)"))
+    with pytest.raises(TransformError) as excinfo:
+        db["t"].transform()
+    assert str(excinfo.value) == (
+        "Could not find the expression of generated column 'g' in table 't'"
+    )
+
+
+def test_checks_of_missing_and_virtual_tables(db):
+    # L-INTRO-20
+    db.execute("create virtual table docs using fts5(title)")
+    for name in ("missing", "docs"):
+        assert db[name].checks == []
+        assert db[name].column_checks == {}
+        assert db[name].table_checks == []
+
+
+def test_checks_named_column_check(db):
+    # L-CRT-11 example
+    db.execute("create table scores (score integer constraint positive check (score > 0))")
+    assert repr(db["scores"].checks) == (
+        "[Check(check='score > 0', name='positive', column='score', options=None)]"
+    )

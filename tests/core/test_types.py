@@ -70,6 +70,18 @@ def test_type_1_float_is_real_in_strict_tables():
     assert [c.type for c in db["n"].columns] == ["FLOAT"]
 
 
+def test_type_1_add_column_float_in_strict_table():
+    """L-TYPE-1: add_column("x", "FLOAT") declares REAL on a STRICT table, FLOAT otherwise."""
+    db = Database(memory=True)
+    db.create_table("s", {"a": int}, strict=True)
+    db["s"].add_column("f", "FLOAT")
+    db.create_table("n", {"a": int})
+    db["n"].add_column("f", "FLOAT")
+    assert db["s"].columns[1].type == "REAL"
+    assert db["n"].columns[1].type == "FLOAT"
+    assert db["s"].strict is True
+
+
 def test_type_1_insert_time_creation():
     """L-TYPE-1: insert-created tables use the mapping for the values' Python types."""
     db = Database(memory=True)

@@ -12,6 +12,7 @@ from datamill.cli import (  # noqa: F401  (each module registers its commands)
     memory,
     query,
     schema,
+    search,
     transform,
 )
 from datamill.cli.main import cli

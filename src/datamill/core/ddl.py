@@ -37,7 +37,9 @@ class ColumnDef:
     comment_before: str = ""
     comment_after: str = ""
     collation: str = ""
-    """A column ``COLLATE`` name, kept by transform; rendered last."""
+    """A column ``COLLATE`` name, kept by transform; rendered after the L-DDL-2 items."""
+    generated: str = ""
+    """A ``GENERATED ALWAYS AS (…)`` clause, kept by transform; rendered last."""
 
 
 @dataclasses.dataclass
@@ -103,6 +105,8 @@ def render_column(column: ColumnDef) -> str:
     parts.extend(column.checks)
     if column.collation:
         parts.append(f"COLLATE {_collation(column.collation)}")
+    if column.generated:
+        parts.append(column.generated)
     return " ".join(parts)
 
 

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
@@ -176,18 +176,26 @@ class _BatchWriter:
         self.extracts = _normalise_extracts(options.extracts)
         self.pk_columns: list[str] = []
         self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
+        self._spellings: dict[str, str] = {}
+        self._spelled: set[str] = set()
 
     # -- per batch ---------------------------------------------------------
 
     def write(self, batch: list[dict[str, Any]], first_batch: bool) -> None:
         options = self.options
+        if not all(type(record) is dict for record in batch):
+            self._check_mappings(batch)
         if options.hash_id:
             batch = [self._with_hash(record) for record in batch]
+        batch = self._one_spelling_per_column(batch)
         if first_batch:
             self._check_width(batch)
             self._prepare_table(batch)
         if self.extracts:
-            batch = [self._with_extracts(record) for record in batch]
+            batch = [
+                self._with_extracts(record, self.rows_done + offset + 1)
+                for offset, record in enumerate(batch)
+            ]
         self._extend_columns(batch, first_batch)
         if options.upsert:
             self._check_upsert_keys(batch)
@@ -200,6 +208,28 @@ class _BatchWriter:
         if self.rows_done == 1:
             self.outcome.record = batch[0]
 
+    def _check_mappings(self, batch: list[Any]) -> None:
+        """In dict mode every record must be a mapping (L-IMP-4: name the row if not)."""
+        for offset, record in enumerate(batch):
+            if not isinstance(record, Mapping):
+                error = ValueError(f"Each record must be a dict, not {type(record).__name__}")
+                raise annotate(error, self.rows_done + offset + 1, None)
+
+    def _one_spelling_per_column(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keys differing only in case fill one column, spelled as first seen (L-GEN-3)."""
+        if set().union(*batch) <= self._spelled:
+            return batch
+        renames = {}
+        for key in dict.fromkeys(itertools.chain.from_iterable(batch)):
+            spelling = self._spellings.setdefault(fold_identifier_case(key), key)
+            if spelling == key:
+                self._spelled.add(key)
+            else:
+                renames[key] = spelling
+        if not renames:
+            return batch
+        return [_renamed(record, renames) for record in batch]
+
     def _check_width(self, batch: list[dict[str, Any]]) -> None:
         """L-IMP-2.2: a row needs one host parameter per column, so the limit caps the width."""
         limit = self.db.sqlite_max_vars
@@ -210,12 +240,15 @@ class _BatchWriter:
         hashed = hash_record(record, self.options.hash_id_columns)
         return {self.options.hash_id: hashed, **record}
 
-    def _with_extracts(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _with_extracts(self, record: dict[str, Any], row: int) -> dict[str, Any]:
         record = dict(record)
         for column, lookup_table in self.extracts.items():
             value = record.get(column)
             if value is not None:
-                record[column] = self.db[lookup_table].lookup({"value": value})
+                try:
+                    record[column] = self.db[lookup_table].lookup({"value": value})
+                except (sqlite3.Error, OverflowError) as error:
+                    raise annotate(error, row, column) from error
         return record
 
     def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
@@ -517,6 +550,14 @@ def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]
         return list(itertools.chain.from_iterable(map(getter, chunk)))
     except KeyError:
         return [record.get(column) for record in chunk for column in columns]
+
+
+def _renamed(record: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    """``record`` with keys renamed; when two keys become one, the first value is kept."""
+    renamed: dict[str, Any] = {}
+    for key, value in record.items():
+        renamed.setdefault(renames.get(key, key), value)
+    return renamed
 
 
 def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, ...]) -> str | None:

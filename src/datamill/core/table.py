@@ -32,6 +32,7 @@ from datamill.core.transform import TransformOptions, transform_sql
 from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
+from datamill.search.table_fts import TableSearchMixin
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -167,7 +168,7 @@ class View(Queryable):
                 raise
 
 
-class Table(Queryable):
+class Table(Queryable, TableSearchMixin):
     """A table, which need not exist until the first insert or create."""
 
     last_rowid: int | None = None
@@ -397,7 +398,7 @@ class Table(Queryable):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
+        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -411,7 +412,7 @@ class Table(Queryable):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or DEFAULT),
+                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
             )
 
     # -- inserting ----------------------------------------------------------------------
@@ -606,7 +607,7 @@ class Table(Queryable):
     def _run_update(self, sql: str, params: list[Any], columns: list[str]) -> None:
         try:
             cursor = self.db.execute(sql, params)
-        except sqlite3.IntegrityError as error:
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, OverflowError) as error:
             raise annotate(error, 1, column_from_message(str(error), columns)) from error
         if cursor.rowcount != 1:
             raise NotFoundError(f"Expected to update 1 row, updated {cursor.rowcount}")
@@ -726,7 +727,9 @@ class Table(Queryable):
                     fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
                     fk_col, declared_type = "rowid", "INTEGER"
-        sql_column_type = declared_type or sql_type(str if col_type is None else col_type)
+        sql_column_type = declared_type or sql_type(
+            str if col_type is None else col_type, strict=self.strict
+        )
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"

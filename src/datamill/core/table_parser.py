@@ -27,6 +27,7 @@ from datamill.core.sql_tokens import (
 __all__ = [
     "Check",
     "ColumnComments",
+    "Generated",
     "ParseError",
     "TableConstraints",
     "Unique",
@@ -98,6 +99,14 @@ class ColumnComments:
     after: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class Generated:
+    """A generated column's expression and ``STORED``/``VIRTUAL`` (``""`` when implicit)."""
+
+    expression: str
+    storage: str = ""
+
+
 @dataclasses.dataclass
 class TableConstraints:
     """Everything the parser reads from one CREATE TABLE statement."""
@@ -110,6 +119,8 @@ class TableConstraints:
     without_rowid: bool = False
     collations: dict[str, str] = dataclasses.field(default_factory=dict)
     """``{column: collation}`` for columns declared with ``COLLATE``."""
+    generated: dict[str, Generated] = dataclasses.field(default_factory=dict)
+    """``{column: Generated}`` for generated columns."""
 
 
 def parse_checks(create_sql: str) -> list[Check]:
@@ -175,6 +186,8 @@ def parse_table_constraints(create_sql: str) -> TableConstraints:
             result.autoincrement = column
         if scan.collation:
             result.collations[column] = scan.collation
+        if scan.generated is not None:
+            result.generated[column] = scan.generated
         comments = _item_comments(create_sql, tokens, items, position)
         if comments != ColumnComments():
             result.comments[column] = comments
@@ -240,6 +253,7 @@ class _Scan:
     uniques: list[Unique] = dataclasses.field(default_factory=list)
     autoincrement: bool = False
     collation: str = ""
+    generated: Generated | None = None
 
 
 def _scan_constraints(sql: str, item: list[Token], start: int, column: str) -> _Scan:
@@ -284,6 +298,16 @@ def _scan_constraints(sql: str, item: list[Token], start: int, column: str) -> _
                 at = close + 1
             conflict, at = _conflict_clause(item, at)
             scan.uniques.append(Unique(columns, name, column, conflict))
+        elif token.is_word("AS") and column:
+            if at + 1 >= len(item) or not item[at + 1].is_punct("("):
+                raise ParseError("Expected ( after AS")
+            close = matching_paren(item, at + 1)
+            expression = sql[item[at + 1].end : item[close].start].strip()
+            at = close + 1
+            storage = ""
+            if at < len(item) and item[at].is_word("STORED", "VIRTUAL"):
+                storage, at = item[at].text.upper(), at + 1
+            scan.generated = Generated(expression, storage)
         else:
             if token.is_word("AUTOINCREMENT"):
                 scan.autoincrement = True

@@ -32,6 +32,7 @@ from datamill.core.table_parser import (
 )
 from datamill.core.table_sql import resolve_foreign_keys
 from datamill.core.types import column_affinity, sql_type
+from datamill.search.transform_fts import fts_transform
 
 if TYPE_CHECKING:
     from datamill.core.table import Table
@@ -152,6 +153,7 @@ def transform_sql(
             f"Could not parse table schema for table {table.name!r}: {error}"
         ) from error
     plan = _Plan(table, options, parsed)
+    fts = fts_transform(table, options.rename, options.drop)  # S-IDX-6
     new_name = f"{table.name}_new_{tmp_suffix or secrets.token_hex(6)}"
     statements = [plan.create_sql(new_name)]
     statements.append(plan.copy_sql(new_name, sources or {}))
@@ -176,8 +178,17 @@ def transform_sql(
     statements.append(f"PRAGMA legacy_alter_table={'ON' if legacy else 'OFF'};")
     statements.extend(plan.sequence_statements())
     statements.extend(indexes.create)
-    statements.extend(trigger.sql + ";" for trigger in plan.triggers)
+    skip = fts.skip_triggers if fts else set()
+    statements.extend(trigger.sql + ";" for trigger in plan.triggers if trigger.name not in skip)
+    statements.extend(fts.after if fts else [])
     return statements
+
+
+@dataclasses.dataclass(frozen=True)
+class _GeneratedColumn:
+    type: str
+    not_null: bool
+    clause: str
 
 
 @dataclasses.dataclass
@@ -195,7 +206,11 @@ class _Plan:
         self.options = options
         self.parsed = parsed
         self.old_columns: list[Column] = introspect.table_columns(self.db, table.name)
-        old_names = [c.name for c in self.old_columns]
+        all_columns = self.db.execute(
+            f"PRAGMA table_xinfo({quote_identifier(table.name)})"
+        ).fetchall()
+        self.all_old_names = [row[1] for row in all_columns]
+        old_names = self.all_old_names
         self.renames = {
             resolve_casing(old, old_names): new for old, new in (options.rename or {}).items()
         }
@@ -205,7 +220,12 @@ class _Plan:
         self.new_name_of = {c.name: self.renamed(c.name) for c in self.kept}
         self.strict = table.strict if options.strict is None else bool(options.strict)
         self.types = self._new_types()
-        self.order = self._column_order()
+        self.generated = self._generated(
+            [row for row in all_columns if row[6] in (2, 3) and row[1] not in self.dropped]
+        )
+        self.order = self._column_order(
+            [self.renamed(name) for name in old_names if name not in self.dropped]
+        )
         self.pk = self._primary_key()
         self.foreign_keys = self._foreign_keys()
         self.checks = self._checks()
@@ -236,15 +256,39 @@ class _Plan:
             return "ANY"
         return sql_type(column_affinity(declared), strict=True)
 
-    def _column_order(self) -> list[str]:
-        names = list(self.new_names)
+    def _generated(self, rows: list[Any]) -> dict[str, _GeneratedColumn]:
+        """Generated columns (hidden from table_info) with their renamed expressions."""
+        parsed = self._per_column(self.parsed.generated)
+        result = {}
+        for row in rows:
+            name = self.renamed(row[1])
+            generated = parsed.get(name)
+            if generated is None:
+                raise TransformError(
+                    f"Could not find the expression of generated column {row[1]!r} in table "
+                    f"{self.table.name!r}"
+                )
+            for dropped in self.dropped:
+                if references_identifier(generated.expression, dropped):
+                    raise TransformError(
+                        f"Cannot drop column '{dropped}': it is used by generated column '{row[1]}'"
+                    )
+            expression = rename_identifiers(generated.expression, self.renames)
+            clause = f"GENERATED ALWAYS AS ({expression})"
+            if generated.storage:
+                clause += f" {generated.storage}"
+            result[name] = _GeneratedColumn(self._declared_type(row[2]), bool(row[3]), clause)
+        return result
+
+    def _column_order(self, names: list[str]) -> list[str]:
+        """Every new column name, generated ones included, with ``column_order`` first."""
         if not self.options.column_order:
             return names
         first = []
         for name in _names(self.options.column_order):
             resolved = resolve_casing(name, names)
             if resolved not in names:
-                resolved = self.renamed(resolve_casing(name, [c.name for c in self.kept]))
+                resolved = self.renamed(resolve_casing(name, self.all_old_names))
             if resolved in names and resolved not in first:
                 first.append(resolved)
         return first + [name for name in names if name not in first]
@@ -331,7 +375,7 @@ class _Plan:
         )
 
     def _checks(self) -> list[Check]:
-        old_names = [c.name for c in self.old_columns]
+        old_names = self.all_old_names
         result = []
         for check in self.parsed.checks:
             owner = resolve_casing(check.column, old_names) if check.column else ""
@@ -355,10 +399,7 @@ class _Plan:
     def _uniques(self) -> list[Unique]:
         result = []
         for unique in self.parsed.uniques:
-            names = [
-                resolve_casing(c.name, [col.name for col in self.old_columns])
-                for c in unique.columns
-            ]
+            names = [resolve_casing(c.name, self.all_old_names) for c in unique.columns]
             if any(name in self.dropped for name in names):
                 continue
             columns = tuple(
@@ -371,10 +412,9 @@ class _Plan:
 
     def _per_column(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Re-key parsed per-column facts (comments, collations) by new column name."""
-        old_names = [c.name for c in self.old_columns]
         result = {}
         for name, value in values.items():
-            name = resolve_casing(name, old_names)
+            name = resolve_casing(name, self.all_old_names)
             if name not in self.dropped:
                 result[self.renamed(name)] = value
         return result
@@ -416,13 +456,14 @@ class _Plan:
         for name in self.order:
             comment = comments.get(name, ColumnComments())
             unique = column_uniques.get(name)
+            generated = self.generated.get(name)
             columns.append(
                 ColumnDef(
                     name=name,
-                    type=self.types[name],
+                    type=generated.type if generated else self.types[name],
                     primary_key=name == single_pk,
                     autoincrement=name == autoincrement,
-                    not_null=not_null.get(name, False),
+                    not_null=generated.not_null if generated else not_null.get(name, False),
                     default=defaults.get(name),
                     references=inline_fks.get(name),
                     unique=render_unique(unique) if unique else None,
@@ -430,6 +471,7 @@ class _Plan:
                     comment_before=comment.before,
                     comment_after=comment.after,
                     collation=collations.get(name, ""),
+                    generated=generated.clause if generated else "",
                 )
             )
         return render_create_table(
@@ -451,7 +493,10 @@ class _Plan:
         sources = list(targets)
         old_types = {self.renamed(c.name): c.type for c in self.kept}
         old_of = {new: old for old, new in self.new_name_of.items()}
-        for name in self.order:
+        # Copy in the old table's column order, as the reference does (C-TRANSFORM example).
+        for name in (self.renamed(c.name) for c in self.kept):
+            if name in self.generated:
+                continue
             source = quote_identifier(old_of[name])
             if name in overrides:
                 source = overrides[name]
