@@ -110,3 +110,14 @@ def test_batched_detection_matches_value_by_value(batches):
     for batch in batches:
         tracker.feed([[value] for value in batch])
     assert tracker.types == [reference_type([v for batch in batches for v in batch])]
+
+
+@given(
+    st.lists(st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=15), min_size=1, max_size=5)
+)
+def test_batched_detection_of_several_columns(batches):
+    tracker = ColumnTypes(3)
+    for batch in batches:
+        tracker.feed([list(row) for row in batch])
+    columns = list(zip(*[row for batch in batches for row in batch]))
+    assert tracker.types == [reference_type(column) for column in columns]

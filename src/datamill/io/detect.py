@@ -28,6 +28,7 @@ _INTEGERS = re.compile(rf"(?:{INTEGER_PATTERN})?+(?:{SEPARATOR}(?:{INTEGER_PATTE
 _REALS = re.compile(rf"(?:{REAL_PATTERN})?+(?:{SEPARATOR}(?:{REAL_PATTERN})?+)*+")
 
 INTEGER, REAL, TEXT = "INTEGER", "REAL", "TEXT"
+_VALUE = {INTEGER: f"(?:{INTEGER_PATTERN})?+", REAL: f"(?:{REAL_PATTERN})?+"}
 
 
 def is_integer_text(value: str) -> bool:
@@ -54,65 +55,49 @@ class ColumnTypes:
     def __init__(self, count: int) -> None:
         self._candidate = [INTEGER] * count
         self._seen = [False] * count
-
-    def add_column(self) -> None:
-        self._candidate.append(INTEGER)
-        self._seen.append(False)
+        self._patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     def feed(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Update with one batch of rows, each holding one cell per column."""
-        for index, candidate in enumerate(self._candidate):
-            if candidate == TEXT:
-                continue
-            text = _joined(rows, index)
-            if not self._seen[index] and text.strip(SEPARATOR):
-                self._seen[index] = True
-            if candidate == INTEGER and _INTEGERS.fullmatch(text):
-                continue
-            if _REALS.fullmatch(text):
-                self._candidate[index] = REAL
+        """Update with one batch of rows, each holding one cell per column.
+
+        The common case, where every still-numeric column keeps its type, costs one pass
+        over the rows and one regular expression over all those columns' cells.
+        """
+        active = [i for i, candidate in enumerate(self._candidate) if candidate != TEXT]
+        if not active or not rows:
+            return
+        if all(self._seen[i] for i in active) and self._batch_fits(rows, active):
+            return
+        for index in active:
+            self._feed_column(index, _joined(rows, index))
+
+    def _batch_fits(self, rows: Sequence[Sequence[Any]], active: list[int]) -> bool:
+        kinds = tuple(self._candidate[i] for i in active)
+        pattern = self._patterns.get(kinds)
+        if pattern is None:
+            row = SEPARATOR.join(_VALUE[kind] for kind in kinds)
+            pattern = self._patterns[kinds] = re.compile(rf"{row}(?:{SEPARATOR}{row})*+")
+        getter = operator.itemgetter(*active)
+        try:
+            if len(active) == 1:
+                text = SEPARATOR.join(map(getter, rows))
             else:
-                self._candidate[index] = TEXT
+                text = SEPARATOR.join(map(SEPARATOR.join, map(getter, rows)))
+        except TypeError:  # a missing cell (None): check column by column
+            return False
+        return pattern.fullmatch(text) is not None
+
+    def _feed_column(self, index: int, text: str) -> None:
+        if not self._seen[index] and text.strip(SEPARATOR):
+            self._seen[index] = True
+        if self._candidate[index] == INTEGER and _INTEGERS.fullmatch(text):
+            return
+        self._candidate[index] = REAL if _REALS.fullmatch(text) else TEXT
 
     @property
     def types(self) -> list[str]:
         """Detected SQLite types, one per column."""
         return [c if seen else TEXT for c, seen in zip(self._candidate, self._seen)]
-
-    def widened(self, previous: Sequence[str]) -> list[int]:
-        """Indexes of columns whose type is now wider than in ``previous``."""
-        order = {INTEGER: 0, REAL: 1, TEXT: 2}
-        return [
-            i
-            for i, (old, new) in enumerate(zip(previous, self.types))
-            if old in order and order[new] > order[old]
-        ]
-
-
-def python_types(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dict[str, str]:
-    """SQLite types for non-CSV records, from the Python values (C-INSERT table creation).
-
-    int/bool gives INTEGER; float, or int mixed with float, REAL; str TEXT; bytes BLOB;
-    dict/list TEXT; only nulls or any other mix TEXT.
-    """
-    found: dict[str, set[type]] = {c: set() for c in columns}
-    for row in rows:
-        for key, value in row.items():
-            if value is not None:
-                found[key].add(type(value))
-    return {column: _type_for(kinds) for column, kinds in found.items()}
-
-
-def _type_for(kinds: set[type]) -> str:
-    if not kinds:
-        return TEXT
-    if kinds <= {int, bool}:
-        return INTEGER
-    if kinds <= {int, bool, float}:
-        return REAL
-    if kinds == {bytes}:
-        return "BLOB"
-    return TEXT
 
 
 class ValueTracker:
