@@ -15,8 +15,10 @@ class RowError(Exception):
     """A CSV row had more fields than the header (L-UTIL-2)."""
 
 
-class InputError(Exception):
+class InputError(ValueError):
     """Bad input, with a one-line message that names the line, row and column (I-4).
+
+    A ``ValueError``, like the ``json``/``csv`` errors it replaces.
 
     ``line``, ``row`` and ``column`` are 1-based and None when unknown; ``column`` is a
     column name or a character position, as the message says.

@@ -67,9 +67,6 @@ class CountingReader(io.BufferedIOBase):
             prefix = self.tail + before
         return self.lines_before + newlines + 1, prefix
 
-    def close(self) -> None:
-        super().close()
-
 
 def ascii_compatible(encoding: str) -> bool:
     """True when the encoding writes ASCII (and NUL) as single identical bytes."""
