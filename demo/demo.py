@@ -29,6 +29,13 @@ def main() -> None:
     ):
         print(f"  {row['n']:>4}  {row['qSpecies']}")
 
+    print("\n== Search: full-text index on species and address, BM25-ranked with snippets")
+    trees.enable_fts(["qSpecies", "qAddress"], create_triggers=True)
+    for row in trees.search(
+        "cherr*", quote=True, limit=3, columns=["TreeID"], include_rank=True, snippet=True
+    ):
+        print(f"  {row['rank']:8.4f}  #{row['TreeID']:<6} {row['snippet']}")
+
 
 if __name__ == "__main__":
     main()

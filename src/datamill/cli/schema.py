@@ -115,17 +115,21 @@ def create_table(
             raise click.ClickException(
                 f'Table "{table}" already exists. Use --replace to delete and replace it.'
             )
-        target.create(
-            types,
-            pk=pk_argument(pk),
-            not_null=set(not_null),
-            defaults=dict(default),
-            foreign_keys=list(fk),
-            ignore=ignore,
-            replace=replace,
-            transform=transform,
-            strict=strict,
-        )
+        with db.atomic():
+            target.create(
+                types,
+                pk=pk_argument(pk),
+                not_null=set(not_null),
+                defaults=dict(default),
+                foreign_keys=list(fk),
+                ignore=ignore,
+                replace=replace,
+                transform=transform,
+                strict=strict,
+            )
+            if transform and not pk and not target.use_rowid:
+                # C-CREATE-TABLE: with --transform an omitted --pk removes the key.
+                target.transform(pk=None)
 
 
 @cli.command(name="rename-table")

@@ -28,7 +28,7 @@ from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
-from datamill.core.transform import TransformOptions, transform_sql
+from datamill.core.transform import TransformOptions, foreign_key_safe_atomic, transform_sql
 from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
@@ -388,7 +388,8 @@ class Table(Queryable, TableSearchMixin):
             bool(missing)
             or set(wanted) != set(existing)
             or any(
-                sql_type(kind, strict=strict) != existing[name].type.upper()
+                column_affinity(sql_type(kind, strict=strict))
+                is not column_affinity(existing[name].type)
                 for name, kind in wanted.items()
             )
         )
@@ -398,7 +399,8 @@ class Table(Queryable, TableSearchMixin):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
+        # As in the baseline, the key is compared only when one is given.
+        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -412,7 +414,7 @@ class Table(Queryable, TableSearchMixin):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
+                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else DEFAULT,
             )
 
     # -- inserting ----------------------------------------------------------------------
@@ -737,7 +739,7 @@ class Table(Queryable, TableSearchMixin):
         if not_null_default is not None:
             sql += f" NOT NULL DEFAULT {self.db.quote_default_value(not_null_default)}"
         sql += ";"
-        with self.db.atomic():
+        with foreign_key_safe_atomic(self.db):
             self.db.execute(sql)
             if fk is not None:
                 self.add_foreign_key(col_name, fk, fk_col)
