@@ -181,6 +181,7 @@ class _BatchWriter:
         self.pk_columns: list[str] = []
         self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
         self._batch: list[dict[str, Any]] = []
+        self._lookup_ids: dict[tuple[str, Any], Any] = {}
         self._batch_start = 1
         self._spellings: dict[str, str] = {}
         self._spelled: set[str] = set()
@@ -253,10 +254,21 @@ class _BatchWriter:
             value = record.get(column)
             if value is not None:
                 try:
-                    record[column] = self.db[lookup_table].lookup({"value": value})
+                    record[column] = self._lookup_id(lookup_table, value)
                 except (sqlite3.Error, OverflowError) as error:
                     raise annotate(error, row, column) from error
         return record
+
+    def _lookup_id(self, lookup_table: str, value: Any) -> Any:
+        """The lookup row id for ``value``, remembered for the rest of this call."""
+        try:
+            key = (lookup_table, value)
+            return self._lookup_ids[key]
+        except KeyError:
+            found = self._lookup_ids[key] = self.db.table(lookup_table).lookup({"value": value})
+            return found
+        except TypeError:  # an unhashable value: look it up every time
+            return self.db.table(lookup_table).lookup({"value": value})
 
     def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
         """Create the table from the first batch (L-INS-4, L-IMP-3) and resolve pk columns."""

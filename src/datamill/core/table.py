@@ -116,8 +116,9 @@ class Queryable:
         offset: int | None = None,
     ) -> Iterator[tuple[Any, dict[str, Any]]]:
         """Yield ``(pk, row)`` pairs; rowid tables get ``rowid`` in each row (L-ROWS-2)."""
-        column_names = [c.name for c in self.columns]
-        pks = [c.name for c in sorted(self.columns, key=lambda c: c.is_pk) if c.is_pk]
+        columns = self.columns
+        column_names = [c.name for c in columns]
+        pks = [c.name for c in introspect.primary_key_columns(columns)]
         select = ",".join(quote_identifier(name) for name in column_names)
         if not pks:
             select = "rowid," + select
@@ -225,7 +226,12 @@ class Table(Queryable, TableSearchMixin):
     # -- introspection -----------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.name in self.db.table_names()
+        return (
+            self.db.execute(
+                "select name from sqlite_master where type = 'table' and name = ?", [self.name]
+            ).fetchone()
+            is not None
+        )
 
     @property
     def count(self) -> int:
@@ -724,7 +730,7 @@ class Table(Queryable, TableSearchMixin):
                 }:
                     raise AlterError(f"table '{fk}' has no column {fk_col}")
             else:
-                other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
+                other_pks = introspect.primary_key_columns(other.columns)
                 if other_pks:
                     fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:

@@ -174,12 +174,8 @@ def _from_tuple(db: Database, table: str, item: tuple[Any, ...]) -> ForeignKey:
             other_column = other_column[0]
     if isinstance(column, (tuple, list)):
         if other_column is None:
-            other_pks = [
-                c.name
-                for c in sorted(introspect.table_columns(db, other_table), key=lambda c: c.is_pk)
-                if c.is_pk
-            ]
-            other_column = tuple(other_pks)
+            other_columns = introspect.table_columns(db, other_table)
+            other_column = tuple(c.name for c in introspect.primary_key_columns(other_columns))
         if not isinstance(other_column, (tuple, list)):
             raise ValueError(
                 f"Compound foreign key {item} should reference a tuple of other columns"

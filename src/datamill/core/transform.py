@@ -313,7 +313,7 @@ class _Plan:
     def _primary_key(self) -> list[str]:
         pk = self.options.pk
         if pk is DEFAULT:
-            current = sorted((c for c in self.old_columns if c.is_pk), key=lambda c: c.is_pk)
+            current = introspect.primary_key_columns(self.old_columns)
             return [self.renamed(c.name) for c in current if c.name not in self.dropped]
         if pk is None:
             return []
