@@ -78,3 +78,28 @@ def test_failure_with_real_stdin_exits_cleanly(tmp_path):
         b'Error: table t has no column named size (input row 1, line 2, column "size") - try'
         b" using --alter to add additional columns\n"
     )
+
+
+def test_sigterm_rolls_back_the_whole_load(tmp_path):
+    """I-3: SIGTERM counts as an error; without --batch-size nothing from the run persists."""
+    import hashlib
+    import signal
+
+    db_path = tmp_path / "term.db"
+    sqlite3.connect(db_path).execute("create table t (n integer)").connection.commit()
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datamill", "insert", str(db_path), "t", "-", "--nl"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        process.stdin.write(b'{"n": 1}\n' * 5000)
+        process.stdin.flush()
+        time.sleep(1.0)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 1
+        assert process.stderr.read().decode().strip() == "Aborted!"
+    finally:
+        process.kill()
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before

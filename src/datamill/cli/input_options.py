@@ -111,10 +111,24 @@ def pop_input_options(kwargs: dict[str, Any]) -> InputOptions:
     return options
 
 
+def stdin_bytes() -> BinaryIO:
+    """Standard input as an unbuffered binary file.
+
+    The reader thread may still be blocked on a pipe when a failed or interrupted command
+    exits; reading the file descriptor directly (not through ``sys.stdin.buffer``, whose lock
+    the interpreter needs at shutdown) lets the process end cleanly.
+    """
+    try:
+        descriptor = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced stdin, e.g. in tests
+        return sys.stdin.buffer
+    return io.FileIO(descriptor, "rb", closefd=False)
+
+
 def open_input(file: str) -> tuple[BinaryIO, int | None]:
     """Open FILE (``-`` is stdin) for binary reading; returns the stream and its size."""
     if file == "-":
-        return sys.stdin.buffer, None
+        return stdin_bytes(), None
     try:
         stream = open(file, "rb")  # noqa: SIM115 - closed by the caller
     except OSError as error:

@@ -6,7 +6,6 @@ import csv
 import io
 import pathlib
 import sqlite3 as stdlib_sqlite3
-import sys
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
@@ -14,6 +13,7 @@ import click
 
 from datamill import Database
 from datamill.cli.ingest import Loader
+from datamill.cli.input_options import stdin_bytes
 from datamill.cli.load import clean_errors
 from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
@@ -177,7 +177,7 @@ def memory(
             table = table_name_for(path, taken)
             if path in ("-", "stdin"):
                 loaded = load_path(
-                    db, sys.stdin.buffer, table, fmt, encoding, not no_detect_types, flatten
+                    db, stdin_bytes(), table, fmt, encoding, not no_detect_types, flatten
                 )
             else:
                 try:
