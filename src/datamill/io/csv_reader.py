@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -104,10 +105,8 @@ class CsvReader:
                 first_line = self._pending_line
                 self._pending = None
             try:
-                for row in reader:
-                    rows.append(row)
-                    if len(rows) >= limit:
-                        break
+                # extend() keeps the rows read before an error, which locate it
+                rows.extend(itertools.islice(reader, limit - len(rows)))
             except (csv.Error, UnicodeDecodeError, InputError) as error:
                 good = [r for r in rows if r]
                 start = first_line + sum(physical_lines(r) for r in good)
