@@ -21,6 +21,8 @@ from datamill.io.errors import InputError
 if TYPE_CHECKING:
     from datamill.cli.ingest import Loader
 
+OVERRIDDEN = "OVERRIDDEN"  # a column typed with --type: detection never changes it
+
 
 class CsvTableWriter:
     """Writes CSV batches through ``RowListWriter``, creating and widening the table."""
@@ -37,10 +39,9 @@ class CsvTableWriter:
         if not batch.rows:
             return 0
         if self.writer is None:
-            self._open(detected)
+            self.writer = self._open(detected)
         elif self.detect and detected != self.declared:
             self._widen(detected)
-        assert self.writer is not None
         try:
             self.writer.write(batch.rows, 1)
         except InputError:
@@ -53,7 +54,8 @@ class CsvTableWriter:
             ) from None
         return len(batch.rows)
 
-    def _open(self, detected: list[str]) -> None:
+    def _open(self, detected: list[str]) -> RowListWriter:
+        """Create the table if it is missing (types from the first batch); the row writer."""
         loader = self.loader
         settings = loader.settings
         table = loader.table
@@ -70,9 +72,9 @@ class CsvTableWriter:
                 strict=settings.strict,
             )
             self.declared = [
-                t if c not in overrides else "FIXED" for c, t in zip(self.columns, types)
+                t if c not in overrides else OVERRIDDEN for c, t in zip(self.columns, types)
             ]
-        self.writer = self._writer(created, overrides)
+        return self._writer(created, overrides)
 
     def _writer(self, created: bool, overrides: dict[str, str]) -> RowListWriter:
         settings = self.loader.settings
@@ -101,7 +103,7 @@ class CsvTableWriter:
         pks = set(table.pks)
         changed = False
         for index, (old, new) in enumerate(zip(self.declared, detected)):
-            if old == new or old == "FIXED" or (old, new) == (TEXT, TEXT):
+            if old == new or old == OVERRIDDEN or (old, new) == (TEXT, TEXT):
                 continue
             column = self.columns[index]
             # TEXT only ever turns numeric when every earlier value was empty
