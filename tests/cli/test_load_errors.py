@@ -199,3 +199,23 @@ def test_convert_exception_names_the_row(run, tmp_path):
         result.stderr
         == "Error: --convert raised ZeroDivisionError: division by zero (input row 1, line 1)\n"
     )
+
+
+def test_truncate_with_batch_size_is_undone_when_the_first_batch_fails(run, garden):
+    before = checksum(garden)
+    result = run(
+        "insert",
+        garden,
+        "plants",
+        "-",
+        "--truncate",
+        "--batch-size",
+        "5",
+        input='[{"id": 9}, {"id": 9}]',
+    )
+    assert_failed_cleanly(
+        result,
+        garden,
+        before,
+        'UNIQUE constraint failed: plants.id (input row 2, line 1, column "id")',
+    )

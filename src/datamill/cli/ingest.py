@@ -84,12 +84,17 @@ class Loader:
         gc.disable()  # millions of short-lived rows: collections cost more than they free
         try:
             if self.settings.batch_size:
-                with db.atomic():
-                    self._start()
+                started = False
                 for item in items:
-                    with db.atomic():
+                    with db.atomic():  # the first batch's transaction also covers --truncate
+                        if not started:
+                            self._start()
+                            started = True
                         self.result.records += write(item)
                     self._report(reader)
+                if not started:
+                    with db.atomic():
+                        self._start()
             else:
                 with db.atomic():
                     self._start()
