@@ -4,12 +4,15 @@ Each command group lives in its own module and registers itself on ``cli``
 when imported here; installed plugins then add theirs (C-PLUGINS).
 """
 
-from datamill.cli import (  # noqa: F401
+from datamill.cli import (  # noqa: F401  (each module registers its commands)
     analyze,
     convert,
     counts,
+    insert_files,
     inspect,
+    load,
     maintenance,
+    memory,
     migrate,
     plugins,
     query,

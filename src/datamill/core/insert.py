@@ -617,3 +617,75 @@ def _replay(db: Any) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute('ROLLBACK TO "datamill_replay"')
             conn.execute('RELEASE "datamill_replay"')
+
+
+class RowListWriter:
+    """Fast path for already-shaped rows: lists of values in ``header`` order.
+
+    Used by the CLI's CSV/TSV ingest. Rows are bound as they are (no per-row dicts, no value
+    encoding when ``plain_values`` says every value is str or None), in multi-row statements
+    sized per L-IMP-2, with the same SQL, alter retry and row/column error location as
+    ``insert_all``. The caller owns the transaction (L-IMP-1.6) and must pad rows to the
+    header's length.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        header: list[str],
+        options: InsertOptions,
+        plain_values: bool = True,
+    ) -> None:
+        self.header = tuple(header)
+        self.plain_values = plain_values
+        self._writer = _BatchWriter(table, _validate(table, options))
+        self._prepared = False
+
+    def write(self, rows: list[list[Any]], start_row: int) -> None:
+        """Write ``rows``; errors name rows counting ``rows[0]`` as ``start_row``."""
+        if not rows:
+            return
+        writer = self._writer
+        if not self._prepared:
+            writer._prepare_table([dict(zip(self.header, rows[0]))])
+            writer.columns = list(self.header)
+            self._prepared = True
+        if writer.options.upsert:
+            self._check_upsert_keys(rows, start_row)
+        per_statement = writer._rows_per_statement()
+        for offset in range(0, len(rows), per_statement):
+            chunk = rows[offset : offset + per_statement]
+            self._execute(chunk, start_row + offset, retry_alter=writer.options.alter)
+        writer.rows_done += len(rows)
+
+    def _check_upsert_keys(self, rows: list[list[Any]], start_row: int) -> None:
+        writer = self._writer
+        folded = [fold_identifier_case(c) for c in self.header]
+        pks = writer.pk_columns
+        plural = "columns" if len(pks) > 1 else "column"
+        message = f"upsert() requires a value for the primary key {plural}: {', '.join(pks)}"
+        for pk in pks:
+            if fold_identifier_case(pk) not in folded:
+                raise annotate(PrimaryKeyRequired(message), start_row, None)
+            values = list(map(operator.itemgetter(folded.index(fold_identifier_case(pk))), rows))
+            if None in values:
+                raise annotate(PrimaryKeyRequired(message), start_row + values.index(None), None)
+
+    def _execute(self, chunk: list[list[Any]], start_row: int, retry_alter: bool) -> None:
+        writer = self._writer
+        sql = writer._insert_sql(self.header, len(chunk))
+        params = list(itertools.chain.from_iterable(chunk))
+        if not self.plain_values:
+            params = encode_values(params)
+        try:
+            writer.db.execute(sql, params)
+        except sqlite3.OperationalError as error:
+            records = [dict(zip(self.header, row)) for row in chunk]
+            if retry_alter and " column" in str(error):
+                writer.table.add_missing_columns(records)
+                self._execute(chunk, start_row, retry_alter=False)
+            else:
+                raise writer._locate(error, records, start_row) from error
+        except (sqlite3.Error, OverflowError) as error:
+            records = [dict(zip(self.header, row)) for row in chunk]
+            raise writer._locate(error, records, start_row) from error
