@@ -8,6 +8,7 @@ from datamill.cli import (  # noqa: F401  (each module registers its commands)
     analyze,
     convert,
     counts,
+    diff,
     insert_files,
     inspect,
     load,
