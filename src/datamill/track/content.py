@@ -1,0 +1,251 @@
+"""Parse one version of a tracked file (CSV, TSV, JSON array, NDJSON) into rows.
+
+The rules and error texts follow diff.md DF-IN and DF-VAL, so that `track` refuses exactly the
+content `datamill diff` would refuse, and `history` reports unparseable versions the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+FORMATS = ("csv", "tsv", "json", "nl")
+SNIFF_CHARS = 1024 * 1024
+UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
+
+csv.field_size_limit(sys.maxsize)  # DF-IN-3.6: no 128 KiB field limit
+
+
+class ContentError(ValueError):
+    """Content that does not parse in its format; ``str()`` is the text after ``Error: ``."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Parsed:
+    """Columns in first-seen order, and rows (dicts) with their 1-based line or element."""
+
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    position_word: str = "line"
+
+
+def infer_format(path: str) -> str | None:
+    """DF-IN-2: ``.json`` is json, ``.jsonl``/``.ndjson`` is nl, anything else sniffed CSV."""
+    lower = path.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".jsonl", ".ndjson")):
+        return "nl"
+    return None
+
+
+def decode(data: bytes, encoding: str, source: str) -> str:
+    """Decode ``data``, dropping a UTF-8 BOM; DF-VAL-7 on undecodable bytes."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ContentError(
+            f"{source}, line {line}: cannot decode byte 0x{data[err.start]:02x} at offset "
+            f"{err.start} as {encoding}; use --encoding, e.g. --encoding latin-1",
+            line,
+        ) from None
+    except LookupError:
+        raise ContentError(f"{source}: unknown encoding: {encoding}") from None
+    if encoding.lower().replace("_", "-") in UTF8_NAMES and text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """DF-IN-3.2: sniff the first MiB among ``,``, tab and ``;``; Excel when sniffing fails."""
+    try:
+        return csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=",\t;")
+    except csv.Error:
+        return csv.excel
+
+
+def parse(
+    data: bytes,
+    fmt: str | None,
+    source: str,
+    encoding: str = "utf-8",
+    dialect: type[csv.Dialect] | csv.Dialect | str | None = None,
+) -> Parsed:
+    """Parse a whole version. ``fmt`` None means CSV with a sniffed (or given) dialect."""
+    text = decode(data, encoding, source)
+    if not text.strip():
+        return Parsed(columns=[])
+    if fmt == "json":
+        return parse_json(text, source)
+    if fmt == "nl":
+        return parse_nl(text, source)
+    if dialect is None:
+        dialect = {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
+    return parse_csv(text, source, dialect)
+
+
+def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[str]]]:
+    """Yield (start line, fields) for every non-empty record."""
+    reader = csv.reader(text.splitlines(keepends=True), dialect, strict=False)
+    previous_end = 0
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise ContentError(f"{source}, line {start}: {err}", start) from None
+        previous_end = reader.line_num
+        if record:
+            yield start, record
+
+
+def parse_csv(text: str, source: str, dialect) -> Parsed:
+    """DF-IN-3 with the DF-VAL-4/6/8 checks."""
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise ContentError(f"{source}, line {line}: NUL byte in input; is this really a CSV file?")
+    _check_terminated_quotes(text, source, dialect)
+    records = _csv_records(text, source, dialect)
+    try:
+        _, header = next(records)
+    except StopIteration:
+        return Parsed(columns=[])
+    first = "".join(header).lstrip() if len(header) == 1 else header[0].lstrip()
+    stripped = text.lstrip()
+    if stripped.startswith(("[{", '{"')) or first.startswith(("[{", '{"')):
+        raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, 1):
+        if name in seen:
+            raise ContentError(
+                f'{source}, line 1: duplicate column name "{name}" '
+                f"(columns {seen[name]} and {number})",
+                1,
+            )
+        seen[name] = number
+    width = len(header)
+    parsed = Parsed(columns=list(header))
+    for line, record in records:
+        if len(record) != width:
+            if len(record) > width and not any(record[width:]):
+                record = record[:width]
+            else:
+                raise ContentError(
+                    f"{source}, line {line}: expected {width} fields, found {len(record)}", line
+                )
+        parsed.rows.append(dict(zip(header, record, strict=True)))
+        parsed.positions.append(line)
+    return parsed
+
+
+def _check_terminated_quotes(text: str, source: str, dialect) -> None:
+    """DF-VAL-8: an unterminated quoted field at end of input is an error, not silent data."""
+    quote = getattr(dialect, "quotechar", '"') or '"'
+    if text.count(quote) % 2 == 0:
+        return
+    reader = csv.reader(text.splitlines(keepends=True), dialect, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        raise ContentError(f"{source}, line {start}: unterminated quoted field", start) from None
+
+
+class _Object(dict):
+    """A parsed JSON object that remembers its first duplicate member name, if any."""
+
+    duplicate: str | None = None
+
+
+def _collect_pairs(pairs: list[tuple[str, object]]) -> dict:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj and obj.duplicate is None:
+            obj.duplicate = key
+        obj[key] = value
+    return obj
+
+
+JSON_TYPE_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+
+
+def parse_json(text: str, source: str) -> Parsed:
+    """DF-IN-4: one array of objects."""
+    try:
+        data = json.loads(text, object_pairs_hook=_collect_pairs)
+    except json.JSONDecodeError as err:
+        raise ContentError(
+            f"{source}, line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}", err.lineno
+        ) from None
+    if not isinstance(data, list):
+        raise ContentError(
+            f"{source}: expected a JSON array of objects, found {JSON_TYPE_NAMES[type(data)]}"
+        )
+    parsed = Parsed(columns=[], position_word="element")
+    known: dict[str, None] = {}
+    for number, element in enumerate(data, 1):
+        if not isinstance(element, dict):
+            raise ContentError(
+                f"{source}: element {number} is not an object "
+                f"(found {JSON_TYPE_NAMES[type(element)]})"
+            )
+        if element.duplicate is not None:
+            raise ContentError(
+                f'{source}: element {number} has duplicate key "{element.duplicate}"'
+            )
+        known.update(dict.fromkeys(element))
+        parsed.rows.append(dict(element))
+        parsed.positions.append(number)
+    parsed.columns = list(known)
+    return parsed
+
+
+def parse_nl(text: str, source: str) -> Parsed:
+    """DF-IN-5: one object per non-blank line."""
+    parsed = Parsed(columns=[])
+    known: dict[str, None] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            element = json.loads(line, object_pairs_hook=_collect_pairs)
+        except json.JSONDecodeError as err:
+            raise ContentError(
+                f"{source}, line {number}, column {err.colno}: invalid JSON: {err.msg}", number
+            ) from None
+        if not isinstance(element, dict):
+            raise ContentError(
+                f"{source}, line {number}: expected a JSON object, "
+                f"found {JSON_TYPE_NAMES[type(element)]}",
+                number,
+            )
+        if element.duplicate is not None:
+            raise ContentError(
+                f'{source}, line {number}: duplicate key "{element.duplicate}"', number
+            )
+        known.update(dict.fromkeys(element))
+        parsed.rows.append(dict(element))
+        parsed.positions.append(number)
+    parsed.columns = list(known)
+    return parsed
