@@ -179,15 +179,19 @@ def _collect_pairs(pairs: list[tuple[str, object]]) -> dict:
     return obj
 
 
-JSON_TYPE_NAMES = {
-    dict: "object",
-    list: "array",
-    str: "string",
-    int: "number",
-    float: "number",
-    bool: "boolean",
-    type(None): "null",
-}
+def json_type_name(value: object) -> str:
+    """The JSON name of a parsed value's type, for DF-VAL-8 messages."""
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"
 
 
 def parse_json(text: str, source: str) -> Parsed:
@@ -200,7 +204,7 @@ def parse_json(text: str, source: str) -> Parsed:
         ) from None
     if not isinstance(data, list):
         raise ContentError(
-            f"{source}: expected a JSON array of objects, found {JSON_TYPE_NAMES[type(data)]}"
+            f"{source}: expected a JSON array of objects, found {json_type_name(data)}"
         )
     parsed = Parsed(columns=[], position_word="element")
     known: dict[str, None] = {}
@@ -208,7 +212,7 @@ def parse_json(text: str, source: str) -> Parsed:
         if not isinstance(element, dict):
             raise ContentError(
                 f"{source}: element {number} is not an object "
-                f"(found {JSON_TYPE_NAMES[type(element)]})"
+                f"(found {json_type_name(element)})"
             )
         if element.duplicate is not None:
             raise ContentError(
@@ -237,7 +241,7 @@ def parse_nl(text: str, source: str) -> Parsed:
         if not isinstance(element, dict):
             raise ContentError(
                 f"{source}, line {number}: expected a JSON object, "
-                f"found {JSON_TYPE_NAMES[type(element)]}",
+                f"found {json_type_name(element)}",
                 number,
             )
         if element.duplicate is not None:

@@ -6,6 +6,7 @@ acquisition (``--timeout``) and a cap on the (decompressed) size (``--max-bytes`
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -92,6 +93,18 @@ def too_large(source: str, limits: Limits) -> TrackError:
     return TrackError(f"{source} is larger than --max-bytes ({limits.max_bytes} bytes)")
 
 
+def split_userinfo(url: str) -> tuple[str, str | None]:
+    """Move ``user:password@`` out of the URL into a Basic ``Authorization`` value."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, None
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
+
+
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows up to 10 redirects, dropping credentials when the host changes."""
 
@@ -111,7 +124,10 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
 
 def fetch_url(url: str, shown: str, headers: list[tuple[str, str]], limits: Limits, out) -> None:
     """GET ``url`` into the binary file ``out``; ``shown`` is the URL for messages."""
+    url, basic = split_userinfo(url)
     request = urllib.request.Request(url, method="GET")
+    if basic:
+        request.add_header("Authorization", basic)
     request.add_header("User-Agent", user_agent())
     request.add_header("Accept-Encoding", "gzip")
     for name, value in headers:
