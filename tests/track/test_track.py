@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from track_helpers import STATIONS_V1, STATIONS_V2, git, needs_diff, run, snapshot
 
-from datamill.track.gitrepo import WorkTree
 from datamill.track.errors import TrackError
+from datamill.track.gitrepo import WorkTree
 
 
 def head_message(repo) -> str:
@@ -178,7 +178,9 @@ def test_network_failure(repo):
 def test_html_error_page_is_refused(server, repo):
     track_v1(server, repo)
     before = snapshot(repo)
-    page = "<!DOCTYPE html>\n<html><head><title>Error</title></head>\n<body>Try later</body></html>\n"
+    page = (
+        "<!DOCTYPE html>\n<html><head><title>Error</title></head>\n<body>Try later</body></html>\n"
+    )
     url = server.serve("/data/stations.csv", page)
     keyed = run("track", url, "--repo", str(repo), "--key", "station_id")
     assert keyed.exit_code == 1
@@ -290,7 +292,9 @@ def test_push_to_bare_remote(server, repo, tmp_path):
     result = run("track", url, "--repo", str(repo), "--push")
     assert result.exit_code == 0, result.stderr
     sha = git(repo, "rev-parse", "HEAD").strip()
-    assert result.stderr == f"Committed {sha[:12]}: Initial version: 4 rows\nPushed main to origin\n"
+    assert (
+        result.stderr == f"Committed {sha[:12]}: Initial version: 4 rows\nPushed main to origin\n"
+    )
     assert git(remote, "rev-parse", "refs/heads/main").strip() == sha
 
 
@@ -377,7 +381,9 @@ def test_local_file_and_in_place_file(repo, tmp_path):
     in_place = run("track", str(repo / "fresh.csv"), "--repo", str(repo))
     assert in_place.exit_code == 0, in_place.stderr
     assert git(repo, "show", "--name-only", "--format=%s", "HEAD").split("\n")[:3] == [
-        "Initial version: 2 rows", "", "fresh.csv"
+        "Initial version: 2 rows",
+        "",
+        "fresh.csv",
     ]
     missing = run("track", str(tmp_path / "nope.csv"), "--repo", str(repo))
     assert (missing.exit_code, missing.stderr) == (
@@ -387,7 +393,9 @@ def test_local_file_and_in_place_file(repo, tmp_path):
 
 
 def test_command_source(repo):
-    result = run("track", "--command", "printf 'a,b\\n1,2\\n'", "--repo", str(repo), "--path", "c.csv")
+    result = run(
+        "track", "--command", "printf 'a,b\\n1,2\\n'", "--repo", str(repo), "--path", "c.csv"
+    )
     assert result.exit_code == 0, result.stderr
     assert (repo / "c.csv").read_text() == "a,b\n1,2\n"
     failed = run("track", "--command", "echo a,b; exit 3", "--repo", str(repo), "--path", "c.csv")
@@ -434,13 +442,16 @@ def test_repository_errors(tmp_path, repo, server):
     track_v1(server, repo)
     git(repo, "checkout", "-q", "--detach")
     detached = run("track", url, "--repo", str(repo))
-    assert detached.stderr == (
-        f"Error: HEAD is detached in {repo}; check out a branch first\n"
-    )
+    assert detached.stderr == (f"Error: HEAD is detached in {repo}; check out a branch first\n")
 
 
 def test_author_option_and_fallback_identity(server, repo, monkeypatch):
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
         monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(repo.parent))
     url = server.serve("/a.csv", "a\n1\n")
@@ -462,6 +473,8 @@ def test_branch_moved_during_run(repo):
     git(repo, "commit", "-q", "--allow-empty", "-m", "two")
     moved = git(repo, "rev-parse", "HEAD")
     blob = git(repo, "hash-object", "-w", "--stdin", input=b"x\n").strip()
-    with pytest.raises(TrackError, match="^Branch main moved during the run; nothing was committed$"):
+    with pytest.raises(
+        TrackError, match="^Branch main moved during the run; nothing was committed$"
+    ):
         tree.commit_file("f", "100644", blob, "m\n", {})
     assert git(repo, "rev-parse", "HEAD") == moved

@@ -81,7 +81,7 @@ class Server:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
@@ -101,9 +101,7 @@ class Server:
 
 
 def git(repo: Path | str, *args: str, input: bytes | None = None) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, input=input, check=True
-    )
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, input=input, check=True)
     return result.stdout.decode()
 
 

@@ -211,8 +211,7 @@ def parse_json(text: str, source: str) -> Parsed:
     for number, element in enumerate(data, 1):
         if not isinstance(element, dict):
             raise ContentError(
-                f"{source}: element {number} is not an object "
-                f"(found {json_type_name(element)})"
+                f"{source}: element {number} is not an object (found {json_type_name(element)})"
             )
         if element.duplicate is not None:
             raise ContentError(
@@ -240,8 +239,7 @@ def parse_nl(text: str, source: str) -> Parsed:
             ) from None
         if not isinstance(element, dict):
             raise ContentError(
-                f"{source}, line {number}: expected a JSON object, "
-                f"found {json_type_name(element)}",
+                f"{source}, line {number}: expected a JSON object, found {json_type_name(element)}",
                 number,
             )
         if element.duplicate is not None:
