@@ -1,0 +1,1 @@
+"""The database core: connection, transactions, DDL, type inference, inserts, introspection."""

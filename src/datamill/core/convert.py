@@ -1,0 +1,154 @@
+"""Rewriting column values with a Python function, ``Table.convert`` (L-CONV)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from datamill.core.errors import BadMultiValues
+from datamill.core.identifiers import quote_identifier, resolve_casing
+from datamill.core.row_errors import annotate
+from datamill.core.sqlite import sqlite3
+from datamill.core.types import suggest_column_types
+from datamill.core.values import jsonify_if_needed
+
+if TYPE_CHECKING:
+    from datamill.core.table import Table
+
+
+def convert(
+    table: Table,
+    columns: str | list[str],
+    fn: Callable[[Any], Any],
+    output: str | None = None,
+    output_type: Any = None,
+    drop: bool = False,
+    multi: bool = False,
+    where: str | None = None,
+    where_args: Any = None,
+    show_progress: bool = False,
+) -> None:
+    """Apply ``fn`` to each value of ``columns``, in one transaction."""
+    names = [c.name for c in table.columns]
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = [resolve_casing(column, names) for column in columns]
+    if multi:
+        _convert_multi(table, columns[0], fn, drop, where, where_args, show_progress)
+        return
+    if output is not None and len(columns) != 1:
+        raise ValueError("output= can only be used with a single column")
+    tracker = _CallTracker(fn)
+    fn_name = fn.__name__
+    if fn_name == "<lambda>":
+        fn_name = f"lambda_{abs(hash(fn))}"
+    db = table.db
+    count = table.count_where(where, where_args) * len(columns)
+    with _progress(show_progress, count) as bar:
+        tracker.bar = bar
+        db.register_function(tracker, name=fn_name, replace=True)
+        targets = [output] if output is not None else columns
+        sets = ", ".join(
+            f"{quote_identifier(target)} = {fn_name}({quote_identifier(source)})"
+            for target, source in zip(targets, columns)
+        )
+        sql = f"update {quote_identifier(table.name)} set {sets}"
+        if where is not None:
+            sql += f" where {where}"
+        with db.atomic():
+            if output is not None and output not in names:
+                table.add_column(output, output_type or str)
+            try:
+                db.execute(sql + ";", where_args or [])
+            except sqlite3.OperationalError:
+                if tracker.error is None:
+                    raise
+                raise annotate(tracker.error, tracker.calls, None) from tracker.error
+            if drop:
+                table.transform(drop=set(columns))
+
+
+class _CallTracker:
+    """Wraps the user's function: encodes results, counts calls and keeps the first error."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+        self.calls = 0
+        self.error: BaseException | None = None
+        self.bar: Any = None
+
+    def __call__(self, value: Any) -> Any:
+        self.calls += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        try:
+            return jsonify_if_needed(self.fn(value))
+        except Exception as error:
+            self.error = error
+            raise
+
+
+def _convert_multi(
+    table: Table,
+    column: str,
+    fn: Callable[[Any], Any],
+    drop: bool,
+    where: str | None,
+    where_args: Any,
+    show_progress: bool,
+) -> None:
+    """``multi=True``: each returned dict's keys become columns (L-CONV-3)."""
+    pks = table.pks
+    select = ", ".join(
+        ["rowid" if pk == "rowid" else quote_identifier(pk) for pk in pks]
+        + [quote_identifier(column)]
+    )
+    sql = f"select {select} from {quote_identifier(table.name)}"
+    if where is not None:
+        sql += f" where {where}"
+    db = table.db
+    with db.atomic():
+        updates = []
+        for position, row in enumerate(db.execute(sql, where_args or []).fetchall(), start=1):
+            value = row[-1]
+            try:
+                result = fn(value)
+            except Exception as error:
+                raise annotate(error, position, column) from error
+            if result is None:
+                continue
+            if not isinstance(result, dict):
+                error = BadMultiValues(result)
+                error.row_number = position  # type: ignore[attr-defined]
+                error.column = column  # type: ignore[attr-defined]
+                raise error
+            pk = row[0] if len(pks) == 1 else tuple(row[:-1])
+            updates.append((pk, result))
+        new_types = suggest_column_types(result for _, result in updates)
+        existing = {c.name.lower() for c in table.columns}
+        for name, kind in new_types.items():
+            if name.lower() not in existing:
+                table.add_column(name, kind)
+        with _progress(show_progress, len(updates)) as bar:
+            for pk, result in updates:
+                table.update(pk, result)
+                bar.update(1)
+        if drop:
+            table.transform(drop={column})
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress(show: bool, length: int) -> Any:
+    return click.progressbar(length=length) if show else _NoProgress()

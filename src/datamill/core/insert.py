@@ -1,0 +1,531 @@
+"""The insert/upsert engine behind ``Table.insert_all`` and ``Table.upsert_all`` (L-INS, L-IMP).
+
+Records stream through in batches. Without an explicit batch size and outside a caller's
+transaction the whole call is one transaction (L-IMP-1); each batch is written as few multi-row
+statements as the host-parameter limit allows (L-IMP-2); types for a new table come from the whole
+first batch (L-IMP-3); and an error is re-raised naming the input row and column (L-IMP-4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
+from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
+from datamill.core.models import ROWID_ALIASES
+from datamill.core.row_errors import annotate, column_from_message
+from datamill.core.sqlite import sqlite3
+from datamill.core.types import suggest_column_types
+from datamill.core.values import encode_values, hash_record
+
+if TYPE_CHECKING:
+    from datamill.core.table import Table
+
+_LIST_HEADER_ERROR = (
+    "When using list-based iteration, the first yielded value must be a list of column name strings"
+)
+_LIST_ROWS_ERROR = "After column names list, all subsequent records must also be lists"
+_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
+
+
+@dataclasses.dataclass
+class InsertOptions:
+    """The resolved arguments of one insert_all/upsert_all call."""
+
+    pk: Any = None
+    foreign_keys: Any = None
+    column_order: Any = None
+    not_null: Any = None
+    defaults: Any = None
+    batch_size: int = 100
+    batch_size_explicit: bool = False
+    hash_id: str | None = None
+    hash_id_columns: Any = None
+    alter: bool = False
+    ignore: bool = False
+    replace: bool = False
+    truncate: bool = False
+    extracts: Any = None
+    conversions: dict[str, str] = dataclasses.field(default_factory=dict)
+    columns: Any = None
+    upsert: bool = False
+    analyze: bool = False
+    strict: bool = False
+
+
+@dataclasses.dataclass
+class _Outcome:
+    """What the single record of a one-record call did, for ``last_rowid``/``last_pk``."""
+
+    executed: bool = False
+    rowcount: int = -1
+    lastrowid: int | None = None
+    record: dict[str, Any] | None = None
+
+
+def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> Table:
+    """Insert or upsert ``records`` into ``table`` per ``options``; returns the table."""
+    options = _validate(table, options)
+    iterator = iter(records)
+    first = next(iterator, _END)
+    if first is _END:
+        return table
+    rows = _as_dicts(first, iterator)
+    first_row = next(rows, _END)
+    if first_row is _END:
+        return table
+    table.last_rowid = None
+    table.last_pk = None
+    writer = _BatchWriter(table, options)
+    db = table.db
+    batches = _batches(itertools.chain([first_row], rows), options.batch_size)
+    # An explicit batch size makes each batch its own unit (committed unless the caller has a
+    # transaction open); otherwise the whole call is one unit: all rows or none (L-IMP-1).
+    call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
+    batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
+    with call_unit:
+        if options.truncate and table.exists():
+            with batch_unit():
+                db.execute(f"DELETE FROM {quote_identifier(table.name)};")
+        for batch_number, batch in enumerate(batches):
+            with batch_unit():
+                writer.write(batch, first_batch=batch_number == 0)
+    writer.finish()
+    if options.analyze:
+        table.analyze()
+    return table
+
+
+_END = object()
+
+
+def _validate(table: Table, options: InsertOptions) -> InsertOptions:
+    """L-INS-2, in order; returns options with hash_id and an adopted pk resolved."""
+    if options.hash_id_columns and options.hash_id is None:
+        options.hash_id = "id"
+    if options.upsert and not options.pk and not options.hash_id:
+        if table.exists() and not table.use_rowid:
+            pks = table.pks
+            options.pk = pks[0] if len(pks) == 1 else tuple(pks)
+        else:
+            raise PrimaryKeyRequired("upsert() requires a pk")
+    if options.hash_id and options.pk:
+        raise ValueError("Use either pk= or hash_id=")
+    if options.pk and not options.alter and table.exists():
+        _check_pk_columns(table, options.pk)
+    if options.ignore and options.replace:
+        raise ValueError("Use either ignore=True or replace=True, not both")
+    return options
+
+
+def _check_pk_columns(table: Table, pk: Any, extra_columns: Iterable[str] = ()) -> None:
+    names = [c.name for c in table.columns] + list(extra_columns)
+    folded = {fold_identifier_case(name) for name in names}
+    wanted = [pk] if isinstance(pk, str) else list(pk)
+    rowid_table = table.use_rowid
+    missing = [
+        column
+        for column in wanted
+        if fold_identifier_case(column) not in folded
+        and not (rowid_table and column.lower() in ROWID_ALIASES)
+    ]
+    if missing:
+        raise InvalidColumns(
+            f"Invalid primary key column {missing!r} for table {table.name} with columns "
+            f"{[c.name for c in table.columns]!r}"
+        )
+
+
+def _as_dicts(first: Any, iterator: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    """Records as dicts; a first item that is a list/tuple is a header (L-INS-3)."""
+    if isinstance(first, (list, tuple)):
+        return _list_rows(list(first), iterator)
+    return itertools.chain([first], iterator)
+
+
+def _list_rows(header: list[Any], iterator: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    if not all(isinstance(name, str) for name in header):
+        raise ValueError(_LIST_HEADER_ERROR)
+    for row_number, row in enumerate(iterator, start=1):
+        if not isinstance(row, (list, tuple)):
+            raise annotate(ValueError(_LIST_ROWS_ERROR), row_number, None)
+        yield dict(zip(header, itertools.chain(row, itertools.repeat(None))))
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    size = max(1, size)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+class _BatchWriter:
+    """Writes batches of dict records to one table, creating and altering it as needed."""
+
+    def __init__(self, table: Table, options: InsertOptions) -> None:
+        self.table = table
+        self.db = table.db
+        self.options = options
+        self.columns: list[str] = []
+        self.rows_done = 0
+        self.outcome = _Outcome()
+        self.extracts = _normalise_extracts(options.extracts)
+        self.pk_columns: list[str] = []
+        self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
+
+    # -- per batch ---------------------------------------------------------
+
+    def write(self, batch: list[dict[str, Any]], first_batch: bool) -> None:
+        options = self.options
+        if options.hash_id:
+            batch = [self._with_hash(record) for record in batch]
+        if first_batch:
+            self._prepare_table(batch)
+        if self.extracts:
+            batch = [self._with_extracts(record) for record in batch]
+        self._extend_columns(batch, first_batch)
+        if options.upsert:
+            self._check_upsert_keys(batch)
+        start_row = self.rows_done + 1
+        if options.upsert and self._legacy_upsert():
+            self._legacy_upsert_batch(batch, start_row)
+        else:
+            self._insert_batch(batch, start_row)
+        self.rows_done += len(batch)
+        if self.rows_done == 1:
+            self.outcome.record = batch[0]
+
+    def _with_hash(self, record: dict[str, Any]) -> dict[str, Any]:
+        hashed = hash_record(record, self.options.hash_id_columns)
+        return {self.options.hash_id: hashed, **record}
+
+    def _with_extracts(self, record: dict[str, Any]) -> dict[str, Any]:
+        record = dict(record)
+        for column, lookup_table in self.extracts.items():
+            value = record.get(column)
+            if value is not None:
+                record[column] = self.db[lookup_table].lookup({"value": value})
+        return record
+
+    def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
+        """Create the table from the first batch (L-INS-4, L-IMP-3) and resolve pk columns."""
+        options = self.options
+        table = self.table
+        if not table.exists():
+            column_types = suggest_column_types(batch)
+            for column in self.extracts:
+                column_types[column] = int
+            if options.columns:
+                column_types.update(options.columns)
+            table.create(
+                column_types,
+                pk=options.pk,
+                foreign_keys=options.foreign_keys,
+                column_order=options.column_order,
+                not_null=options.not_null,
+                defaults=options.defaults,
+                hash_id=options.hash_id,
+                hash_id_columns=options.hash_id_columns,
+                extracts=options.extracts,
+                strict=options.strict,
+            )
+        elif options.pk and options.alter:
+            keys = {key for record in batch for key in record}
+            _check_pk_columns(table, options.pk, keys)
+        pk = options.hash_id or options.pk
+        if pk:
+            wanted = [pk] if isinstance(pk, str) else list(pk)
+            existing = [c.name for c in table.columns]
+            self.pk_columns = [resolve_casing(column, existing) for column in wanted]
+        else:
+            self.pk_columns = []
+
+    def _extend_columns(self, batch: list[dict[str, Any]], first_batch: bool) -> None:
+        """Statement columns: sorted keys of the first batch, then new keys as they appear."""
+        if first_batch:
+            keys = set().union(*batch)
+            hash_id = self.options.hash_id
+            ordered = sorted(key for key in keys if key != hash_id)
+            self.columns = ([hash_id] if hash_id else []) + ordered
+            return
+        if not set().union(*batch).difference(self.columns):
+            return
+        known = set(self.columns)
+        for record in batch:
+            for key in record:
+                if key not in known:
+                    known.add(key)
+                    self.columns.append(key)
+
+    def _check_upsert_keys(self, batch: list[dict[str, Any]]) -> None:
+        """L-INS-5/L-INS-7 with the L-IMP-4 row number."""
+        pks = self.pk_columns
+        folded_columns = {fold_identifier_case(c) for c in self.columns}
+        plural = "columns" if len(pks) > 1 else "column"
+        message = f"upsert() requires a value for the primary key {plural}: {', '.join(pks)}"
+        for offset, record in enumerate(batch):
+            row = self.rows_done + offset + 1
+            if not record:
+                raise annotate(
+                    PrimaryKeyRequired(
+                        "upsert() requires a value for the primary key - an empty record "
+                        "cannot be upserted"
+                    ),
+                    row,
+                    None,
+                )
+            if any(fold_identifier_case(pk) not in folded_columns for pk in pks):
+                raise annotate(PrimaryKeyRequired(message), row, None)
+            lowered = {fold_identifier_case(key): value for key, value in record.items()}
+            if any(lowered.get(fold_identifier_case(pk)) is None for pk in pks):
+                raise annotate(PrimaryKeyRequired(message), row, None)
+
+    # -- SQL ----------------------------------------------------------------
+
+    def _legacy_upsert(self) -> bool:
+        return self.db.use_old_upsert or not self.db.supports_on_conflict
+
+    def _rows_per_statement(self) -> int:
+        limit = self.db.sqlite_max_vars
+        return max(1, min(self.options.batch_size, limit // max(1, len(self.columns))))
+
+    def _insert_sql(self, columns: tuple[str, ...], nrows: int) -> str:
+        key = (columns, nrows)
+        sql = self._sql_cache.get(key)
+        if sql is None:
+            sql = self._sql_cache[key] = self._render_insert(columns, nrows)
+        return sql
+
+    def _render_insert(self, columns: tuple[str, ...], nrows: int) -> str:
+        options = self.options
+        table = quote_identifier(self.table.name)
+        verb = "INSERT"
+        if options.replace:
+            verb = "INSERT OR REPLACE"
+        elif options.ignore:
+            verb = "INSERT OR IGNORE"
+        if not columns:
+            return f"{verb} INTO {table} DEFAULT VALUES"
+        conversions = self._conversions()
+        placeholders = "(" + ", ".join(conversions.get(c, "?") for c in columns) + ")"
+        sql = "{verb} INTO {table} ({columns}) VALUES {values}".format(
+            verb=verb,
+            table=table,
+            columns=", ".join(quote_identifier(c) for c in columns),
+            values=", ".join([placeholders] * nrows),
+        )
+        if options.upsert:
+            sql += self._on_conflict(columns, conversions)
+        return sql
+
+    def _conversions(self) -> dict[str, str]:
+        conversions = self.options.conversions or {}
+        return {resolve_casing(c, self.columns): fragment for c, fragment in conversions.items()}
+
+    def _on_conflict(self, columns: tuple[str, ...], conversions: dict[str, str]) -> str:
+        pks = self.pk_columns
+        folded_pks = {fold_identifier_case(pk) for pk in pks}
+        updates = [c for c in columns if fold_identifier_case(c) not in folded_pks]
+        target = ", ".join(quote_identifier(pk) for pk in pks)
+        if not updates:
+            return f" ON CONFLICT({target}) DO NOTHING"
+        sets = []
+        for column in updates:
+            excluded = f"excluded.{quote_identifier(column)}"
+            value = (
+                conversions[column].replace("?", excluded) if column in conversions else excluded
+            )
+            sets.append(f"{quote_identifier(column)} = {value}")
+        return f" ON CONFLICT({target}) DO UPDATE SET {', '.join(sets)}"
+
+    # -- writing --------------------------------------------------------------
+
+    def _insert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
+        per_statement = self._rows_per_statement()
+        for offset in range(0, len(batch), per_statement):
+            chunk = batch[offset : offset + per_statement]
+            self._execute_chunk(chunk, start_row + offset, retry_alter=self.options.alter)
+
+    def _execute_chunk(
+        self, chunk: list[dict[str, Any]], start_row: int, retry_alter: bool
+    ) -> None:
+        columns = tuple(self.columns)
+        if not columns:
+            for offset, _record in enumerate(chunk):
+                self._run(self._insert_sql(columns, 1), [], [{}], start_row + offset)
+            return
+        sql = self._insert_sql(columns, len(chunk))
+        params = _flatten(chunk, columns)
+        try:
+            self._run(sql, params, chunk, start_row)
+        except sqlite3.OperationalError as error:
+            message = str(error)
+            if retry_alter and " column" in message:
+                self.table.add_missing_columns(chunk)
+                self._execute_chunk(chunk, start_row, retry_alter=False)
+            elif "too many SQL variables" in message and len(chunk) > 1:
+                half = len(chunk) // 2
+                self._execute_chunk(chunk[:half], start_row, retry_alter)
+                self._execute_chunk(chunk[half:], start_row + half, retry_alter)
+            else:
+                raise self._locate(error, chunk, start_row) from error
+        except (sqlite3.Error, OverflowError) as error:
+            raise self._locate(error, chunk, start_row) from error
+
+    def _run(self, sql: str, params: list[Any], chunk: list[dict[str, Any]], start: int) -> None:
+        cursor = self.db.execute(sql, encode_values(params))
+        if self.rows_done == 0 and start == 1 and len(chunk) == 1:
+            self.outcome.executed = True
+            self.outcome.rowcount = cursor.rowcount
+            self.outcome.lastrowid = cursor.lastrowid
+
+    def _locate(self, error: Exception, chunk: list[dict[str, Any]], start_row: int) -> Exception:
+        """Find the failing record by replaying the chunk one row at a time (L-IMP-4.4)."""
+        message = str(error)
+        missing = _NO_COLUMN_NAMED.search(message)
+        if missing:
+            name = fold_identifier_case(missing.group(1))
+            for offset, record in enumerate(chunk):
+                if any(fold_identifier_case(key) == name for key in record):
+                    return annotate(error, start_row + offset, missing.group(1))
+            return annotate(error, start_row, missing.group(1))
+        columns = tuple(self.columns)
+        if len(chunk) > 1:
+            sql = self._insert_sql(columns, 1)
+            with _replay(self.db):
+                for offset, record in enumerate(chunk):
+                    try:
+                        self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
+                    except (sqlite3.Error, OverflowError) as row_error:
+                        return annotate(
+                            row_error,
+                            start_row + offset,
+                            column_from_message(str(row_error), columns),
+                        )
+        return annotate(error, start_row, column_from_message(message, columns))
+
+    def _legacy_upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
+        """Pre-3.24 upsert: INSERT OR IGNORE the key, then UPDATE the rest (L-INS-6)."""
+        table = quote_identifier(self.table.name)
+        pks = self.pk_columns
+        not_null = [c for c in (self.options.not_null or ()) if c not in pks]
+        for offset, record in enumerate(batch):
+            row = start_row + offset
+            values = {resolve_casing(k, self.columns): v for k, v in record.items()}
+            insert_columns = pks + not_null
+            insert_sql = "INSERT OR IGNORE INTO {}({}) VALUES({});".format(
+                table,
+                ", ".join(quote_identifier(c) for c in insert_columns),
+                ", ".join("?" for _ in insert_columns),
+            )
+            params = [values.get(pk) for pk in pks] + ["" for _ in not_null]
+            updates = [c for c in values if c not in pks]
+            try:
+                self.db.execute(insert_sql, encode_values(params))
+                if updates:
+                    update_sql = "UPDATE {} SET {} WHERE {}".format(
+                        table,
+                        ", ".join(f"{quote_identifier(c)} = ?" for c in updates),
+                        " AND ".join(f"{quote_identifier(pk)} = ?" for pk in pks),
+                    )
+                    update_params = [values[c] for c in updates] + [values.get(pk) for pk in pks]
+                    self.db.execute(update_sql, encode_values(update_params))
+            except sqlite3.Error as error:
+                column = column_from_message(str(error), tuple(self.columns))
+                raise annotate(error, row, column) from error
+
+    # -- after the call -----------------------------------------------------------
+
+    def finish(self) -> None:
+        """Set ``last_rowid``/``last_pk`` when exactly one record was processed (L-INS-13)."""
+        if self.rows_done != 1 or self.outcome.record is None:
+            return
+        table = self.table
+        record = self.outcome.record
+        key_value = self._record_key(record)
+        if self.options.upsert:
+            table.last_pk = key_value
+            return
+        if not self.outcome.executed:
+            return
+        if self.outcome.rowcount == 0:
+            table.last_rowid = self._existing_rowid(record)
+            table.last_pk = key_value
+            return
+        table.last_rowid = self.outcome.lastrowid
+        if self.options.hash_id:
+            table.last_pk = record[self.options.hash_id]
+        elif self.pk_columns and not (
+            len(self.pk_columns) == 1 and self.pk_columns[0].lower() in ROWID_ALIASES
+        ):
+            table.last_pk = self._read_back_pk(table.last_rowid)
+        else:
+            table.last_pk = table.last_rowid
+
+    def _record_key(self, record: dict[str, Any]) -> Any:
+        if self.options.hash_id:
+            return record[self.options.hash_id]
+        if not self.pk_columns:
+            return None
+        lowered = {fold_identifier_case(k): v for k, v in record.items()}
+        values = tuple(lowered.get(fold_identifier_case(pk)) for pk in self.pk_columns)
+        return values[0] if len(values) == 1 else values
+
+    def _read_back_pk(self, rowid: int) -> Any:
+        select = ", ".join(quote_identifier(pk) for pk in self.pk_columns)
+        row = self.db.execute(
+            f"select {select} from {quote_identifier(self.table.name)} where rowid = ?", [rowid]
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0] if len(row) == 1 else tuple(row)
+
+    def _existing_rowid(self, record: dict[str, Any]) -> int | None:
+        pks = self.pk_columns or [p for p in self.table.pks if p != "rowid"]
+        if not pks:
+            return None
+        lowered = {fold_identifier_case(k): v for k, v in record.items()}
+        where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
+        row = self.db.execute(
+            f"select rowid from {quote_identifier(self.table.name)} where {where}",
+            [lowered.get(fold_identifier_case(pk)) for pk in pks],
+        ).fetchone()
+        return row[0] if row else None
+
+
+def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
+    """The chunk's values in column order, one flat list; missing keys bind NULL."""
+    if len(columns) == 1:
+        column = columns[0]
+        return [record.get(column) for record in chunk]
+    getter: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*columns)
+    try:
+        return list(itertools.chain.from_iterable(map(getter, chunk)))
+    except KeyError:
+        return [record.get(column) for record in chunk for column in columns]
+
+
+def _normalise_extracts(extracts: Any) -> dict[str, str]:
+    if not extracts:
+        return {}
+    if isinstance(extracts, dict):
+        return dict(extracts)
+    return {column: column for column in extracts}
+
+
+@contextlib.contextmanager
+def _replay(db: Any) -> Iterator[None]:
+    """A savepoint that is always rolled back: replay writes without keeping them."""
+    conn = db.conn
+    conn.execute('SAVEPOINT "datamill_replay"')
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute('ROLLBACK TO "datamill_replay"')
+            conn.execute('RELEASE "datamill_replay"')

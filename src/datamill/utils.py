@@ -1,0 +1,33 @@
+"""Compatibility import path ``datamill.utils`` (sqlite_utils.utils): helpers and types (L-UTIL)."""
+
+from datamill.core.spatialite import SPATIALITE_PATHS, find_spatialite
+from datamill.core.sqlite import OperationalError, sqlite3
+from datamill.core.types import (
+    ANY,
+    column_affinity,
+    suggest_column_types,
+    types_for_column_types,
+)
+from datamill.core.values import (
+    chunks,
+    decode_base64_values,
+    dedupe_keys,
+    flatten,
+    hash_record,
+)
+
+__all__ = [
+    "ANY",
+    "OperationalError",
+    "SPATIALITE_PATHS",
+    "chunks",
+    "column_affinity",
+    "decode_base64_values",
+    "dedupe_keys",
+    "find_spatialite",
+    "flatten",
+    "hash_record",
+    "sqlite3",
+    "suggest_column_types",
+    "types_for_column_types",
+]
