@@ -7,9 +7,10 @@ content `datamill diff` would refuse, and `history` reports unparseable versions
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 FORMATS = ("csv", "tsv", "json", "nl")
@@ -88,14 +89,36 @@ def parse(
         return parse_json(text, source)
     if fmt == "nl":
         return parse_nl(text, source)
-    if dialect is None:
-        dialect = {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
-    return parse_csv(text, source, dialect)
+    return parse_csv(text, source, _dialect(text, fmt, dialect))
+
+
+def iter_rows(
+    data: bytes,
+    fmt: str | None,
+    source: str,
+    encoding: str = "utf-8",
+    dialect: type[csv.Dialect] | csv.Dialect | str | None = None,
+) -> tuple[list[str], Iterable[dict]]:
+    """Like ``parse``, but CSV/TSV rows are produced lazily (errors raise while iterating)."""
+    text = decode(data, encoding, source)
+    if not text.strip():
+        return [], []
+    if fmt in ("json", "nl"):
+        parsed = parse_json(text, source) if fmt == "json" else parse_nl(text, source)
+        return parsed.columns, parsed.rows
+    columns, rows = csv_rows(text, source, _dialect(text, fmt, dialect))
+    return columns, (row for _, row in rows)
+
+
+def _dialect(text: str, fmt: str | None, dialect):
+    if dialect is not None:
+        return dialect
+    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
 
 
 def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[str]]]:
     """Yield (start line, fields) for every non-empty record."""
-    reader = csv.reader(text.splitlines(keepends=True), dialect, strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=False)
     previous_end = 0
     while True:
         start = previous_end + 1
@@ -110,8 +133,8 @@ def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[st
             yield start, record
 
 
-def parse_csv(text: str, source: str, dialect) -> Parsed:
-    """DF-IN-3 with the DF-VAL-4/6/8 checks."""
+def csv_rows(text: str, source: str, dialect) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """DF-IN-3 with the DF-VAL-4/6/8 checks: the header now, then (line, row) lazily."""
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
@@ -121,10 +144,9 @@ def parse_csv(text: str, source: str, dialect) -> Parsed:
     try:
         _, header = next(records)
     except StopIteration:
-        return Parsed(columns=[])
-    first = "".join(header).lstrip() if len(header) == 1 else header[0].lstrip()
-    stripped = text.lstrip()
-    if stripped.startswith(("[{", '{"')) or first.startswith(("[{", '{"')):
+        return [], iter(())
+    first = header[0].lstrip() if header else ""
+    if text.lstrip().startswith(("[{", '{"')) or first.startswith(("[{", '{"')):
         raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
     seen: dict[str, int] = {}
     for number, name in enumerate(header, 1):
@@ -135,8 +157,11 @@ def parse_csv(text: str, source: str, dialect) -> Parsed:
                 1,
             )
         seen[name] = number
+    return list(header), _csv_dicts(header, records, source)
+
+
+def _csv_dicts(header: list[str], records, source: str) -> Iterator[tuple[int, dict]]:
     width = len(header)
-    parsed = Parsed(columns=list(header))
     for line, record in records:
         if len(record) != width:
             if len(record) > width and not any(record[width:]):
@@ -145,7 +170,15 @@ def parse_csv(text: str, source: str, dialect) -> Parsed:
                 raise ContentError(
                     f"{source}, line {line}: expected {width} fields, found {len(record)}", line
                 )
-        parsed.rows.append(dict(zip(header, record, strict=True)))
+        yield line, dict(zip(header, record, strict=True))
+
+
+def parse_csv(text: str, source: str, dialect) -> Parsed:
+    """A whole CSV/TSV version, validated."""
+    columns, rows = csv_rows(text, source, dialect)
+    parsed = Parsed(columns=columns)
+    for line, row in rows:
+        parsed.rows.append(row)
         parsed.positions.append(line)
     return parsed
 
@@ -155,7 +188,7 @@ def _check_terminated_quotes(text: str, source: str, dialect) -> None:
     quote = getattr(dialect, "quotechar", '"') or '"'
     if text.count(quote) % 2 == 0:
         return
-    reader = csv.reader(text.splitlines(keepends=True), dialect, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     start = 1
     try:
         for _ in reader:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha1
+from itertools import repeat
+from json.encoder import encode_basestring_ascii as encode_string
 
 from datamill import Database
 from datamill.core.identifiers import quote_identifier as q
@@ -27,6 +30,32 @@ def row_hash(record: dict) -> str:
     """0.8's hash: SHA-1 of sorted-key compact JSON, ASCII-escaped, ``repr`` fallback."""
     text = json.dumps(record, separators=(",", ":"), sort_keys=True, default=repr)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class RowHasher:
+    """``row_hash`` with a fast path for all-string rows (CSV): same bytes, no encoder setup."""
+
+    def __init__(self) -> None:
+        self.prefixes: dict[tuple, list[tuple[str, str]]] = {}
+
+    def __call__(self, record: dict) -> str:
+        keys = tuple(record)
+        prefixes = self.prefixes.get(keys)
+        if prefixes is None:
+            if not all(isinstance(key, str) for key in keys):
+                return row_hash(record)
+            prefixes = self.prefixes[keys] = [
+                (key, encode_string(key) + ":") for key in sorted(keys)
+            ]
+        try:
+            text = (
+                "{"
+                + ",".join([prefix + encode_string(record[key]) for key, prefix in prefixes])
+                + "}"
+            )
+        except TypeError:
+            return row_hash(record)
+        return sha1(text.encode("ascii")).hexdigest()
 
 
 @dataclass
@@ -54,7 +83,7 @@ class HistoryOptions:
     warn: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemState:
     pk: int
     version: int
@@ -77,6 +106,8 @@ class Importer:
         self.next_item = 1
         self.next_version = 1
         self.namespace_id: int | None = None
+        self.hash = RowHasher()
+        self._link_columns: dict[tuple, list[int]] = {}
         self._load_state()
 
     @staticmethod
@@ -141,9 +172,12 @@ class Importer:
         with self.db.atomic():
             schema.ensure_shared(self.db, bool(self.ids))
             commit_id = self._insert_commit(commit)
-            if self.ids:
-                rows = self._rows_with_ids(commit.hash, rows)
-            if not rows:
+            if not columns:
+                return
+            if not self.reader.is_csv or self.options.detect_types:
+                rows = list(rows)
+            if self.ids and self.reader.is_csv and not set(self.ids) <= set(columns):
+                self._missing_ids(commit.hash, sum(1 for _ in rows), 1, columns)
                 return
             self._ensure_columns(columns, rows)
             if self.ids:
@@ -170,25 +204,19 @@ class Importer:
         )
         return cursor.lastrowid
 
-    def _rows_with_ids(self, sha: str, rows: list[dict]) -> list[dict]:
-        """HI-10: every row needs the ``--id`` columns, unless ``--ignore-missing-ids``."""
-        missing = [(number, row) for number, row in enumerate(rows, 1) if not all(
-            name in row for name in self.ids
-        )]  # fmt: skip
+    def _missing_ids(self, sha: str, missing: int, first: int, row_or_columns, total=None) -> None:
+        """HI-10: rows without the ``--id`` columns are an error, or skipped with a warning."""
         if not missing:
-            return rows
+            return
+        total = missing if total is None else total
         if not self.options.ignore_missing_ids:
-            first_number, first_row = missing[0]
-            name = next(name for name in self.ids if name not in first_row)
+            name = next(name for name in self.ids if name not in row_or_columns)
             raise HistoryError(
-                f'Commit {sha}: --id column "{name}" is missing from {len(missing)} of '
-                f"{len(rows)} rows (first: row {first_number})"
+                f'Commit {sha}: --id column "{name}" is missing from {missing} of '
+                f"{total} rows (first: row {first})"
             )
-        noun = "row" if len(missing) == 1 else "rows"
-        self.options.warn(
-            f"Warning: Commit {sha}: {len(missing)} {noun} without --id columns skipped"
-        )
-        return [row for row in rows if all(name in row for name in self.ids)]
+        noun = "row" if missing == 1 else "rows"
+        self.options.warn(f"Warning: Commit {sha}: {missing} {noun} without --id columns skipped")
 
     def _ensure_columns(self, columns: list[str], rows: list[dict]) -> None:
         new = [name for name in columns if name not in self.types]
@@ -202,7 +230,8 @@ class Importer:
                 else "TEXT"
                 for name in new
             }
-        types = schema.column_types(new, [self._flat(row) for row in rows], declared)
+        flat = [] if declared is not None else [self._flat(row) for row in rows]
+        types = schema.column_types(new, flat, declared)
         t = self.tables
         if not self.types and not self.db[t.item].exists():
             if self.ids:
@@ -218,8 +247,17 @@ class Importer:
     def _flat(self, row: dict) -> dict:
         return {name: jsonify(value) for name, value in row.items()}
 
+    def _column_ids(self, row: dict) -> list[int]:
+        keys = tuple(row)
+        ids = self._link_columns.get(keys)
+        if ids is None:
+            ids = self._link_columns[keys] = [self._column_id(name) for name in keys]
+        return ids
+
     def _stored(self, row: dict) -> dict:
         """The values as written: nested JSON as text, HI-9 conversions."""
+        if self.reader.is_csv and not self.options.detect_types:
+            return row
         if not self.options.detect_types or not self.reader.is_csv:
             return self._flat(row)
         return {name: typed(value, self.types.get(name, "TEXT")) for name, value in row.items()}
@@ -243,16 +281,36 @@ class Importer:
             cid = self.column_ids[name] = cursor.lastrowid
         return cid
 
-    def _write_versions(self, sha: str, commit_id: int, columns: list[str], rows: list[dict]):
+    def _link_added(self, first_version: int, column_ids: list[int]) -> None:
+        """CSV rows all hold every column, so an added version lists them all: one statement."""
+        t = self.tables
+        self.db.execute(
+            f"insert into {q(t.changed)} (item_version, column) select v._id, c.id "
+            f"from {q(t.version)} v join columns c on c.id in ({', '.join('?' * len(column_ids))}) "
+            "where v._id >= ? and v._change = 'added' order by v._id, c.id",
+            [*column_ids, first_version],
+        )
+
+    def _write_versions(
+        self, sha: str, commit_id: int, columns: list[str], rows: Iterable[dict]
+    ) -> None:
         names = list(self.types)
         ids = self.ids
         seen: dict[str, int] = {}
-        new_items: list[tuple] = []
-        versions: list[tuple] = []
-        changed_links: list[tuple[int, int]] = []
+        batch = _Batch(self, names)
+        csv_rows = self.reader.is_csv
+        first_version = self.next_version
+        if csv_rows:
+            link_columns = self._column_ids(dict.fromkeys(columns))
         pending: list[tuple[int, ItemState, dict, str, str]] = []
+        missing, first_missing, first_missing_row, number = 0, 0, None, 0
         for number, row in enumerate(rows, 1):
-            item_id = row_hash({name: row.get(name) for name in ids})
+            if not all(name in row for name in ids):
+                missing += 1
+                if first_missing_row is None:
+                    first_missing, first_missing_row = number, row
+                continue
+            item_id = self.hash({name: row[name] for name in ids})
             if item_id in seen:
                 if self.options.ignore_duplicate_ids:
                     continue
@@ -262,7 +320,7 @@ class Importer:
                     f"{number}); use --ignore-duplicate-ids to keep the first"
                 )
             seen[item_id] = number
-            full = row_hash(row)
+            full = self.hash(row)
             state = self.items.get(item_id)
             if state is not None and not state.removed and state.full_hash == full:
                 continue
@@ -273,61 +331,32 @@ class Importer:
                 state = ItemState(self.next_item, 1, full, False)
                 self.next_item += 1
                 self.items[item_id] = state
-                new_items.append((state.pk, item_id, *[stored.get(n) for n in names], commit_id, 0))
-                versions.append(
-                    (version_id, state.pk, 1, commit_id, "added",
-                     *[stored.get(n) for n in names], full)
-                )  # fmt: skip
-                changed_links += [(version_id, self._column_id(name)) for name in stored]
+                values = tuple(map(stored.get, names))
+                batch.new_items.append((state.pk, item_id, *values, commit_id, 0))
+                batch.versions.append((version_id, state.pk, 1, commit_id, "added", *values, full))
+                if not csv_rows:
+                    batch.links += zip(repeat(version_id), self._column_ids(stored))
+                batch.flush_if_full()
                 continue
             kind = "readded" if state.removed else "changed"
             state.version += 1
             state.full_hash = full
             state.removed = False
             pending.append((version_id, state, stored, kind, full))
-        updates = self._resolve_pending(commit_id, names, pending, versions, changed_links)
-        removals = self._removals(seen, commit_id, names, versions)
-        t = self.tables
-        conn = self.db.conn
-        if new_items:
-            conn.executemany(
-                "insert into {} (_id, _item_id, {}, _commit, _removed) values ({})".format(
-                    q(t.item), ", ".join(q(n) for n in names), ", ".join("?" * (len(names) + 4))
-                ),
-                new_items,
-            )
-        if updates:
-            conn.executemany(
-                "update {} set {}, _commit = ?, _removed = 0 where _id = ?".format(
-                    q(t.item), ", ".join(f"{q(n)} = ?" for n in names)
-                ),
-                updates,
-            )
-        if removals:
-            conn.executemany(
-                f"update {q(t.item)} set _commit = ?, _removed = 1 where _id = ?", removals
-            )
-        versions.sort(key=lambda version: version[0])
-        conn.executemany(
-            "insert into {} (_id, _item, _version, _commit, _change, {}, _item_full_hash) "
-            "values ({})".format(
-                q(t.version), ", ".join(q(n) for n in names), ", ".join("?" * (len(names) + 6))
-            ),
-            versions,
-        )
-        conn.executemany(
-            f"insert into {q(t.changed)} (item_version, column) values (?, ?)", changed_links
-        )
+        self._missing_ids(sha, missing, first_missing, first_missing_row or {}, number)
+        if seen:
+            self._resolve_pending(commit_id, names, pending, batch)
+            self._removals(seen, commit_id, names, batch)
+        batch.flush()
+        if csv_rows and link_columns:
+            self._link_added(first_version, link_columns)
         if self.options.debug:
-            kinds = [version[4] for version in versions]
-            counts = ", ".join(
-                f"{kinds.count(kind)} {kind}" for kind in ("added", "changed", "removed", "readded")
-            )
-            self.options.warn(f"Commit {sha}: {counts}")
+            self.options.warn(f"Commit {sha}: " + ", ".join(
+                f"{count} {kind}" for kind, count in batch.counts.items()
+            ))  # fmt: skip
 
-    def _resolve_pending(self, commit_id, names, pending, versions, changed_links) -> list[tuple]:
+    def _resolve_pending(self, commit_id, names, pending, batch: _Batch) -> None:
         """Changed and re-added items: compare with the item's stored values, in batches."""
-        updates: list[tuple] = []
         t = self.tables
         select = "select _id, {} from {} where _id in ({{}})".format(
             ", ".join(q(n) for n in names), q(t.item)
@@ -355,18 +384,17 @@ class Importer:
                     ]
                     if not self.options.full_versions:
                         shown = {name: stored.get(name) for name in listed}
-                versions.append(
+                batch.versions.append(
                     (version_id, state.pk, state.version, commit_id, kind,
                      *[shown.get(n) for n in names], full)
                 )  # fmt: skip
-                changed_links += [(version_id, self._column_id(name)) for name in listed]
+                batch.links += [(version_id, self._column_id(name)) for name in listed]
                 merged = {**before, **stored}
-                updates.append((*[merged.get(n) for n in names], commit_id, state.pk))
-        return updates
+                batch.updates.append((*[merged.get(n) for n in names], commit_id, state.pk))
+            batch.flush_if_full()
 
-    def _removals(self, seen, commit_id, names, versions) -> list[tuple[int, int]]:
+    def _removals(self, seen, commit_id, names, batch: _Batch) -> None:
         """HI-6.3: items present before but absent now get a 'removed' version, in _id order."""
-        removals = []
         gone = [
             (state.pk, state)
             for item_id, state in self.items.items()
@@ -377,9 +405,53 @@ class Importer:
         for pk, state in gone:
             state.version += 1
             state.removed = True
-            versions.append(
+            batch.versions.append(
                 (self.next_version, pk, state.version, commit_id, "removed", *blank, None)
             )
             self.next_version += 1
-            removals.append((commit_id, pk))
-        return removals
+            batch.removals.append((commit_id, pk))
+            batch.flush_if_full()
+
+
+class _Batch:
+    """Rows waiting for ``executemany``, flushed in chunks so memory stays bounded."""
+
+    LIMIT = 20000
+
+    def __init__(self, importer: Importer, names: list[str]) -> None:
+        t, conn = importer.tables, importer.db.conn
+        self.conn = conn
+        self.counts: dict[str, int] = dict.fromkeys(("added", "changed", "removed", "readded"), 0)
+        self.new_items: list[tuple] = []
+        self.versions: list[tuple] = []
+        self.links: list[tuple[int, int]] = []
+        self.updates: list[tuple] = []
+        self.removals: list[tuple[int, int]] = []
+        columns = ", ".join(q(n) for n in names)
+        self.sql = {
+            "new_items": "insert into {} (_id, _item_id{}, _commit, _removed) values ({})".format(
+                q(t.item), ", " + columns if names else "", ", ".join("?" * (len(names) + 4))
+            ),
+            "updates": "update {} set {}_commit = ?, _removed = 0 where _id = ?".format(
+                q(t.item), "".join(f"{q(n)} = ?, " for n in names)
+            ),
+            "removals": f"update {q(t.item)} set _commit = ?, _removed = 1 where _id = ?",
+            "versions": "insert into {} (_id, _item, _version, _commit, _change{}, "
+            "_item_full_hash) values ({})".format(
+                q(t.version), ", " + columns if names else "", ", ".join("?" * (len(names) + 6))
+            ),
+            "links": f"insert into {q(t.changed)} (item_version, column) values (?, ?)",
+        }
+
+    def flush_if_full(self) -> None:
+        if len(self.versions) >= self.LIMIT or len(self.links) >= 8 * self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        for kind in ("added", "changed", "removed", "readded"):
+            self.counts[kind] += sum(1 for version in self.versions if version[4] == kind)
+        for name in ("new_items", "updates", "removals", "versions", "links"):
+            rows = getattr(self, name)
+            if rows:
+                self.conn.executemany(self.sql[name], rows)
+                rows.clear()

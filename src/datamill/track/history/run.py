@@ -8,6 +8,8 @@ from datamill.track.history import gitwalk, legacy
 from datamill.track.history.importer import HistoryOptions, Importer, row_hash
 from datamill.track.history.versions import Reader, fix_reserved
 
+CACHE_KIB = 64 * 1024  # page cache for this connection: the _item_id index takes random inserts
+
 
 def history(options: HistoryOptions) -> int:
     """Import the history of ``options.filepath``; returns the number of commits recorded."""
@@ -36,6 +38,7 @@ def history(options: HistoryOptions) -> int:
         try:
             if options.wal:
                 db.enable_wal()
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             importer = _open_importer(db, options, repo, reader)
             recorded = importer.recorded()
             if recorded and not gitwalk.is_ancestor(repo, recorded[-1], rev):

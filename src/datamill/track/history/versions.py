@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from datamill.track import content
@@ -71,24 +71,41 @@ class Reader:
     def is_csv(self) -> bool:
         return self.convert is None and self.fmt in (None, "csv", "tsv")
 
-    def rows(self, sha: str, data: bytes) -> tuple[list[str], list[dict]]:
-        """(columns in first-seen order, rows) after ``--ignore`` and reserved renaming."""
+    def rows(self, sha: str, data: bytes) -> tuple[list[str], Iterable[dict]]:
+        """(columns in first-seen order, rows) after ``--ignore`` and reserved renaming.
+
+        CSV rows come lazily; a parse error surfaces as HistoryError while iterating.
+        """
         if self.convert is not None:
             columns, rows = self._converted(sha, data)
         else:
             try:
-                parsed = content.parse(data, self.fmt, self.filepath, self.encoding, self.dialect)
+                columns, rows = content.iter_rows(
+                    data, self.fmt, self.filepath, self.encoding, self.dialect
+                )
             except content.ContentError as err:
-                raise HistoryError(
-                    f"Commit {sha}: {err}; use --skip {sha} to skip this commit"
-                ) from None
-            columns, rows = parsed.columns, parsed.rows
+                raise self._unparseable(sha, err) from None
+            rows = self._checked(sha, rows)
         renamed = {name: fix_reserved(name) for name in columns if name not in self.ignore}
         if all(old == new for old, new in renamed.items()) and len(renamed) == len(columns):
             return columns, rows
-        return list(renamed.values()), [
+        return list(renamed.values()), (
             {renamed[key]: value for key, value in row.items() if key in renamed} for row in rows
-        ]
+        )
+
+    def _unparseable(self, sha: str, err: content.ContentError) -> HistoryError:
+        return HistoryError(f"Commit {sha}: {err}; use --skip {sha} to skip this commit")
+
+    def _checked(self, sha: str, rows: Iterable[dict]) -> Iterable[dict]:
+        if isinstance(rows, list):
+            return rows
+        return self._reraise(sha, rows)
+
+    def _reraise(self, sha: str, rows: Iterable[dict]) -> Iterator[dict]:
+        try:
+            yield from rows
+        except content.ContentError as err:
+            raise self._unparseable(sha, err) from None
 
     def _converted(self, sha: str, data: bytes) -> tuple[list[str], list[dict]]:
         assert self.convert is not None
