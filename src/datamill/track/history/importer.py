@@ -170,7 +170,7 @@ class Importer:
         """Parse and write one commit in one transaction (HI-7)."""
         columns, rows = ([], []) if not data.strip() else self.reader.rows(commit.hash, data)
         with self.db.atomic():
-            schema.ensure_shared(self.db, bool(self.ids))
+            schema.ensure_shared(self.db)
             commit_id = self._insert_commit(commit)
             if not columns:
                 return

@@ -35,8 +35,8 @@ class Tables:
         self.view = f"{namespace}_version_detail"
 
 
-def ensure_shared(db: Database, with_ids: bool) -> None:
-    """``namespaces`` and ``commits`` (and ``columns`` with ``--id``)."""
+def ensure_shared(db: Database) -> None:
+    """``namespaces`` and ``commits``."""
     if not db["namespaces"].exists():
         db.create_table("namespaces", {"id": int, "name": str}, pk="id")
         db["namespaces"].create_index(["name"], unique=True)
@@ -57,14 +57,6 @@ def ensure_shared(db: Database, with_ids: bool) -> None:
             foreign_keys=[("namespace", "namespaces", "id")],
         )
         db["commits"].create_index(["namespace", "hash"], unique=True)
-    if with_ids and not db["columns"].exists():
-        db.create_table(
-            "columns",
-            {"id": int, "namespace": int, "name": str},
-            pk="id",
-            foreign_keys=[("namespace", "namespaces", "id")],
-        )
-        db["columns"].create_index(["namespace", "name"], unique=True)
 
 
 def column_types(
@@ -108,6 +100,14 @@ def create_id_tables(db: Database, tables: Tables, types: Mapping[str, str]) -> 
         foreign_keys=[("_item", tables.item, "_id"), ("_commit", "commits", "id")],
     )
     db[tables.version].create_index(["_item"])
+    if not db["columns"].exists():
+        db.create_table(
+            "columns",
+            {"id": int, "namespace": int, "name": str},
+            pk="id",
+            foreign_keys=[("namespace", "namespaces", "id")],
+        )
+        db["columns"].create_index(["namespace", "name"], unique=True)
     db.create_table(
         tables.changed,
         {"item_version": int, "column": int},
