@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -108,6 +109,31 @@ def iter_rows(
         return parsed.columns, parsed.rows
     columns, rows = csv_rows(text, source, _dialect(text, fmt, dialect))
     return columns, (row for _, row in rows)
+
+
+def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
+    """Whether a version that passed validation holds at least one row (TR-5's empty test).
+
+    Reads only as far as the first row; the file is assumed valid (the diff library checks).
+    """
+    with open(filename, encoding=encoding, errors="replace", newline="") as handle:
+        head = handle.read(SNIFF_CHARS).removeprefix("\ufeff")
+        if fmt in ("json", "nl"):
+            pattern = r"\s*(\[\s*\])?\s*" if fmt == "json" else r"\s*"
+            if not re.fullmatch(pattern, head):
+                return True
+            rest = handle.read(SNIFF_CHARS)
+            while rest:
+                if rest.strip():
+                    return True
+                rest = handle.read(SNIFF_CHARS)
+            return False
+        if not head.strip():
+            return False
+        dialect = _dialect(head, fmt, None)
+        handle.seek(0)
+        records = (record for record in csv.reader(handle, dialect) if record)
+        return next(records, None) is not None and next(records, None) is not None
 
 
 def _dialect(text: str, fmt: str | None, dialect):

@@ -105,8 +105,11 @@ class WorkTree:
                 return mode, oid
         return None
 
-    def blob(self, oid: str) -> bytes:
-        return run_git(self.root, "cat-file", "blob", oid).stdout
+    def blob_to_file(self, oid: str, handle) -> None:
+        """Stream a blob into an open binary file."""
+        subprocess.run(
+            [git_executable(), "cat-file", "blob", oid], cwd=self.root, stdout=handle, check=True
+        )
 
     def hash_file(self, filename: str, write: bool = False) -> str:
         """The blob id of a file's bytes, verbatim (no filters, no EOL conversion)."""

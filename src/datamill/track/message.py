@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from datamill.track.keyed import KeyedRows
-
 REFORMATTED = "No row changes (file reformatted)"
 
 
@@ -22,13 +20,6 @@ def replaced_message(path: str, rows: int, fmt: str, singular: str, plural: str)
     """TR-7.2: the previous version could not be parsed."""
     noun = count_phrase(rows, singular, plural)
     return f"Replaced {path}: {noun} (previous version could not be parsed as {fmt})"
-
-
-def diff_result(previous: KeyedRows, current: KeyedRows) -> dict:
-    """The DF-JSON-1 result of comparing two keyed versions."""
-    from datamill.diff import compare
-
-    return compare(previous, current, key=previous.key)
 
 
 def is_empty(result: dict) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from datamill.track import content, message
@@ -20,7 +21,6 @@ from datamill.track.fetch import (
     variables_in,
 )
 from datamill.track.gitrepo import GitFailed, WorkTree, run_git
-from datamill.track.keyed import KeyedRows, keyed_rows
 
 AUTHOR = re.compile(r"^\s*([^<>]*[^<>\s])\s*<([^<>\s]+)>\s*$")
 DEFAULT_IDENTITY = ("datamill", "datamill@localhost")
@@ -178,15 +178,11 @@ def check_variables(options: TrackOptions) -> None:
                 raise TrackError(f"${{{name}}} is not set")
 
 
-def load(
-    data: bytes, fmt: str | None, options: TrackOptions, label: str, warnings: list[str]
-) -> KeyedRows:
-    parsed = content.parse(data, fmt, label, options.encoding)
-    return keyed_rows(parsed, options.key, options.on_duplicate, label, warnings)
-
-
 def track(options: TrackOptions, emit: Callable[[str], None] = lambda line: None) -> TrackResult:
-    """Run TR-4 end to end. ``emit`` receives DF-KEY-4 warning lines as they occur."""
+    """Run TR-4 end to end. ``emit`` receives DF-KEY-4 warning lines as they occur.
+
+    Validation and the keyed diff come from ``datamill.diff`` (diff.md DF-LIB, DF-VAL).
+    """
     check_options(options)
     tree = WorkTree.open(options.repo)
     path = resolve_path(tree, options.repo, default_path(options))
@@ -209,20 +205,13 @@ def _track_content(options, tree, path, fmt, label, temp, env, emit) -> TrackRes
     mode = entry[0] if entry else "100644"
     if entry is not None and tree.hash_file(temp) == entry[1]:
         return TrackResult("unchanged")
-    with open(temp, "rb") as handle:
-        data = handle.read()
     warnings: list[str] = []
-    try:
-        current = load(data, fmt, options, label, warnings)
-    except content.ContentError as err:
-        raise TrackError(str(err)) from None
-    for line in warnings:
-        emit(line)
-    if not current and not options.allow_empty_file:
-        raise TrackError(
-            f"{label} returned no rows; refusing to replace {path} (use --allow-empty-file)"
-        )
-    text = _message(options, tree, entry, path, fmt, current)
+
+    def warn(line: str) -> None:
+        warnings.append(f"Warning: {line.replace(temp, label)}")
+        emit(warnings[-1])
+
+    text = _evaluate(options, tree, entry, path, fmt, label, temp, warn)
     if text == message.REFORMATTED and options.ignore_reformat:
         return TrackResult("reformat", warnings=warnings)
     if options.dry_run:
@@ -237,21 +226,73 @@ def _track_content(options, tree, path, fmt, label, temp, env, emit) -> TrackRes
     return result
 
 
-def _message(options, tree, entry, path, fmt, current: KeyedRows) -> str:
-    rows = len(current)
-    if entry is None:
-        return message.initial_message(rows, options.singular, options.plural)
-    try:
-        previous = load(tree.blob(entry[1]), fmt, options, f"{path} (previous)", [])
-    except content.ContentError:
-        shown = fmt or "csv"
-        return message.replaced_message(path, rows, shown, options.singular, options.plural)
-    result = message.diff_result(previous, current)
+def _evaluate(options, tree, entry, path, fmt, label, temp, warn) -> str:
+    """TR-5 and TR-7: validate the new content while diffing it, and build the message."""
+    from datamill.diff import DiffInputError, diff_sources
+
+    def diff(previous: str) -> dict:
+        return diff_sources(
+            previous, temp, key=options.key or None, format=fmt, encoding=options.encoding,
+            on_duplicate=options.on_duplicate, on_warning=warn,
+        )  # fmt: skip
+
+    def refuse_empty() -> None:
+        if not options.allow_empty_file:
+            raise TrackError(
+                f"{label} returned no rows; refusing to replace {path} (use --allow-empty-file)"
+            )
+
+    with _scratch(tree) as empty, _scratch(tree, entry[1] if entry else None) as prev:
+        try:
+            if entry is None:
+                rows = len(diff(empty)["added"])
+                if not rows:
+                    refuse_empty()
+                return message.initial_message(rows, options.singular, options.plural)
+            try:
+                result = diff(prev)
+            except DiffInputError as err:
+                if err.source != prev:
+                    raise
+                rows = len(diff(empty)["added"])
+                if not rows:
+                    refuse_empty()
+                shown = fmt or "csv"
+                return message.replaced_message(path, rows, shown, options.singular, options.plural)
+        except DiffInputError as err:
+            raise TrackError(_relabel(err, temp, label)) from None
+    if not content.has_rows(temp, fmt, options.encoding):
+        refuse_empty()
     if message.is_empty(result):
         return message.REFORMATTED
     return message.change_message(
         result, options.key, options.singular, options.plural, options.message_max_lines
     )
+
+
+@contextmanager
+def _scratch(tree: WorkTree, blob: str | None = None) -> Iterator[str]:
+    """A temporary file in the git directory (empty, or holding a blob), removed afterwards."""
+    fd, name = tempfile.mkstemp(prefix="datamill-track-", dir=tree.git_dir)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if blob is not None:
+                tree.blob_to_file(blob, handle)
+        yield name
+    finally:
+        os.unlink(name)
+
+
+def _relabel(err, temp: str, label: str) -> str:
+    """The DF-VAL message with the temporary file's name replaced by the source as shown."""
+    if err.source != temp:
+        return str(err)
+    where = label
+    if err.line is not None:
+        where += f", line {err.line}"
+        if err.column is not None:
+            where += f", column {err.column}"
+    return f"{where}: {err.detail}"
 
 
 def _update_work_tree(tree: WorkTree, path: str, mode: str, blob: str, temp: str, commit: str):
