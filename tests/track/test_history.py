@@ -477,3 +477,37 @@ def test_continue_git_history_08_database(tmp_path):
                 "(select _id from item where station_id = 'S02') order by _version") == [
         (1, "added", "8"), (2, "readded", "9")
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "path, body, extra, message",
+    [
+        ("d.csv", "a,b,a\n1,2,3\n", ["--csv"], 'd.csv, line 1: duplicate column name "a" (columns 1 and 3)'),
+        ("d.csv", 'a,b\n1,"open\n', ["--csv"], "d.csv, line 2: unterminated quoted field"),
+        ("d.csv", "a,b\n1,\x002\n", ["--csv"], "d.csv, line 2: NUL byte in input; is this really a CSV file?"),
+        ("d.csv", '[{"a": 1}]', ["--csv"], "d.csv: looks like JSON; use --format json or --format nl"),
+        ("d.csv", b"a\n\xe9\n", ["--csv"], "d.csv, line 2: cannot decode byte 0xe9 at offset 2 as utf-8; use --encoding, e.g. --encoding latin-1"),
+        ("d.json", '[{"a": 1}, {"a": }]', [], "d.json, line 1, column 18: invalid JSON: Expecting value"),
+        ("d.json", '{"a": 1}', [], "d.json: expected a JSON array of objects, found object"),
+        ("d.json", '[{"a": 1}, "x"]', [], "d.json: element 2 is not an object (found string)"),
+        ("d.json", '[{"a": 1, "a": 2}]', [], 'd.json: element 1 has duplicate key "a"'),
+        ("d.jsonl", '{"a": 1}\n[2]\n', ["--format", "nl"], "d.jsonl, line 2: expected a JSON object, found array"),
+        ("d.jsonl", '{"a": 1, "a": 1}\n', ["--format", "nl"], 'd.jsonl, line 1: duplicate key "a"'),
+    ],
+)  # fmt: skip
+def test_unparseable_versions_use_dfval_messages(tmp_path, path, body, extra, message):
+    repo = tmp_path / "repo"
+    (sha,) = commit_versions(repo, [body], path=path)
+    result = history(tmp_path / "t.db", path, "--repo", str(repo), *extra)
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: Commit {sha}: {message}; use --skip {sha} to skip this commit\n"
+    )  # fmt: skip
+
+
+def test_latin1_encoding_and_tsv_dialect(tmp_path):
+    repo = tmp_path / "repo"
+    commit_versions(repo, ["id\tname\n1\tcaf\xe9\n".encode("latin-1")], path="d.tsv")
+    db = tmp_path / "t.db"
+    args = ["d.tsv", "--repo", str(repo), "--id", "id", "--dialect", "excel-tab"]
+    assert history(db, *args, "--encoding", "latin-1").exit_code == 0
+    assert rows(db, "select id, name from item") == [("1", "café")]

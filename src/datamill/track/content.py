@@ -1,7 +1,9 @@
-"""Parse one version of a tracked file (CSV, TSV, JSON array, NDJSON) into rows.
+"""Read one version of a tracked file (CSV, TSV, JSON array, NDJSON) as rows, for `history`.
 
-The rules and error texts follow diff.md DF-IN and DF-VAL, so that `track` refuses exactly the
-content `datamill diff` would refuse, and `history` reports unparseable versions the same way.
+``datamill.diff`` keys and fingerprints rows but does not hand them out in file order, which
+the history importer needs; this reader applies the same rules (diff.md DF-IN) and error texts
+(DF-VAL) so an unparseable version is reported as `datamill diff` would. ``has_rows`` is
+`track`'s cheap empty-content test (TR-5).
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
-FORMATS = ("csv", "tsv", "json", "nl")
 SNIFF_CHARS = 1024 * 1024
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
 
@@ -23,20 +23,6 @@ csv.field_size_limit(sys.maxsize)  # DF-IN-3.6: no 128 KiB field limit
 
 class ContentError(ValueError):
     """Content that does not parse in its format; ``str()`` is the text after ``Error: ``."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-@dataclass
-class Parsed:
-    """Columns in first-seen order, and rows (dicts) with their 1-based line or element."""
-
-    columns: list[str]
-    rows: list[dict] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
-    position_word: str = "line"
 
 
 def infer_format(path: str) -> str | None:
@@ -57,8 +43,7 @@ def decode(data: bytes, encoding: str, source: str) -> str:
         line = data.count(b"\n", 0, err.start) + 1
         raise ContentError(
             f"{source}, line {line}: cannot decode byte 0x{data[err.start]:02x} at offset "
-            f"{err.start} as {encoding}; use --encoding, e.g. --encoding latin-1",
-            line,
+            f"{err.start} as {encoding}; use --encoding, e.g. --encoding latin-1"
         ) from None
     except LookupError:
         raise ContentError(f"{source}: unknown encoding: {encoding}") from None
@@ -75,24 +60,6 @@ def sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def parse(
-    data: bytes,
-    fmt: str | None,
-    source: str,
-    encoding: str = "utf-8",
-    dialect: type[csv.Dialect] | csv.Dialect | str | None = None,
-) -> Parsed:
-    """Parse a whole version. ``fmt`` None means CSV with a sniffed (or given) dialect."""
-    text = decode(data, encoding, source)
-    if not text.strip():
-        return Parsed(columns=[])
-    if fmt == "json":
-        return parse_json(text, source)
-    if fmt == "nl":
-        return parse_nl(text, source)
-    return parse_csv(text, source, _dialect(text, fmt, dialect))
-
-
 def iter_rows(
     data: bytes,
     fmt: str | None,
@@ -100,15 +67,18 @@ def iter_rows(
     encoding: str = "utf-8",
     dialect: type[csv.Dialect] | csv.Dialect | str | None = None,
 ) -> tuple[list[str], Iterable[dict]]:
-    """Like ``parse``, but CSV/TSV rows are produced lazily (errors raise while iterating)."""
+    """(columns, rows) of one version; CSV/TSV rows come lazily (errors raise while iterating).
+
+    ``fmt`` None means CSV with a sniffed (or the given) dialect.
+    """
     text = decode(data, encoding, source)
     if not text.strip():
         return [], []
-    if fmt in ("json", "nl"):
-        parsed = parse_json(text, source) if fmt == "json" else parse_nl(text, source)
-        return parsed.columns, parsed.rows
-    columns, rows = csv_rows(text, source, _dialect(text, fmt, dialect))
-    return columns, (row for _, row in rows)
+    if fmt == "json":
+        return parse_json(text, source)
+    if fmt == "nl":
+        return parse_nl(text, source)
+    return csv_rows(text, source, _dialect(text, fmt, dialect))
 
 
 def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
@@ -153,14 +123,14 @@ def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[st
         except StopIteration:
             return
         except csv.Error as err:
-            raise ContentError(f"{source}, line {start}: {err}", start) from None
+            raise ContentError(f"{source}, line {start}: {err}") from None
         previous_end = reader.line_num
         if record:
             yield start, record
 
 
-def csv_rows(text: str, source: str, dialect) -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """DF-IN-3 with the DF-VAL-4/6/8 checks: the header now, then (line, row) lazily."""
+def csv_rows(text: str, source: str, dialect) -> tuple[list[str], Iterator[dict]]:
+    """DF-IN-3 with the DF-VAL-4/6/8 checks: the header now, then the rows lazily."""
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
@@ -179,14 +149,13 @@ def csv_rows(text: str, source: str, dialect) -> tuple[list[str], Iterator[tuple
         if name in seen:
             raise ContentError(
                 f'{source}, line 1: duplicate column name "{name}" '
-                f"(columns {seen[name]} and {number})",
-                1,
+                f"(columns {seen[name]} and {number})"
             )
         seen[name] = number
     return list(header), _csv_dicts(header, records, source)
 
 
-def _csv_dicts(header: list[str], records, source: str) -> Iterator[tuple[int, dict]]:
+def _csv_dicts(header: list[str], records, source: str) -> Iterator[dict]:
     width = len(header)
     for line, record in records:
         if len(record) != width:
@@ -194,19 +163,9 @@ def _csv_dicts(header: list[str], records, source: str) -> Iterator[tuple[int, d
                 record = record[:width]
             else:
                 raise ContentError(
-                    f"{source}, line {line}: expected {width} fields, found {len(record)}", line
+                    f"{source}, line {line}: expected {width} fields, found {len(record)}"
                 )
-        yield line, dict(zip(header, record, strict=True))
-
-
-def parse_csv(text: str, source: str, dialect) -> Parsed:
-    """A whole CSV/TSV version, validated."""
-    columns, rows = csv_rows(text, source, dialect)
-    parsed = Parsed(columns=columns)
-    for line, row in rows:
-        parsed.rows.append(row)
-        parsed.positions.append(line)
-    return parsed
+        yield dict(zip(header, record, strict=True))
 
 
 def _check_terminated_quotes(text: str, source: str, dialect) -> None:
@@ -220,7 +179,7 @@ def _check_terminated_quotes(text: str, source: str, dialect) -> None:
         for _ in reader:
             start = reader.line_num + 1
     except csv.Error:
-        raise ContentError(f"{source}, line {start}: unterminated quoted field", start) from None
+        raise ContentError(f"{source}, line {start}: unterminated quoted field") from None
 
 
 class _Object(dict):
@@ -253,19 +212,19 @@ def json_type_name(value: object) -> str:
     return "number"
 
 
-def parse_json(text: str, source: str) -> Parsed:
+def parse_json(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-4: one array of objects."""
     try:
         data = json.loads(text, object_pairs_hook=_collect_pairs)
     except json.JSONDecodeError as err:
         raise ContentError(
-            f"{source}, line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}", err.lineno
+            f"{source}, line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}"
         ) from None
     if not isinstance(data, list):
         raise ContentError(
             f"{source}: expected a JSON array of objects, found {json_type_name(data)}"
         )
-    parsed = Parsed(columns=[], position_word="element")
+    rows: list[dict] = []
     known: dict[str, None] = {}
     for number, element in enumerate(data, 1):
         if not isinstance(element, dict):
@@ -277,15 +236,13 @@ def parse_json(text: str, source: str) -> Parsed:
                 f'{source}: element {number} has duplicate key "{element.duplicate}"'
             )
         known.update(dict.fromkeys(element))
-        parsed.rows.append(dict(element))
-        parsed.positions.append(number)
-    parsed.columns = list(known)
-    return parsed
+        rows.append(dict(element))
+    return list(known), rows
 
 
-def parse_nl(text: str, source: str) -> Parsed:
+def parse_nl(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-5: one object per non-blank line."""
-    parsed = Parsed(columns=[])
+    rows: list[dict] = []
     known: dict[str, None] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -294,19 +251,14 @@ def parse_nl(text: str, source: str) -> Parsed:
             element = json.loads(line, object_pairs_hook=_collect_pairs)
         except json.JSONDecodeError as err:
             raise ContentError(
-                f"{source}, line {number}, column {err.colno}: invalid JSON: {err.msg}", number
+                f"{source}, line {number}, column {err.colno}: invalid JSON: {err.msg}"
             ) from None
         if not isinstance(element, dict):
             raise ContentError(
-                f"{source}, line {number}: expected a JSON object, found {json_type_name(element)}",
-                number,
+                f"{source}, line {number}: expected a JSON object, found {json_type_name(element)}"
             )
         if element.duplicate is not None:
-            raise ContentError(
-                f'{source}, line {number}: duplicate key "{element.duplicate}"', number
-            )
+            raise ContentError(f'{source}, line {number}: duplicate key "{element.duplicate}"')
         known.update(dict.fromkeys(element))
-        parsed.rows.append(dict(element))
-        parsed.positions.append(number)
-    parsed.columns = list(known)
-    return parsed
+        rows.append(dict(element))
+    return list(known), rows
