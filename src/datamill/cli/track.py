@@ -10,6 +10,7 @@ import click
 from datamill.cli.main import cli
 from datamill.track.errors import TrackError, TrackUsageError
 from datamill.track.fetch import parse_size
+from datamill.track.gitrepo import WorkTree
 from datamill.track.run import TrackOptions, check_options, default_path, resolve_path, track
 from datamill.track.workflow import WorkflowSpec, check_spec, render, workflow_root, write_workflow
 
@@ -146,11 +147,8 @@ def run_command(**params) -> None:
     else:
         title = (result.message or "").split("\n", 1)[0]
         click.echo(f"Committed {result.commit[:12]}: {title}", err=True)
-        if result.pushed:
-            from datamill.track.gitrepo import WorkTree
-
-            branch = WorkTree.open(options.repo).branch
-            click.echo(f"Pushed {branch} to {options.push}", err=True)
+        if result.pushed_branch:
+            click.echo(f"Pushed {result.pushed_branch} to {options.push}", err=True)
 
 
 INIT_FLAGS = [
@@ -212,8 +210,6 @@ def init_command(**params) -> None:
         check_options(options)
         root = workflow_root(options.repo)
         if options.path is not None:
-            from datamill.track.gitrepo import WorkTree
-
             path = resolve_path(
                 WorkTree(root=root, git_dir="", branch="", tip=None), options.repo, options.path
             )

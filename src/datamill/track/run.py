@@ -58,7 +58,7 @@ class TrackResult:
     status: str
     message: str | None = None
     commit: str | None = None
-    pushed: bool = False
+    pushed_branch: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -222,7 +222,7 @@ def _track_content(options, tree, path, fmt, label, temp, env, emit) -> TrackRes
     result = TrackResult("committed", message=text, commit=commit, warnings=warnings)
     if options.push is not None:
         push(tree, options.push)
-        result.pushed = True
+        result.pushed_branch = tree.branch
     return result
 
 
