@@ -10,7 +10,6 @@ import click
 from datamill.cli.main import cli
 from datamill.track.errors import TrackError, TrackUsageError
 from datamill.track.fetch import parse_size
-from datamill.track.gitrepo import WorkTree
 from datamill.track.run import TrackOptions, check_options, default_path, resolve_path, track
 from datamill.track.workflow import WorkflowSpec, check_spec, render, workflow_root, write_workflow
 
@@ -209,12 +208,7 @@ def init_command(**params) -> None:
     try:
         check_options(options)
         root = workflow_root(options.repo)
-        if options.path is not None:
-            path = resolve_path(
-                WorkTree(root=root, git_dir="", branch="", tip=None), options.repo, options.path
-            )
-        else:
-            path = default_path(options)
+        path = resolve_path(root, options.repo, default_path(options))
         spec = WorkflowSpec(
             path=path,
             version=datamill_version(),

@@ -111,10 +111,10 @@ def check_options(options: TrackOptions) -> None:
         parse_header(header)
 
 
-def resolve_path(tree: WorkTree, repo: str, path: str) -> str:
-    """``--path`` relative to ``--repo``, as a path relative to the work tree root."""
+def resolve_path(root: str, repo: str, path: str) -> str:
+    """``--path`` relative to ``--repo``, as a path relative to the work tree ``root``."""
     full = os.path.realpath(os.path.join(os.path.abspath(repo), path))
-    root = os.path.realpath(tree.root)
+    root = os.path.realpath(root)
     relative = os.path.relpath(full, root)
     if (
         relative == "."
@@ -185,7 +185,7 @@ def track(options: TrackOptions, emit: Callable[[str], None] = lambda line: None
     """
     check_options(options)
     tree = WorkTree.open(options.repo)
-    path = resolve_path(tree, options.repo, default_path(options))
+    path = resolve_path(tree.root, options.repo, default_path(options))
     fmt = options.format or content.infer_format(path)
     check_variables(options)
     label = source_label(options)
