@@ -20,25 +20,26 @@ import io
 import pathlib
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 
-GEN_TREES = pathlib.Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_trees.py"
+from shared_data import gen_trees_csv
+
+import datamill
+
+try:
+    import sqlite_utils
+except ImportError:  # the peer is optional: make bench-deps installs it
+    sqlite_utils = None
+
 INTEGER_COLUMNS = {"TreeID", "SiteOrder", "DBH"}
 FLOAT_COLUMNS = {"XCoord", "YCoord", "Latitude", "Longitude"}
 
 
 def load_rows(n: int) -> list[dict]:
     """Generate ``n`` rows with gen_trees.py and convert numeric columns."""
-    csv_text = subprocess.run(
-        [sys.executable, str(GEN_TREES), "--rows", str(n), "--seed", "1", "--out", "-", "--quiet"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    csv_text = gen_trees_csv(n, seed=1)
     rows = []
     for row in csv.DictReader(io.StringIO(csv_text)):
         for key in INTEGER_COLUMNS:
@@ -68,16 +69,12 @@ def floor(path: pathlib.Path, rows: list[dict]) -> None:
 
 
 def datamill_insert(path: pathlib.Path, rows: list[dict]) -> None:
-    import datamill
-
     db = datamill.Database(path)
     db["trees"].insert_all(rows, pk="TreeID")
     db.close()
 
 
 def sqlite_utils_insert(path: pathlib.Path, rows: list[dict]) -> None:
-    import sqlite_utils
-
     db = sqlite_utils.Database(path)
     db["trees"].insert_all(rows, pk="TreeID")
     db.close()
@@ -106,11 +103,9 @@ def main() -> None:
         ("floor: executemany, 1 txn", floor),
         ("datamill insert_all", datamill_insert),
     ]
-    try:
-        import sqlite_utils  # noqa: F401
-
+    if sqlite_utils is not None:
         contenders.append(("sqlite-utils insert_all", sqlite_utils_insert))
-    except ImportError:
+    else:
         print("sqlite-utils not installed (make bench-deps): skipping the peer\n")
     # Interleave the contenders in each round so machine noise hits all of them alike.
     timings: dict[str, list[float]] = {name: [] for name, _ in contenders}

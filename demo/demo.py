@@ -20,6 +20,7 @@ def main() -> None:
     with DATA.open(newline="", encoding="utf-8") as f:
         db["trees"].insert_all(csv.DictReader(f), pk="TreeID")
     trees = db["trees"]
+    trees.transform(types={"TreeID": int, "DBH": int, "Latitude": float, "Longitude": float})
     trees.create_index(["qSpecies"])
     print(f"{trees.count} rows; schema:\n{trees.schema}\n")
     print("Most common species:")

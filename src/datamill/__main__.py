@@ -1,4 +1,4 @@
 from datamill.cli import cli
 
 if __name__ == "__main__":
-    cli(prog_name="datamill")
+    cli(prog_name="python -m datamill")

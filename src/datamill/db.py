@@ -31,6 +31,7 @@ from datamill.core.models import (
 )
 from datamill.core.sqlite import OperationalError
 from datamill.core.table import Queryable, Table, View
+from datamill.core.table_parser import Check, ColumnComments, Unique, UniqueColumn
 from datamill.core.table_sql import _extract_tables as resolve_extracts
 from datamill.core.types import ANY, COLUMN_TYPE_MAPPING
 from datamill.core.values import jsonify_if_needed
@@ -44,7 +45,9 @@ __all__ = [
     "AlterError",
     "BadMultiValues",
     "BadPrimaryKey",
+    "Check",
     "Column",
+    "ColumnComments",
     "ColumnDetails",
     "Database",
     "Default",
@@ -63,6 +66,8 @@ __all__ = [
     "TransactionError",
     "TransformError",
     "Trigger",
+    "Unique",
+    "UniqueColumn",
     "View",
     "XIndex",
     "XIndexColumn",

@@ -15,7 +15,9 @@ from datamill import plugins
 from datamill.core import introspect, spatialite
 from datamill.core.ddl import quote_default_value
 from datamill.core.errors import NoTable, NoView, TransactionError
+from datamill.core.foreign_keys import add_foreign_keys, index_foreign_keys
 from datamill.core.identifiers import quote_identifier
+from datamill.core.m2m import m2m_table_candidates
 from datamill.core.models import SQLITE_MAX_VARS, Trigger
 from datamill.core.sql_text import (
     QUERY_REJECTED_KEYWORDS,
@@ -24,7 +26,7 @@ from datamill.core.sql_text import (
     split_statements,
 )
 from datamill.core.sqlite import sqlite3
-from datamill.core.table import Table, View
+from datamill.core.table import COUNTS_TABLE_SQL, Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
 
@@ -104,7 +106,7 @@ class Database:
 
     def attach(self, alias: str, filepath: str | pathlib.Path) -> None:
         """Attach another database file under ``alias``."""
-        path = str(pathlib.Path(filepath).resolve())
+        path = str(pathlib.Path(filepath).resolve()).replace("'", "''")
         self.execute(f"ATTACH DATABASE '{path}' AS {quote_identifier(alias)};")
 
     @property
@@ -178,7 +180,7 @@ class Database:
     def tracer(self, tracer: Tracer | None = None) -> Iterator[Database]:
         """Trace every statement inside the block (``print`` by default)."""
         previous = self._tracer
-        self._tracer = tracer or print
+        self._tracer = print if tracer is None else tracer
         try:
             yield self
         finally:
@@ -230,19 +232,21 @@ class Database:
         name = f"datamill_q{next(_savepoint_ids)}"
         conn.execute(f'SAVEPOINT "{name}"')
         try:
-            changes_before = conn.total_changes
             cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
             if cursor.description is None:
                 raise ValueError(_QUERY_NEEDS_ROWS)
             rows: Iterable[Any] = cursor
-            if conn.total_changes != changes_before:
+            try:
+                conn.execute(f'RELEASE "{name}"')
+            except sqlite3.OperationalError:
+                # Only an unfinished write blocks RELEASE: buffer its rows, then release.
                 rows = cursor.fetchall()
+                conn.execute(f'RELEASE "{name}"')
         except BaseException:
             if conn.in_transaction:
                 conn.execute(f'ROLLBACK TO "{name}"')
                 conn.execute(f'RELEASE "{name}"')
             raise
-        conn.execute(f'RELEASE "{name}"')
         if not was_in_transaction and conn.in_transaction:
             conn.commit()
         return _dict_rows(cursor, rows)
@@ -492,7 +496,12 @@ class Database:
         """Maintain cached row counts in ``_counts`` for every ordinary table (L-MAINT-2)."""
         with self.atomic():
             for table in self.tables:
-                if table.virtual_table_using is None and table.name != "_counts":
+                # SQLite's own sqlite_* tables cannot carry triggers.
+                if (
+                    table.virtual_table_using is None
+                    and table.name != "_counts"
+                    and not table.name.lower().startswith("sqlite_")
+                ):
                     table.enable_counts()
         self.use_counts_table = True
 
@@ -511,6 +520,7 @@ class Database:
         """Recompute ``_counts`` for every table that has counts triggers."""
         tables = [table for table in self.tables if table.has_counts_triggers]
         with self.atomic():
+            self.execute(COUNTS_TABLE_SQL)
             self.execute('DELETE FROM "_counts";')
             for table in tables:
                 self.execute(
@@ -533,6 +543,18 @@ class Database:
             raise TransactionError(f"{method}() cannot be used while a transaction is open")
         with self.ensure_autocommit_on():
             self.execute(f"PRAGMA journal_mode={mode};")
+
+    def add_foreign_keys(self, foreign_keys: Iterable[Any]) -> None:
+        """Add foreign keys given as 4-tuples or ForeignKey objects (L-ALT-4)."""
+        add_foreign_keys(self, foreign_keys)
+
+    def index_foreign_keys(self) -> None:
+        """Index every foreign key that no index covers yet (L-ALT-5)."""
+        index_foreign_keys(self)
+
+    def m2m_table_candidates(self, table: str, other_table: str) -> list[str]:
+        """Tables with foreign keys to both ``table`` and ``other_table`` (L-LOOK-2)."""
+        return m2m_table_candidates(self, table, other_table)
 
     def vacuum(self) -> None:
         """``VACUUM;``"""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from datamill.core.identifiers import quote_identifier, quote_identifier_list
 from datamill.core.models import DescIndex, ForeignKey
+from datamill.core.sql_tokens import ends_in_line_comment
+from datamill.core.table_parser import Check, Unique, UniqueColumn
 
 INDENT = "   "
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _VERBATIM_DEFAULTS = {"CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"}
 _KEYWORD_DEFAULTS = {"TRUE", "FALSE", "NULL"}
 
@@ -32,6 +36,10 @@ class ColumnDef:
     """Rendered ``[CONSTRAINT "n" ]CHECK (expr)`` fragments."""
     comment_before: str = ""
     comment_after: str = ""
+    collation: str = ""
+    """A column ``COLLATE`` name, kept by transform; rendered after the L-DDL-2 items."""
+    generated: str = ""
+    """A ``GENERATED ALWAYS AS (…)`` clause, kept by transform; rendered last."""
 
 
 @dataclasses.dataclass
@@ -45,6 +53,7 @@ class TableDef:
     checks: list[str] = dataclasses.field(default_factory=list)
     compound_pk: Sequence[str] = ()
     strict: bool = False
+    without_rowid: bool = False
     if_not_exists: bool = False
 
 
@@ -73,8 +82,10 @@ def foreign_key_actions(fk: ForeignKey) -> str:
 
 
 def render_column(column: ColumnDef) -> str:
-    """The text of one column item, without indentation (L-DDL-2)."""
-    parts = [f"{quote_identifier(column.name)} {column.type}"]
+    """The text of one column item, without indentation or comments (L-DDL-2)."""
+    parts = [quote_identifier(column.name)]
+    if column.type:
+        parts.append(column.type)
     if column.primary_key:
         parts.append("PRIMARY KEY")
     if column.autoincrement:
@@ -92,10 +103,41 @@ def render_column(column: ColumnDef) -> str:
     if column.unique:
         parts.append(column.unique)
     parts.extend(column.checks)
-    text = " ".join(parts)
-    if column.comment_after:
-        text = f"{text} {column.comment_after}"
+    if column.collation:
+        parts.append(f"COLLATE {_collation(column.collation)}")
+    if column.generated:
+        parts.append(column.generated)
+    return " ".join(parts)
+
+
+def render_unique(unique: Unique) -> str:
+    """A column (``UNIQUE``) or table (``UNIQUE ("a" COLLATE x DESC)``) UNIQUE constraint."""
+    text = f"CONSTRAINT {quote_identifier(unique.name)} UNIQUE" if unique.name else "UNIQUE"
+    if not unique.column:
+        text += " (" + ", ".join(_unique_column(column) for column in unique.columns) + ")"
+    if unique.conflict:
+        text += f" ON CONFLICT {unique.conflict}"
     return text
+
+
+def _unique_column(column: UniqueColumn) -> str:
+    text = quote_identifier(column.name)
+    if column.collation:
+        text += f" COLLATE {_collation(column.collation)}"
+    if column.order:
+        text += f" {column.order}"
+    return text
+
+
+def _collation(name: str) -> str:
+    return name if _BARE_NAME.match(name) else quote_identifier(name)
+
+
+def render_check(check: Check) -> str:
+    """``[CONSTRAINT "n" ]CHECK (expr)``; a trailing ``--`` comment gets its own line."""
+    expression = check.check + ("\n" if ends_in_line_comment(check.check) else "")
+    prefix = f"CONSTRAINT {quote_identifier(check.name)} " if check.name else ""
+    return f"{prefix}CHECK ({expression})"
 
 
 def render_compound_foreign_key(fk: ForeignKey) -> str:
@@ -107,23 +149,38 @@ def render_compound_foreign_key(fk: ForeignKey) -> str:
 
 
 def render_create_table(table: TableDef) -> str:
-    """The full CREATE TABLE statement in the L-DDL-1 layout."""
-    items = []
+    """The full CREATE TABLE statement in the L-DDL-1 layout.
+
+    Comments before a column get lines of their own; a comment after a column follows its comma.
+    """
+    items: list[tuple[str, str]] = []
     for column in table.columns:
         text = INDENT + render_column(column)
         if column.comment_before:
-            text = INDENT + column.comment_before + "\n" + text
-        items.append(text)
-    items.extend(INDENT + render_compound_foreign_key(fk) for fk in table.compound_foreign_keys)
-    items.extend(INDENT + unique for unique in table.uniques)
-    items.extend(INDENT + check for check in table.checks)
+            before = "\n".join(INDENT + line for line in column.comment_before.split("\n"))
+            text = before + "\n" + text
+        items.append((text, column.comment_after))
+    items.extend(
+        (INDENT + render_compound_foreign_key(fk), "") for fk in table.compound_foreign_keys
+    )
+    items.extend((INDENT + unique, "") for unique in table.uniques)
+    items.extend((INDENT + check, "") for check in table.checks)
     if table.compound_pk:
-        items.append(f"{INDENT}PRIMARY KEY ({quote_identifier_list(table.compound_pk)})")
-    return "CREATE TABLE {if_not_exists}{name} (\n{items}\n){strict};\n        ".format(
+        items.append((f"{INDENT}PRIMARY KEY ({quote_identifier_list(table.compound_pk)})", ""))
+    body = ""
+    for position, (text, comment) in enumerate(items):
+        body += text + ("," if position < len(items) - 1 else "")
+        body += (" " + comment if comment else "") + "\n"
+    options = ", ".join(
+        option
+        for option, wanted in (("STRICT", table.strict), ("WITHOUT ROWID", table.without_rowid))
+        if wanted
+    )
+    return "CREATE TABLE {if_not_exists}{name} (\n{body}){options};\n        ".format(
         if_not_exists="IF NOT EXISTS " if table.if_not_exists else "",
         name=quote_identifier(table.name),
-        items=",\n".join(items),
-        strict=" STRICT" if table.strict else "",
+        body=body,
+        options=" " + options if options else "",
     )
 
 

@@ -13,13 +13,13 @@ import dataclasses
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.models import ROWID_ALIASES
-from datamill.core.row_errors import annotate, column_from_message
+from datamill.core.row_errors import annotate, column_from_message, overflowing_column
 from datamill.core.sqlite import sqlite3
 from datamill.core.types import suggest_column_types
 from datamill.core.values import encode_values, hash_record
@@ -90,11 +90,10 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
     call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
     batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
     with call_unit:
-        if options.truncate and table.exists():
-            with batch_unit():
-                db.execute(f"DELETE FROM {quote_identifier(table.name)};")
         for batch_number, batch in enumerate(batches):
             with batch_unit():
+                if batch_number == 0 and options.truncate and table.exists():
+                    db.execute(f"DELETE FROM {quote_identifier(table.name)};")
                 writer.write(batch, first_batch=batch_number == 0)
     writer.finish()
     if options.analyze:
@@ -177,17 +176,26 @@ class _BatchWriter:
         self.extracts = _normalise_extracts(options.extracts)
         self.pk_columns: list[str] = []
         self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
+        self._spellings: dict[str, str] = {}
+        self._spelled: set[str] = set()
 
     # -- per batch ---------------------------------------------------------
 
     def write(self, batch: list[dict[str, Any]], first_batch: bool) -> None:
         options = self.options
+        if not all(type(record) is dict for record in batch):
+            self._check_mappings(batch)
         if options.hash_id:
             batch = [self._with_hash(record) for record in batch]
+        batch = self._one_spelling_per_column(batch)
         if first_batch:
+            self._check_width(batch)
             self._prepare_table(batch)
         if self.extracts:
-            batch = [self._with_extracts(record) for record in batch]
+            batch = [
+                self._with_extracts(record, self.rows_done + offset + 1)
+                for offset, record in enumerate(batch)
+            ]
         self._extend_columns(batch, first_batch)
         if options.upsert:
             self._check_upsert_keys(batch)
@@ -200,16 +208,47 @@ class _BatchWriter:
         if self.rows_done == 1:
             self.outcome.record = batch[0]
 
+    def _check_mappings(self, batch: list[Any]) -> None:
+        """In dict mode every record must be a mapping (L-IMP-4: name the row if not)."""
+        for offset, record in enumerate(batch):
+            if not isinstance(record, Mapping):
+                error = ValueError(f"Each record must be a dict, not {type(record).__name__}")
+                raise annotate(error, self.rows_done + offset + 1, None)
+
+    def _one_spelling_per_column(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keys differing only in case fill one column, spelled as first seen (L-GEN-3)."""
+        if set().union(*batch) <= self._spelled:
+            return batch
+        renames = {}
+        for key in dict.fromkeys(itertools.chain.from_iterable(batch)):
+            spelling = self._spellings.setdefault(fold_identifier_case(key), key)
+            if spelling == key:
+                self._spelled.add(key)
+            else:
+                renames[key] = spelling
+        if not renames:
+            return batch
+        return [_renamed(record, renames) for record in batch]
+
+    def _check_width(self, batch: list[dict[str, Any]]) -> None:
+        """L-IMP-2.2: a row needs one host parameter per column, so the limit caps the width."""
+        limit = self.db.sqlite_max_vars
+        if len(set().union(*batch)) > limit:
+            raise ValueError(f"Rows can have a maximum of {limit} columns")
+
     def _with_hash(self, record: dict[str, Any]) -> dict[str, Any]:
         hashed = hash_record(record, self.options.hash_id_columns)
         return {self.options.hash_id: hashed, **record}
 
-    def _with_extracts(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _with_extracts(self, record: dict[str, Any], row: int) -> dict[str, Any]:
         record = dict(record)
         for column, lookup_table in self.extracts.items():
             value = record.get(column)
             if value is not None:
-                record[column] = self.db[lookup_table].lookup({"value": value})
+                try:
+                    record[column] = self.db[lookup_table].lookup({"value": value})
+                except (sqlite3.Error, OverflowError) as error:
+                    raise annotate(error, row, column) from error
         return record
 
     def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
@@ -403,17 +442,17 @@ class _BatchWriter:
                         self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
                     except (sqlite3.Error, OverflowError) as row_error:
                         return annotate(
-                            row_error,
-                            start_row + offset,
-                            column_from_message(str(row_error), columns),
+                            row_error, start_row + offset, _error_column(row_error, record, columns)
                         )
-        return annotate(error, start_row, column_from_message(message, columns))
+        record = chunk[0] if len(chunk) == 1 else {}
+        return annotate(error, start_row, _error_column(error, record, columns))
 
     def _legacy_upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
         """Pre-3.24 upsert: INSERT OR IGNORE the key, then UPDATE the rest (L-INS-6)."""
         table = quote_identifier(self.table.name)
         pks = self.pk_columns
         not_null = [c for c in (self.options.not_null or ()) if c not in pks]
+        conversions = self._conversions()
         for offset, record in enumerate(batch):
             row = start_row + offset
             values = {resolve_casing(k, self.columns): v for k, v in record.items()}
@@ -430,7 +469,9 @@ class _BatchWriter:
                 if updates:
                     update_sql = "UPDATE {} SET {} WHERE {}".format(
                         table,
-                        ", ".join(f"{quote_identifier(c)} = ?" for c in updates),
+                        ", ".join(
+                            f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates
+                        ),
                         " AND ".join(f"{quote_identifier(pk)} = ?" for pk in pks),
                     )
                     update_params = [values[c] for c in updates] + [values.get(pk) for pk in pks]
@@ -470,10 +511,11 @@ class _BatchWriter:
     def _record_key(self, record: dict[str, Any]) -> Any:
         if self.options.hash_id:
             return record[self.options.hash_id]
-        if not self.pk_columns:
+        pks = self.pk_columns or [p for p in self.table.pks if p != "rowid"]
+        if not pks:
             return None
         lowered = {fold_identifier_case(k): v for k, v in record.items()}
-        values = tuple(lowered.get(fold_identifier_case(pk)) for pk in self.pk_columns)
+        values = tuple(lowered.get(fold_identifier_case(pk)) for pk in pks)
         return values[0] if len(values) == 1 else values
 
     def _read_back_pk(self, rowid: int) -> Any:
@@ -508,6 +550,22 @@ def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]
         return list(itertools.chain.from_iterable(map(getter, chunk)))
     except KeyError:
         return [record.get(column) for record in chunk for column in columns]
+
+
+def _renamed(record: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    """``record`` with keys renamed; when two keys become one, the first value is kept."""
+    renamed: dict[str, Any] = {}
+    for key, value in record.items():
+        renamed.setdefault(renames.get(key, key), value)
+    return renamed
+
+
+def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, ...]) -> str | None:
+    """The column an error names or, for an int too large for SQLite, the column holding it."""
+    column = column_from_message(str(error), columns)
+    if column is None and isinstance(error, OverflowError):
+        column = overflowing_column(record, columns)
+    return column
 
 
 def _normalise_extracts(extracts: Any) -> dict[str, str]:

@@ -92,7 +92,7 @@ def triggers(db: Database, table: str | None = None) -> list[Trigger]:
     return [Trigger(*row) for row in db.execute(sql, params).fetchall()]
 
 
-_INTEGER = re.compile(r"^-?\d+$")
+_INTEGER = re.compile(r"^[0-9]+$")
 
 
 def parse_default_value(text: str | None) -> Any:

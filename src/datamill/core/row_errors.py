@@ -3,35 +3,60 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from datamill.core.identifiers import fold_identifier_case
 
-_COLUMN_PATTERNS = (
-    re.compile(r"NOT NULL constraint failed: (?:[^.\s]+\.)?(\S+)$"),
-    re.compile(r"UNIQUE constraint failed: (?:[^.\s,]+\.)?([^,\s]+)$"),
-    re.compile(r"cannot store \w+ value in \w+ column (?:[^.\s]+\.)?(\S+)$"),
-    re.compile(r"has no column named (.+)$"),
+_QUALIFIED_COLUMN_PATTERNS = (
+    re.compile(r"NOT NULL constraint failed: (.+)$"),
+    re.compile(r"UNIQUE constraint failed: (.+)$"),
+    re.compile(r"cannot store \w+ value in \w+ column (.+)$"),
 )
+_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
 _BINDING = re.compile(r"binding parameter (?::\w+|(\d+))")
 
 
 def column_from_message(message: str, columns: Sequence[str]) -> str | None:
     """The column an SQLite or binding error message names, if exactly one can be identified."""
-    for pattern in _COLUMN_PATTERNS:
+    missing = _NO_COLUMN_NAMED.search(message)
+    if missing:
+        name = missing.group(1)
+        return _schema_spelling(name, columns) or name
+    for pattern in _QUALIFIED_COLUMN_PATTERNS:
         match = pattern.search(message)
         if match:
-            name = match.group(1)
-            folded = fold_identifier_case(name)
-            for column in columns:
-                if fold_identifier_case(column) == folded:
-                    return column
-            return name
+            targets = match.group(1).split(", ")
+            if len(targets) > 1:
+                return None
+            target = targets[0]
+            return _schema_spelling(target, columns, qualified=True) or target.rsplit(".", 1)[-1]
     binding = _BINDING.search(message)
     if binding and binding.group(1):
         index = int(binding.group(1)) - 1
         if 0 <= index < len(columns):
             return columns[index]
+    return None
+
+
+def _schema_spelling(name: str, columns: Sequence[str], qualified: bool = False) -> str | None:
+    """The column ``name`` refers to; a ``table.column`` name may contain spaces and dots."""
+    folded = fold_identifier_case(name)
+    matches = [
+        column
+        for column in columns
+        if fold_identifier_case(column) == folded
+        or (qualified and folded.endswith("." + fold_identifier_case(column)))
+    ]
+    return max(matches, key=len) if matches else None
+
+
+def overflowing_column(record: Mapping[str, Any], columns: Sequence[str]) -> str | None:
+    """The first column whose value is an int outside SQLite's 64-bit INTEGER range."""
+    for column in columns:
+        value = record.get(column)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            return column
     return None
 
 

@@ -10,8 +10,11 @@ from datamill.core.analysis import analyze_column
 from datamill.core.convert import convert
 from datamill.core.ddl import create_index_sql
 from datamill.core.errors import AlterError, NoTable, NotFoundError
+from datamill.core.extract import extract as extract_columns
+from datamill.core.foreign_keys import add_foreign_key
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.insert import InsertOptions, insert_all
+from datamill.core.m2m import m2m as link_many_to_many
 from datamill.core.models import (
     DEFAULT,
     Column,
@@ -23,7 +26,10 @@ from datamill.core.models import (
 )
 from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
+from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
+from datamill.core.transform import TransformOptions, transform_sql
+from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
 
@@ -36,6 +42,11 @@ class _ImplicitBatchSize(int):
 
 
 DEFAULT_BATCH_SIZE = _ImplicitBatchSize(100)
+
+COUNTS_TABLE_SQL = (
+    'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
+    "   count INTEGER DEFAULT 0\n);"
+)
 
 
 class Queryable:
@@ -285,9 +296,14 @@ class Table(Queryable):
             plural = "" if len(pks) == 1 else "s"
             raise NotFoundError(f"Need {len(pks)} primary key value{plural}")
         where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
-        rows = self.db.execute(
-            f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
-        )
+        try:
+            rows = self.db.execute(
+                f"select * from {quote_identifier(self.name)} where {where}", list(pk_values)
+            )
+        except sqlite3.OperationalError:
+            if not self.exists():
+                raise NotFoundError() from None
+            raise
         keys = dedupe_keys([d[0] for d in rows.description])
         row = rows.fetchone()
         if row is None:
@@ -332,6 +348,7 @@ class Table(Queryable):
         with self.db.atomic():
             if self.exists():
                 if ignore:
+                    self._store_config(resolved)
                     return self
                 if replace:
                     self.drop()
@@ -361,14 +378,18 @@ class Table(Queryable):
         existing = {c.name: c for c in self.columns}
         names = list(existing)
         wanted = {resolve_casing(name, names): kind for name, kind in columns.items()}
-        for name, kind in wanted.items():
-            if name not in existing:
-                self.add_column(name, kind)
+        missing = [name for name in wanted if name not in existing]
+        for name in missing:
+            self.add_column(name, wanted[name])
         existing = {c.name: c for c in self.columns}
         strict = self.strict
-        types_changed = set(wanted) != set(existing) or any(
-            sql_type(kind, strict=strict) != existing[name].type.upper()
-            for name, kind in wanted.items()
+        types_changed = (
+            bool(missing)
+            or set(wanted) != set(existing)
+            or any(
+                sql_type(kind, strict=strict) != existing[name].type.upper()
+                for name, kind in wanted.items()
+            )
         )
         pk = resolved["pk"]
         new_pks = (
@@ -376,7 +397,7 @@ class Table(Queryable):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
+        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -390,7 +411,7 @@ class Table(Queryable):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or DEFAULT),
+                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
             )
 
     # -- inserting ----------------------------------------------------------------------
@@ -585,7 +606,7 @@ class Table(Queryable):
     def _run_update(self, sql: str, params: list[Any], columns: list[str]) -> None:
         try:
             cursor = self.db.execute(sql, params)
-        except sqlite3.IntegrityError as error:
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, OverflowError) as error:
             raise annotate(error, 1, column_from_message(str(error), columns)) from error
         if cursor.rowcount != 1:
             raise NotFoundError(f"Expected to update 1 row, updated {cursor.rowcount}")
@@ -689,6 +710,7 @@ class Table(Queryable):
         not_null_default: Any = None,
     ) -> Table:
         """``ALTER TABLE ADD COLUMN``, optionally as a foreign key (L-ALT-1)."""
+        declared_type = None
         if fk is not None:
             if fk not in self.db.table_names():
                 raise AlterError(f"table '{fk}' does not exist")
@@ -701,10 +723,12 @@ class Table(Queryable):
             else:
                 other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
                 if other_pks:
-                    fk_col, col_type = other_pks[0].name, other_pks[0].type
+                    fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
-                    fk_col, col_type = "rowid", "INTEGER"
-        sql_column_type = _sql_type_or_declared(col_type)
+                    fk_col, declared_type = "rowid", "INTEGER"
+        sql_column_type = declared_type or sql_type(
+            str if col_type is None else col_type, strict=self.strict
+        )
         sql = (
             f"ALTER TABLE {quote_identifier(self.name)} ADD COLUMN "
             f"{quote_identifier(col_name)} {sql_column_type}"
@@ -811,8 +835,7 @@ class Table(Queryable):
         )
         table = quote_identifier(self.name)
         script = (
-            'CREATE TABLE IF NOT EXISTS "_counts"(\n   "table" TEXT PRIMARY KEY,\n'
-            "   count INTEGER DEFAULT 0\n);\n"
+            COUNTS_TABLE_SQL + "\n"
             f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
             f"AFTER INSERT ON {table}\nBEGIN\n  "
             + counts_row.format(name=name, op="+")
@@ -830,6 +853,136 @@ class Table(Queryable):
     def analyze(self) -> None:
         """``ANALYZE "t"``."""
         self.db.analyze(self.name)
+
+    # -- schema changes (transform, extract, foreign keys, many-to-many) ---------------------
+
+    @property
+    def checks(self) -> list[Check]:
+        """CHECK constraints: column checks in column order, then table checks (L-CRT-11)."""
+        if not self.exists() or self.virtual_table_using:
+            return []
+        return parse_checks(self.schema)
+
+    @property
+    def column_checks(self) -> dict[str, list[Check]]:
+        """``{column: [Check]}`` for columns that have CHECK constraints."""
+        grouped: dict[str, list[Check]] = {}
+        for check in self.checks:
+            if check.column:
+                grouped.setdefault(check.column, []).append(check)
+        return grouped
+
+    @property
+    def table_checks(self) -> list[Check]:
+        """Table-level CHECK constraints."""
+        return [check for check in self.checks if not check.column]
+
+    def transform(
+        self,
+        *,
+        types: dict[str, Any] | None = None,
+        rename: dict[str, str] | None = None,
+        drop: Iterable[str] | None = None,
+        pk: Any = DEFAULT,
+        not_null: Any = None,
+        defaults: dict[str, Any] | None = None,
+        drop_foreign_keys: Iterable[Any] | None = None,
+        add_foreign_keys: Iterable[Any] | None = None,
+        foreign_keys: Iterable[Any] | None = None,
+        column_order: Iterable[str] | None = None,
+        keep_table: str | None = None,
+        strict: bool | None = None,
+    ) -> Table:
+        """Rebuild the table with changed columns, keys and constraints (L-XFM)."""
+        options = TransformOptions(
+            types=types,
+            rename=rename,
+            drop=drop,
+            pk=pk,
+            not_null=not_null,
+            defaults=defaults,
+            drop_foreign_keys=drop_foreign_keys,
+            add_foreign_keys=add_foreign_keys,
+            foreign_keys=foreign_keys,
+            column_order=column_order,
+            keep_table=keep_table,
+            strict=strict,
+        )
+        transform_table(self, options)
+        if strict is not None:
+            self._defaults["strict"] = bool(strict)
+        return self
+
+    def transform_sql(
+        self,
+        *,
+        types: dict[str, Any] | None = None,
+        rename: dict[str, str] | None = None,
+        drop: Iterable[str] | None = None,
+        pk: Any = DEFAULT,
+        not_null: Any = None,
+        defaults: dict[str, Any] | None = None,
+        drop_foreign_keys: Iterable[Any] | None = None,
+        add_foreign_keys: Iterable[Any] | None = None,
+        foreign_keys: Iterable[Any] | None = None,
+        column_order: Iterable[str] | None = None,
+        keep_table: str | None = None,
+        strict: bool | None = None,
+        tmp_suffix: str | None = None,
+    ) -> list[str]:
+        """The SQL statements ``transform()`` would run (L-XFM-3)."""
+        options = TransformOptions(
+            types=types,
+            rename=rename,
+            drop=drop,
+            pk=pk,
+            not_null=not_null,
+            defaults=defaults,
+            drop_foreign_keys=drop_foreign_keys,
+            add_foreign_keys=add_foreign_keys,
+            foreign_keys=foreign_keys,
+            column_order=column_order,
+            keep_table=keep_table,
+            strict=strict,
+        )
+        return transform_sql(self, options, tmp_suffix)
+
+    def extract(
+        self,
+        columns: str | Iterable[str],
+        table: str | None = None,
+        fk_column: str | None = None,
+        rename: dict[str, str] | None = None,
+    ) -> Table:
+        """Move ``columns`` into a lookup table and replace them with a foreign key (L-XFM-9)."""
+        extract_columns(self, columns, table, fk_column, rename)
+        return self
+
+    def add_foreign_key(
+        self,
+        column: str | tuple[str, ...],
+        other_table: str | None = None,
+        other_column: str | tuple[str, ...] | None = None,
+        ignore: bool = False,
+        on_delete: str = "NO ACTION",
+        on_update: str = "NO ACTION",
+    ) -> Table:
+        """Add a (possibly compound) foreign key to this table (L-ALT-3)."""
+        add_foreign_key(self, column, other_table, other_column, ignore, on_delete, on_update)
+        return self
+
+    def m2m(
+        self,
+        other_table: str | Table,
+        record_or_iterable: dict[str, Any] | Iterable[dict[str, Any]] | None = None,
+        pk: Any = DEFAULT,
+        lookup: dict[str, Any] | None = None,
+        m2m_table: str | None = None,
+        alter: bool = False,
+    ) -> Table:
+        """Link the row at ``last_pk`` to rows of ``other_table`` (L-LOOK-2)."""
+        link_many_to_many(self, other_table, record_or_iterable, pk, lookup, m2m_table, alter)
+        return self
 
     def analyze_column(
         self,
@@ -879,14 +1032,3 @@ class Table(Queryable):
     def create_spatial_index(self, column_name: str) -> bool:
         """Create a SpatiaLite spatial index (L-GIS-4)."""
         return spatialite.create_spatial_index(self, column_name)
-
-
-def _sql_type_or_declared(col_type: Any) -> str:
-    if col_type is None:
-        return "TEXT"
-    try:
-        return sql_type(col_type)
-    except KeyError:
-        if isinstance(col_type, str):
-            return col_type
-        raise

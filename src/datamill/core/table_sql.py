@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -117,9 +118,8 @@ def resolve_foreign_keys(
     resolved = []
     for item in foreign_keys:
         if isinstance(item, ForeignKey):
-            resolved.append(item)
-            continue
-        if isinstance(item, str):
+            fk = item
+        elif isinstance(item, str):
             other_table = guess_foreign_table(db, item)
             fk = _single(table, item, other_table, guess_foreign_column(db, other_table))
         elif isinstance(item, (tuple, list)):
@@ -130,8 +130,28 @@ def resolve_foreign_keys(
                 "strings"
             )
         _check_foreign_key(db, table, column_names, fk)
-        resolved.append(fk)
+        resolved.append(_match_casing(db, table, column_names, fk))
     return resolved
+
+
+def _match_casing(
+    db: Database, table: str, column_names: Sequence[str], fk: ForeignKey
+) -> ForeignKey:
+    """The FK with its columns spelled as the schemas spell them (L-GEN-3)."""
+    other_names = (
+        column_names
+        if fk.other_table == table
+        else [c.name for c in introspect.table_columns(db, fk.other_table)]
+    )
+    columns = tuple(resolve_casing(c, column_names) for c in fk.columns)
+    other_columns = tuple(resolve_casing(c, other_names) for c in fk.other_columns)
+    return dataclasses.replace(
+        fk,
+        column=None if fk.is_compound else columns[0],
+        other_column=None if fk.is_compound else other_columns[0],
+        columns=columns,
+        other_columns=other_columns,
+    )
 
 
 def _single(table: str, column: str, other_table: str, other_column: str) -> ForeignKey:

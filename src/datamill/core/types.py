@@ -12,6 +12,8 @@ from typing import Any
 class ANY:
     """Marker for an ``ANY`` column, which keeps each value's storage class in STRICT tables."""
 
+    __module__ = "datamill.utils"  # its documented home (L-INTRO-11)
+
 
 COLUMN_TYPE_MAPPING: dict[Any, str] = {
     float: "REAL",

@@ -1,0 +1,46 @@
+"""Turning library and SQLite failures into one-line ``Error: ...`` messages (G-4)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import click
+
+from datamill.db import (
+    AlterError,
+    BadPrimaryKey,
+    InvalidColumns,
+    NoObviousTable,
+    NoTable,
+    NotFoundError,
+    NoView,
+    TransactionError,
+    TransformError,
+)
+from datamill.utils import sqlite3
+
+#: Exceptions whose message is already the text a user should see.
+REPORTABLE = (
+    sqlite3.Error,
+    ValueError,
+    OSError,
+    AlterError,
+    BadPrimaryKey,
+    InvalidColumns,
+    NoObviousTable,
+    NoTable,
+    NoView,
+    NotFoundError,
+    TransactionError,
+    TransformError,
+)
+
+
+@contextlib.contextmanager
+def reported_errors(prefix: str = "") -> Iterator[None]:
+    """Re-raise reportable exceptions as ``click.ClickException`` (exit 1, ``Error: ...``)."""
+    try:
+        yield
+    except REPORTABLE as error:
+        raise click.ClickException(f"{prefix}{error}") from error

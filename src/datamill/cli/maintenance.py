@@ -1,0 +1,78 @@
+"""Maintenance commands: analyze, vacuum, enable-wal and disable-wal (C-ANALYZE .. C-DISABLE-WAL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from datamill.cli.errors import reported_errors
+from datamill.cli.main import cli
+from datamill.cli.options import database_path, load_extension_option, open_database
+
+
+@cli.command()
+@click.argument("path", type=database_path(exists=True))
+@click.argument("names", nargs=-1)
+def analyze(path: str, names: Sequence[str]) -> None:
+    """Run ANALYZE against the whole database, or against specific named indexes and tables
+
+    Example:
+
+    \b
+        datamill analyze chickens.db
+    """
+    db = open_database(path)
+    with reported_errors():
+        with db.atomic():
+            for name in names or [None]:
+                db.analyze(name)
+
+
+@cli.command()
+@click.argument("path", type=database_path(exists=True))
+def vacuum(path: str) -> None:
+    """Run VACUUM against the database
+
+    Example:
+
+    \b
+        datamill vacuum chickens.db
+    """
+    db = open_database(path)
+    with reported_errors():
+        db.vacuum()
+
+
+@cli.command(name="enable-wal")
+@click.argument("path", type=database_path(exists=True), nargs=-1, required=True)
+@load_extension_option
+def enable_wal(path: Sequence[str], load_extension: Sequence[str]) -> None:
+    """Enable WAL for database files
+
+    Example:
+
+    \b
+        datamill enable-wal chickens.db
+    """
+    for each in path:
+        db = open_database(each, load_extension)
+        with reported_errors():
+            db.enable_wal()
+
+
+@cli.command(name="disable-wal")
+@click.argument("path", type=database_path(exists=True), nargs=-1, required=True)
+@load_extension_option
+def disable_wal(path: Sequence[str], load_extension: Sequence[str]) -> None:
+    """Disable WAL for database files
+
+    Example:
+
+    \b
+        datamill disable-wal chickens.db
+    """
+    for each in path:
+        db = open_database(each, load_extension)
+        with reported_errors():
+            db.disable_wal()

@@ -1,0 +1,361 @@
+"""Commands that create, rename, copy and drop tables, views, columns and indexes (section 6)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import click
+
+from datamill.cli.errors import reported_errors
+from datamill.cli.main import cli
+from datamill.cli.options import (
+    database_path,
+    load_extension_option,
+    load_extensions,
+    open_database,
+)
+from datamill.db import DescIndex, fold_identifier_case
+from datamill.utils import sqlite3
+
+#: Column types accepted by ``create-table`` and ``transform --type`` (O-TYPES).
+TABLE_COLUMN_TYPES = ("INTEGER", "TEXT", "FLOAT", "REAL", "BLOB", "ANY")
+#: Column types accepted by ``add-column`` (O-TYPES).
+ADD_COLUMN_TYPES = ("integer", "int", "float", "real", "text", "str", "blob", "bytes", "any")
+
+
+def pk_argument(pk: Sequence[str]) -> str | tuple[str, ...] | None:
+    """Repeated ``--pk`` values as the library's ``pk``: None, one name, or a tuple."""
+    if not pk:
+        return None
+    return pk[0] if len(pk) == 1 else tuple(pk)
+
+
+def column_types(columns: Sequence[str]) -> dict[str, str]:
+    """``name type`` pairs as ``{name: TYPE}``, validated against O-TYPES."""
+    if len(columns) % 2:
+        raise click.ClickException("columns must be an even number of 'name' 'type' pairs")
+    pairs = dict(zip(columns[::2], (kind.upper() for kind in columns[1::2])))
+    if any(kind not in TABLE_COLUMN_TYPES for kind in pairs.values()):
+        raise click.ClickException(f"column types must be one of {TABLE_COLUMN_TYPES}")
+    return pairs
+
+
+@cli.command(name="create-database")
+@click.argument("path", type=database_path())
+@click.option("--enable-wal", is_flag=True, help="Enable WAL mode on the created database")
+@click.option("--init-spatialite", is_flag=True, help="Enable SpatiaLite on the created database")
+@load_extension_option
+def create_database(
+    path: str, enable_wal: bool, init_spatialite: bool, load_extension: Sequence[str]
+) -> None:
+    """Create a new empty database file
+
+    Example:
+
+    \b
+        datamill create-database trees.db
+    """
+    db = open_database(path)
+    with reported_errors():
+        if enable_wal:
+            db.enable_wal()
+    loaded = load_extensions(db, load_extension)
+    with reported_errors():
+        if init_spatialite:
+            spatialite = next((p for p in loaded if "spatialite" in os.path.basename(p)), None)
+            db.init_spatialite(spatialite)
+        db.vacuum()
+
+
+@cli.command(name="create-table")
+@click.argument("path", type=database_path())
+@click.argument("table")
+@click.argument("columns", nargs=-1, required=True)
+@click.option("--pk", multiple=True, help="Column to use as primary key")
+@click.option("--not-null", multiple=True, help="Columns that should be created as NOT NULL")
+@click.option("--default", multiple=True, type=(str, str), help="Default value for a column")
+@click.option("--fk", multiple=True, type=(str, str, str), help="Column, other table, other column")
+@click.option("--ignore", is_flag=True, help="If table already exists, do nothing")
+@click.option("--replace", is_flag=True, help="If table already exists, replace it")
+@click.option("--transform", is_flag=True, help="If table already exists, try to transform it")
+@click.option("--strict", is_flag=True, help="Apply STRICT mode to created table")
+@load_extension_option
+def create_table(
+    path: str,
+    table: str,
+    columns: Sequence[str],
+    pk: Sequence[str],
+    not_null: Sequence[str],
+    default: Sequence[tuple[str, str]],
+    fk: Sequence[tuple[str, str, str]],
+    ignore: bool,
+    replace: bool,
+    transform: bool,
+    strict: bool,
+    load_extension: Sequence[str],
+) -> None:
+    """Add a table with the specified columns. Columns should be specified using
+    name, type pairs, for example:
+
+    \b
+        datamill create-table my.db people \\
+            id integer \\
+            name text \\
+            height float \\
+            photo blob --pk id
+
+    Valid column types are integer, text, float, real, blob and any.
+    """
+    types = column_types(columns)
+    db = open_database(path, load_extension)
+    with reported_errors():
+        target = db.table(table)
+        if target.exists() and not (ignore or replace or transform):
+            raise click.ClickException(
+                f'Table "{table}" already exists. Use --replace to delete and replace it.'
+            )
+        target.create(
+            types,
+            pk=pk_argument(pk),
+            not_null=set(not_null),
+            defaults=dict(default),
+            foreign_keys=list(fk),
+            ignore=ignore,
+            replace=replace,
+            transform=transform,
+            strict=strict,
+        )
+
+
+@cli.command(name="rename-table")
+@click.argument("path", type=database_path())
+@click.argument("table")
+@click.argument("new_name")
+@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@load_extension_option
+def rename_table(
+    path: str, table: str, new_name: str, ignore: bool, load_extension: Sequence[str]
+) -> None:
+    """Rename this table."""
+    db = open_database(path, load_extension)
+    try:
+        db.rename_table(table, new_name)
+    except sqlite3.Error as error:
+        if not ignore:
+            raise click.ClickException(f'Table "{table}" could not be renamed. {error}') from error
+
+
+@cli.command()
+@click.argument("path", type=database_path())
+@click.argument("table")
+@click.argument("new_table")
+@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@load_extension_option
+def duplicate(
+    path: str, table: str, new_table: str, ignore: bool, load_extension: Sequence[str]
+) -> None:
+    """Create a duplicate of this table, copying across the schema and all row data."""
+    db = open_database(path, load_extension)
+    with reported_errors():
+        if table not in db.table_names():
+            if ignore:
+                return
+            raise click.ClickException(f'Table "{table}" does not exist')
+        db.table(table).duplicate(new_table)
+
+
+@cli.command(name="drop-table")
+@click.argument("path", type=database_path())
+@click.argument("table")
+@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@load_extension_option
+def drop_table(path: str, table: str, ignore: bool, load_extension: Sequence[str]) -> None:
+    """Drop the specified table
+
+    Example:
+
+    \b
+        datamill drop-table chickens.db chickens
+    """
+    db = open_database(path, load_extension)
+    with reported_errors():
+        if table in db.view_names():
+            message = f'"{table}" is a view, not a table - use drop-view to drop it'
+        elif table not in db.table_names():
+            message = f'Table "{table}" does not exist'
+        else:
+            db.table(table).drop()
+            return
+    if not ignore:
+        raise click.ClickException(message)
+
+
+@cli.command(name="create-view")
+@click.argument("path", type=database_path())
+@click.argument("view")
+@click.argument("select")
+@click.option("--ignore", is_flag=True, help="If view already exists, do nothing")
+@click.option("--replace", is_flag=True, help="If view already exists, replace it")
+@load_extension_option
+def create_view(
+    path: str,
+    view: str,
+    select: str,
+    ignore: bool,
+    replace: bool,
+    load_extension: Sequence[str],
+) -> None:
+    """Create a view for the provided SELECT query
+
+    Example:
+
+    \b
+        datamill create-view chickens.db heavy_chickens \\
+          'select * from chickens where weight > 3'
+    """
+    db = open_database(path, load_extension)
+    with reported_errors():
+        if view in db.view_names() and not (ignore or replace):
+            raise click.ClickException(
+                f'View "{view}" already exists. Use --replace to delete and replace it.'
+            )
+        db.create_view(view, select, ignore=ignore, replace=replace)
+
+
+@cli.command(name="drop-view")
+@click.argument("path", type=database_path())
+@click.argument("view")
+@click.option("--ignore", is_flag=True, help="If view does not exist, do nothing")
+@load_extension_option
+def drop_view(path: str, view: str, ignore: bool, load_extension: Sequence[str]) -> None:
+    """Drop the specified view
+
+    Example:
+
+    \b
+        datamill drop-view chickens.db heavy_chickens
+    """
+    db = open_database(path, load_extension)
+    with reported_errors():
+        if view in db.table_names():
+            message = f'"{view}" is a table, not a view - use drop-table to drop it'
+        elif view not in db.view_names():
+            message = f'View "{view}" does not exist'
+        else:
+            db.view(view).drop()
+            return
+    if not ignore:
+        raise click.ClickException(message)
+
+
+@cli.command(name="add-column")
+@click.argument("path", type=database_path(exists=True))
+@click.argument("table")
+@click.argument("col_name")
+@click.argument(
+    "col_type", type=click.Choice(ADD_COLUMN_TYPES, case_sensitive=False), required=False
+)
+@click.option("--fk", help="Table to reference as a foreign key")
+@click.option("--fk-col", help="Referenced column on that foreign key table")
+@click.option("--not-null-default", help="Add NOT NULL DEFAULT 'TEXT' constraint")
+@click.option("--ignore", is_flag=True, help="If column already exists, do nothing")
+@load_extension_option
+def add_column(
+    path: str,
+    table: str,
+    col_name: str,
+    col_type: str | None,
+    fk: str | None,
+    fk_col: str | None,
+    not_null_default: str | None,
+    ignore: bool,
+    load_extension: Sequence[str],
+) -> None:
+    """Add a column to the specified table
+
+    Example:
+
+    \b
+        datamill add-column chickens.db chickens weight float
+    """
+    db = open_database(path, load_extension)
+    with reported_errors():
+        target = db.table(table)
+        existing = {fold_identifier_case(c.name) for c in target.columns}
+        if ignore and fold_identifier_case(col_name) in existing:
+            return
+        target.add_column(
+            col_name,
+            col_type.lower() if col_type else None,
+            fk=fk,
+            fk_col=fk_col,
+            not_null_default=not_null_default,
+        )
+
+
+@cli.command(name="create-index")
+@click.argument("path", type=database_path(exists=True))
+@click.argument("table")
+@click.argument("column", nargs=-1, required=True)
+@click.option("--name", help="Explicit name for the new index")
+@click.option("--unique", is_flag=True, help="Make this a unique index")
+@click.option(
+    "--if-not-exists",
+    "--ignore",
+    "if_not_exists",
+    is_flag=True,
+    help="Ignore if index already exists",
+)
+@click.option("--analyze", is_flag=True, help="Run ANALYZE after creating the index")
+@load_extension_option
+def create_index(
+    path: str,
+    table: str,
+    column: Sequence[str],
+    name: str | None,
+    unique: bool,
+    if_not_exists: bool,
+    analyze: bool,
+    load_extension: Sequence[str],
+) -> None:
+    """Add an index to the specified table for the specified columns
+
+    Example:
+
+    \b
+        datamill create-index chickens.db chickens name
+
+    To create an index in descending order, prefix the column with a '-'
+    and put every column after a '--':
+
+    \b
+        datamill create-index chickens.db chickens -- -name
+    """
+    columns = [DescIndex(c[1:]) if c.startswith("-") else c for c in column]
+    db = open_database(path, load_extension)
+    with reported_errors():
+        db.table(table).create_index(
+            columns, index_name=name, unique=unique, if_not_exists=if_not_exists, analyze=analyze
+        )
+
+
+@cli.command(name="drop-index")
+@click.argument("path", type=database_path(exists=True))
+@click.argument("table")
+@click.argument("index")
+@click.option("--ignore", is_flag=True, help="If index does not exist, do nothing")
+@load_extension_option
+def drop_index(
+    path: str, table: str, index: str, ignore: bool, load_extension: Sequence[str]
+) -> None:
+    """Drop an index from the specified table
+
+    Example:
+
+    \b
+        datamill drop-index chickens.db chickens idx_chickens_name
+    """
+    db = open_database(path, load_extension)
+    with reported_errors():
+        db.table(table).drop_index(index, ignore=ignore)
