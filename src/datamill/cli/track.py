@@ -31,13 +31,6 @@ class TrackGroup(click.Group):
         with run_command.make_context(ctx.info_name, args, parent=ctx.parent) as sub:
             return run_command.invoke(sub)
 
-    def get_help(self, ctx: click.Context) -> str:
-        return (
-            run_command.get_help(ctx)
-            + "\n\nSubcommand:\n  init  "
-            + (init_command.get_short_help_str())
-        )
-
 
 def fail(err: TrackError) -> None:
     if isinstance(err, TrackUsageError):
@@ -130,7 +123,9 @@ def track_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Print the message and change nothing.")
 def run_command(**params) -> None:
     """Fetch SOURCE (a URL or a local file), or run --command, and commit the content to git
-    when it changed, with a message listing the changed rows."""
+    when it changed, with a message listing the changed rows.
+
+    `datamill track init ...` writes a scheduled GitHub Actions workflow instead."""
     options = track_options(params)
     try:
         result = track(options, emit=lambda line: click.echo(line, err=True))
