@@ -123,7 +123,7 @@ def tables(db: pathlib.Path) -> dict[str, list]:
 def big_runs(args) -> list[tuple[str, float, float, float]]:
     versions = generate("trees190k", args.rows, STEP_190K, 4)
     floor, floor_rss = floor_time(versions[0], args.repeat)
-    results = [("floor F (history_floor.py, v1)", floor, floor_rss, 1.0)]
+    results = [("floor F (history_floor.py, v1; ratio = x F)", floor, floor_rss, 1.0)]
     repo = make_repo("repo190k_v1", versions[:1])
     db = DATA / "v1.db"
     db.unlink(missing_ok=True)
@@ -158,7 +158,12 @@ def kill_check(versions: list[pathlib.Path]) -> tuple[str, float, float, float]:
     subprocess.run([str(a) for a in datamill_history(killed, repo)], check=True)
     same = ok and tables(killed) == tables(reference)
     print(f"kill -9 after {delay:.1f}s: integrity ok={ok}, rerun equals uninterrupted={same}")
-    return (f"kill -9 at {delay:.1f}s + rerun equal: {same}", float("nan"), float("nan"), 0.0)
+    return (
+        f"kill -9 at {delay:.1f}s, rerun equal: {same}",
+        float("nan"),
+        float("nan"),
+        float("nan"),
+    )
 
 
 def small_runs(args) -> list[tuple[str, float, float, float]]:
@@ -167,7 +172,7 @@ def small_runs(args) -> list[tuple[str, float, float, float]]:
     db = DATA / "dm20k.db"
     db.unlink(missing_ok=True)
     wall, rss = timed(datamill_history(db, repo))
-    results = [("datamill 20k v1-v3", wall, rss, float("nan"))]
+    results = [("datamill 20k v1-v3", wall, rss, float("nan"))]  # ratio to git-history below
     tool = BIN / "git-history"
     if args.skip_git_history or not tool.exists():
         print("git-history 0.8 not run (make bench-deps, and leave out --skip-git-history)")
@@ -180,7 +185,9 @@ def small_runs(args) -> list[tuple[str, float, float, float]]:
         cwd=repo,
     )
     results.append(("git-history 0.8 20k v1-v3", gh_wall, gh_rss, float("nan")))
-    results.append(("datamill / git-history (target <= 0.05)", wall / gh_wall, float("nan"), 0))
+    results.append(
+        ("datamill / git-history (target <= 0.05)", float("nan"), float("nan"), wall / gh_wall)
+    )
     compare_with_git_history(db, gh_db)
     check_manifest(db)
     return results
@@ -239,10 +246,15 @@ def main() -> None:
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     results = big_runs(args) + small_runs(args)
-    print(f"\n{'run':<46} {'wall s':>8} {'RSS MB':>8} {'x F':>7}")
+    print(f"\n{'run':<46} {'wall s':>8} {'RSS MB':>8} {'ratio':>7}")
     for label, wall, rss, ratio in results:
-        ratio_text = f"{ratio:7.2f}" if ratio == ratio and ratio else " " * 7
-        print(f"{label:<46} {wall:8.2f} {rss:8.0f} {ratio_text}")
+        print(
+            f"{label:<46} {_cell(wall, 8, '.2f')} {_cell(rss, 8, '.0f')} {_cell(ratio, 7, '.3g')}"
+        )
+
+
+def _cell(value: float, width: int, spec: str) -> str:
+    return f"{value:{width}{spec}}" if value == value else "-".rjust(width)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,18 @@ def iter_rows(
         return parse_json(text, source)
     if fmt == "nl":
         return parse_nl(text, source)
-    return csv_rows(text, source, _dialect(text, fmt, dialect))
+    dialect = _dialect(text, fmt, dialect)
+    _check_csv_text(text, source, dialect)
+    del text  # rows are decoded again, incrementally, instead of from one in-memory copy
+    return csv_rows(_text_stream(data, encoding), source, dialect)
+
+
+def _text_stream(data: bytes, encoding: str) -> io.TextIOWrapper:
+    """Incrementally decoded lines of ``data`` (line endings kept), without a BOM."""
+    utf8 = encoding.lower().replace("_", "-") in UTF8_NAMES
+    return io.TextIOWrapper(
+        io.BytesIO(data), encoding="utf-8-sig" if utf8 else encoding, newline=""
+    )
 
 
 def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
@@ -112,9 +123,9 @@ def _dialect(text: str, fmt: str | None, dialect):
     return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
 
 
-def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(lines: Iterable[str], source: str, dialect) -> Iterator[tuple[int, list[str]]]:
     """Yield (start line, fields) for every non-empty record."""
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=False)
+    reader = csv.reader(lines, dialect, strict=False)
     previous_end = 0
     while True:
         start = previous_end + 1
@@ -129,20 +140,25 @@ def _csv_records(text: str, source: str, dialect) -> Iterator[tuple[int, list[st
             yield start, record
 
 
-def csv_rows(text: str, source: str, dialect) -> tuple[list[str], Iterator[dict]]:
-    """DF-IN-3 with the DF-VAL-4/6/8 checks: the header now, then the rows lazily."""
+def _check_csv_text(text: str, source: str, dialect) -> None:
+    """DF-VAL-8's whole-input checks: NUL bytes, an unterminated quote, JSON given as CSV."""
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         raise ContentError(f"{source}, line {line}: NUL byte in input; is this really a CSV file?")
     _check_terminated_quotes(text, source, dialect)
-    records = _csv_records(text, source, dialect)
+    if text.lstrip().startswith(("[{", '{"')):
+        raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
+
+
+def csv_rows(lines: Iterable[str], source: str, dialect) -> tuple[list[str], Iterator[dict]]:
+    """DF-IN-3 with the DF-VAL-4/6 checks: the header now, then the rows lazily."""
+    records = _csv_records(lines, source, dialect)
     try:
         _, header = next(records)
     except StopIteration:
         return [], iter(())
-    first = header[0].lstrip() if header else ""
-    if text.lstrip().startswith(("[{", '{"')) or first.startswith(("[{", '{"')):
+    if header and header[0].lstrip().startswith(("[{", '{"')):
         raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
     seen: dict[str, int] = {}
     for number, name in enumerate(header, 1):
