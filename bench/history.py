@@ -8,6 +8,8 @@ commits them as ``trees.csv`` in fresh repositories, and times in the same run:
 - datamill and git-history 0.8 (``make bench-deps``) on the 20k chain v1-v3, then the HI-PERF-3
   correctness gates: item / columns / item_changed / non-removed item_version content equal to
   0.8's, and the removed versions equal to the generator manifests' removed keys;
+- TR-PERF-1, when ``datamill diff`` is registered: ``datamill track`` of v2 over a repo holding
+  v1 against ``datamill diff v1 v2 --key TreeID`` (ratio to 1.5 x diff + 1 s; target <= 1);
 - with ``--kill-check``: a ``kill -9`` at a random point of the v1-v3 run, then a rerun, must
   give the same tables as the uninterrupted run (HI-7).
 
@@ -139,7 +141,7 @@ def big_runs(args) -> list[tuple[str, float, float, float]]:
     results.append(("datamill incremental + v4 (target <= 2 F)", wall, rss, wall / floor))
     if args.kill_check:
         results.append(kill_check(versions[:3]))
-    return results
+    return results + track_runs(versions)
 
 
 def kill_check(versions: list[pathlib.Path]) -> tuple[str, float, float, float]:
@@ -164,6 +166,24 @@ def kill_check(versions: list[pathlib.Path]) -> tuple[str, float, float, float]:
         float("nan"),
         float("nan"),
     )
+
+
+def track_runs(versions: list[pathlib.Path]) -> list[tuple[str, float, float, float]]:
+    """TR-PERF-1: ``datamill track`` of v2 over a repo holding v1 vs ``datamill diff v1 v2``."""
+    probe = subprocess.run([BIN / "datamill", "diff", "--help"], capture_output=True)
+    if probe.returncode != 0:
+        print("TR-PERF-1 not run: `datamill diff` is not available in this build")
+        return []
+    diff_wall, diff_rss = timed([BIN / "datamill", "diff", versions[0], versions[1], "--key",
+                                 "TreeID"])  # fmt: skip
+    repo = make_repo("repo190k_track", versions[:1])
+    track_wall, track_rss = timed([BIN / "datamill", "track", versions[1], "--path", "trees.csv",
+                                   "--repo", repo, "--key", "TreeID"])  # fmt: skip
+    return [
+        ("datamill diff v1 v2 --key TreeID", diff_wall, diff_rss, float("nan")),
+        ("datamill track v2 over v1 (<= 1.5 diff + 1 s)", track_wall, track_rss,
+         track_wall / (1.5 * diff_wall + 1)),
+    ]  # fmt: skip
 
 
 def small_runs(args) -> list[tuple[str, float, float, float]]:
