@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -9,6 +11,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 import pytest
@@ -511,3 +515,34 @@ def test_latin1_encoding_and_tsv_dialect(tmp_path):
     args = ["d.tsv", "--repo", str(repo), "--id", "id", "--dialect", "excel-tab"]
     assert history(db, *args, "--encoding", "latin-1").exit_code == 0
     assert rows(db, "select id, name from item") == [("1", "café")]
+
+
+class QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_clone_over_http_and_remove_the_clone(depot, tmp_path, monkeypatch):
+    repo, hashes = depot
+    served = tmp_path / "served"
+    served.mkdir()
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(repo), str(served / "depot.git")], check=True
+    )
+    git(served / "depot.git", "update-server-info")
+    handler = functools.partial(QuietFiles, directory=str(served))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True).start()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/depot.git"
+        db = tmp_path / "t.db"
+        result = history(db, "stations.csv", "--repo", url, "--id", "station_id", "--csv")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select hash from commits order by id") == [(h,) for h in hashes]
+    assert list(scratch.iterdir()) == []
