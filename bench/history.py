@@ -105,6 +105,15 @@ def datamill_history(db: pathlib.Path, repo: pathlib.Path) -> list:
             "--csv", "--silent"]  # fmt: skip
 
 
+def median_run(repeat: int, db: pathlib.Path, command) -> tuple[float, float]:
+    """Median wall time and max RSS of ``repeat`` runs, each into a fresh database."""
+    runs = []
+    for _ in range(repeat):
+        db.unlink(missing_ok=True)
+        runs.append(timed(command(db)))
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
 def floor_time(version: pathlib.Path, repeat: int) -> tuple[float, float]:
     runs = []
     for _ in range(repeat):
@@ -127,17 +136,20 @@ def big_runs(args) -> list[tuple[str, float, float, float]]:
     floor, floor_rss = floor_time(versions[0], args.repeat)
     results = [("floor F (history_floor.py, v1; ratio = x F)", floor, floor_rss, 1.0)]
     repo = make_repo("repo190k_v1", versions[:1])
-    db = DATA / "v1.db"
-    db.unlink(missing_ok=True)
-    wall, rss = timed(datamill_history(db, repo))
+    wall, rss = median_run(args.repeat, DATA / "v1.db", lambda db: datamill_history(db, repo))
     results.append(("datamill v1 only (target <= 3 F)", wall, rss, wall / floor))
     repo = make_repo("repo190k", versions[:3])
     db = DATA / "v1-3.db"
-    db.unlink(missing_ok=True)
-    wall, rss = timed(datamill_history(db, repo))
+    wall, rss = median_run(args.repeat, db, lambda db: datamill_history(db, repo))
     results.append(("datamill v1-v3 one run (target <= 9 F)", wall, rss, wall / floor))
     add_version(repo, versions[3], 4)
-    wall, rss = timed(datamill_history(db, repo))
+    base = DATA / "v1-3.base.db"
+    shutil.copyfile(db, base)
+    runs = []
+    for _ in range(args.repeat):
+        shutil.copyfile(base, db)
+        runs.append(timed(datamill_history(db, repo)))
+    wall, rss = statistics.median(r[0] for r in runs), max(r[1] for r in runs)
     results.append(("datamill incremental + v4 (target <= 2 F)", wall, rss, wall / floor))
     if args.kill_check:
         results.append(kill_check(versions[:3]))
