@@ -182,8 +182,9 @@ def kill_check(versions: list[pathlib.Path]) -> tuple[str, float, float, float]:
 
 def track_runs(versions: list[pathlib.Path]) -> list[tuple[str, float, float, float]]:
     """TR-PERF-1: ``datamill track`` of v2 over a repo holding v1 vs ``datamill diff v1 v2``."""
-    probe = subprocess.run([BIN / "datamill", "diff", "--help"], capture_output=True)
-    if probe.returncode != 0:
+    from datamill.cli import cli
+
+    if "diff" not in cli.commands:
         print("TR-PERF-1 not run: `datamill diff` is not available in this build")
         return []
     diff_wall, diff_rss = timed([BIN / "datamill", "diff", versions[0], versions[1], "--key",
