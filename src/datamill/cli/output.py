@@ -58,8 +58,12 @@ class OutputFormat:
 def output_options(fn: Callable) -> Callable:
     """Add the O-OUTPUT options; the command receives them as one ``output`` argument."""
     options = [
-        click.option("--nl", is_flag=True, help="Output newline-delimited JSON"),
-        click.option("--arrays", is_flag=True, help="Output rows as arrays instead of objects"),
+        click.option(
+            "--nl", is_flag=True, help="One JSON value per line, without the enclosing array"
+        ),
+        click.option(
+            "--arrays", is_flag=True, help="Write each row as a JSON list of values, not an object"
+        ),
         click.option("--csv", "csv_", is_flag=True, help="Output CSV"),
         click.option("--tsv", is_flag=True, help="Output TSV"),
         click.option("--no-headers", is_flag=True, help="Omit CSV/TSV/table headers"),

@@ -29,6 +29,8 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.table import COUNTS_TABLE_SQL, Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
+from datamill.search import function_errors, register_functions
+from datamill.search.database_fts import DatabaseSearchMixin
 
 Tracer = Callable[[str, Any], None]
 
@@ -38,7 +40,7 @@ _QUERY_NEEDS_ROWS = (
 _savepoint_ids = itertools.count(1)
 
 
-class Database:
+class Database(DatabaseSearchMixin):
     """A SQLite database: open a file, an in-memory database or wrap a connection."""
 
     def __init__(
@@ -77,6 +79,7 @@ class Database:
                 raise ValueError("recreate cannot be used with connections, only paths")
             _check_transaction_control(filename_or_conn)
             self.conn = filename_or_conn
+        register_functions(self.conn)  # S-FN-1: before plugins' prepare_connection
         self._tracer = tracer
         self.use_counts_table = use_counts_table
         self.use_old_upsert = use_old_upsert
@@ -192,7 +195,8 @@ class Database:
         conn = self.conn
         was_in_transaction = conn.in_transaction
         try:
-            cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
+            with function_errors():  # S-FN-8: the ranking function's own message
+                cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
         except BaseException:
             if not was_in_transaction and conn.in_transaction:
                 conn.rollback()
@@ -232,7 +236,8 @@ class Database:
         name = f"datamill_q{next(_savepoint_ids)}"
         conn.execute(f'SAVEPOINT "{name}"')
         try:
-            cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
+            with function_errors():  # S-FN-8
+                cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
             if cursor.description is None:
                 raise ValueError(_QUERY_NEEDS_ROWS)
             rows: Iterable[Any] = cursor
@@ -312,7 +317,7 @@ class Database:
     def __getitem__(self, table_name: str) -> Table | View:
         if table_name in self.view_names():
             return View(self, table_name)
-        return self.table(table_name)
+        return Table(self, table_name, strict=self.strict)
 
     def view(self, view_name: str) -> View:
         """A View object; ``NoView`` if it is a table or missing."""
