@@ -9,6 +9,7 @@ from datamill.cli import (  # noqa: F401  (each module registers its commands)
     convert,
     counts,
     diff,
+    history,
     insert_files,
     inspect,
     load,
@@ -20,6 +21,7 @@ from datamill.cli import (  # noqa: F401  (each module registers its commands)
     schema,
     search,
     spatialite,
+    track,
     transform,
 )
 from datamill.cli.main import cli
