@@ -24,6 +24,9 @@ demo: install
 	$(BIN)/datamill insert $(DEMO_DB) trees demo/data/trees.csv --csv --pk TreeID
 	$(BIN)/datamill tables $(DEMO_DB) --counts -t
 	$(BIN)/datamill $(DEMO_DB) "select qSpecies, count(*) as n from trees group by qSpecies order by n desc limit 5" -t
+	@echo "\n== Diff: what changed between the two versions of the sample data"
+	$(BIN)/datamill diff demo/data/trees.csv demo/data/trees-next.csv --key TreeID --max-rows 3
+	$(BIN)/python demo/track_history.py
 
 lint: install-test
 	$(BIN)/ruff check src tests bench demo
