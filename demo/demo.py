@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import pathlib
+import shlex
+import subprocess
+import sys
 import tempfile
 
 import datamill
@@ -35,6 +38,37 @@ def main() -> None:
         "cherr*", quote=True, limit=3, columns=["TreeID"], include_rank=True, snippet=True
     ):
         print(f"  {row['rank']:8.4f}  #{row['TreeID']:<6} {row['snippet']}")
+
+    db.close()
+    print("\n== CLI: convert US-style plant dates to ISO with the r.parsedate recipe")
+    run_cli(
+        "convert",
+        db_path,
+        "trees",
+        "PlantDate",
+        "r.parsedate",
+        "--dry-run",
+        "--where",
+        "length(PlantDate) > 0",
+        head=8,
+    )
+    run_cli("convert", db_path, "trees", "PlantDate", "r.parsedate", "-s")
+    print("\n== CLI: column statistics with analyze-tables")
+    run_cli("analyze-tables", db_path, "trees", "-c", "PlantDate", "--common-limit", "3")
+
+
+def run_cli(*args: object, head: int | None = None) -> None:
+    """Run ``datamill ARGS`` (showing the database as trees.db) and print its output."""
+    command = ["datamill", *map(str, args)]
+    print("$ " + shlex.join(command[:2] + ["trees.db"] + command[3:]))
+    result = subprocess.run(
+        [sys.executable, "-m", *command], capture_output=True, text=True, check=True
+    )
+    lines = result.stdout.splitlines()
+    if head is not None and len(lines) > head:
+        lines = lines[:head] + ["..."]
+    if lines:
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":

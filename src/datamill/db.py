@@ -32,7 +32,7 @@ from datamill.core.models import (
 from datamill.core.sqlite import OperationalError
 from datamill.core.table import Queryable, Table, View
 from datamill.core.table_parser import Check, ColumnComments, Unique, UniqueColumn
-from datamill.core.table_sql import _extract_tables as resolve_extracts
+from datamill.core.table_sql import extract_tables as resolve_extracts
 from datamill.core.types import ANY, COLUMN_TYPE_MAPPING
 from datamill.core.values import jsonify_if_needed
 from datamill.search.errors import SearchQueryError

@@ -15,8 +15,27 @@ from datamill.core.values import (
     flatten,
     hash_record,
 )
+from datamill.io import (
+    Format,
+    RowError,
+    RowsFromFileBadJSON,
+    RowsFromFileError,
+    TypeTracker,
+    ValueTracker,
+    rows_from_file,
+)
+from datamill.io.csv_reader import ORIGINAL_CSV_FIELD_SIZE_LIMIT, maximize_csv_field_size_limit
 
 __all__ = [
+    "Format",
+    "ORIGINAL_CSV_FIELD_SIZE_LIMIT",
+    "RowError",
+    "RowsFromFileBadJSON",
+    "RowsFromFileError",
+    "TypeTracker",
+    "ValueTracker",
+    "maximize_csv_field_size_limit",
+    "rows_from_file",
     "ANY",
     "OperationalError",
     "SPATIALITE_PATHS",

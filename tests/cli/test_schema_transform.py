@@ -145,6 +145,13 @@ def test_create_table_transform(garden):
     )
 
 
+def test_create_table_transform_without_pk_removes_the_key(garden):
+    ok("create-table", garden, "plants", "id", "integer", "name", "text", "--transform")
+    table = Database(garden)["plants"]
+    assert table.schema == 'CREATE TABLE "plants" (\n   "id" INTEGER,\n   "name" TEXT\n)'
+    assert table.use_rowid
+
+
 def test_extract(garden):
     ok("extract", garden, "plants", "kind", "--table", "kinds", "--fk-column", "kind_id",
        "--rename", "kind", "label", "--silent")  # fmt: skip

@@ -105,8 +105,8 @@ def test_failure_names_row_and_leaves_table_unchanged(db):
 
     with pytest.raises(ValueError) as info:
         db["posts"].convert("title", explode_on_three)
-    assert str(info.value) == "bad value (row 3)"
-    assert info.value.row_number == 3
+    assert str(info.value) == 'bad value (row 3, column "title")'
+    assert (info.value.row_number, info.value.column) == (3, "title")
     assert titles(db) == ["one", "two", "three"]
 
 
@@ -120,3 +120,15 @@ def test_multi_failure_rolls_back_added_columns(db):
         db["posts"].convert("title", explode, multi=True)
     assert info.value.row_number == 2
     assert [c.name for c in db["posts"].columns] == ["id", "title", "n"]
+
+
+def test_failure_in_second_column_names_its_row_and_column(db):
+    def explode_on_twenty(value):
+        if value == 20:
+            raise ValueError("bad")
+        return value
+
+    with pytest.raises(ValueError) as info:
+        db["posts"].convert(["title", "n"], explode_on_twenty)
+    assert (info.value.row_number, info.value.column) == (2, "n")
+    assert titles(db) == ["one", "two", "three"]

@@ -3,13 +3,21 @@
 import datamill
 
 
-def test_create_transform_without_pk_makes_a_rowid_table():
+def test_create_transform_without_pk_keeps_the_key():
     db = datamill.Database(memory=True)
     db["plants"].create({"id": int, "name": str}, pk="id")
-    db["plants"].insert({"id": 5, "name": "fern"})
-    db["plants"].create({"id": int, "name": str}, transform=True)
-    assert db["plants"].schema == 'CREATE TABLE "plants" (\n   "id" INTEGER,\n   "name" TEXT\n)'
-    assert list(db["plants"].rows) == [{"id": 5, "name": "fern"}]
+    db["plants"].create({"id": int, "name": str, "height": float}, transform=True)
+    assert db["plants"].pks == ["id"]
+    assert [c.name for c in db["plants"].columns] == ["id", "name", "height"]
+
+
+def test_create_transform_ignores_type_spelling():
+    db = datamill.Database(memory=True)
+    db.execute('CREATE TABLE "plants" ("id" INT PRIMARY KEY, "name" VARCHAR(10))')
+    statements = []
+    with db.tracer(lambda sql, params: statements.append(sql)):
+        db["plants"].create({"id": int, "name": str}, pk="id", transform=True)
+    assert not any(sql.startswith("CREATE TABLE") for sql in statements)
 
 
 def test_create_transform_with_same_pk_changes_nothing():

@@ -45,12 +45,21 @@ def test_maint_1_enable_counts(db):
     delete_sql = triggers["dogs_counts_delete"]
     assert insert_sql.startswith('CREATE TRIGGER "dogs_counts_insert" AFTER INSERT ON "dogs"')
     assert delete_sql.startswith('CREATE TRIGGER "dogs_counts_delete" AFTER DELETE ON "dogs"')
-    statement = (
-        "INSERT OR REPLACE INTO \"_counts\" VALUES ('dogs', COALESCE((SELECT count FROM "
-        '"_counts" WHERE "table" = \'dogs\'), 0) {} 1)'
+    # Stored in the layout C-ENABLE-COUNTS shows.
+    body = (
+        "\nBEGIN\n"
+        '    INSERT OR REPLACE INTO "_counts"\n'
+        "    VALUES (\n"
+        "        'dogs',\n"
+        "        COALESCE(\n"
+        '            (SELECT count FROM "_counts" WHERE "table" = \'dogs\'),\n'
+        "        0\n"
+        "        ) {} 1\n"
+        "    );\n"
+        "END"
     )
-    assert statement.format("+") in insert_sql
-    assert statement.format("-") in delete_sql
+    assert insert_sql.endswith(body.format("+"))
+    assert delete_sql.endswith(body.format("-"))
 
 
 def test_maint_1_runs_one_script(db):

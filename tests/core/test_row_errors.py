@@ -156,8 +156,10 @@ def test_imp_4_list_mode_shape_error(db):
 def test_imp_4_upsert_missing_pk(db):
     with pytest.raises(PrimaryKeyRequired) as info:
         db["dogs"].upsert_all(dogs(2) + [{"id": None, "name": "x"}], pk="id")
-    assert str(info.value) == "upsert() requires a value for the primary key column: id (row 3)"
-    assert (info.value.row_number, info.value.column) == (3, None)
+    assert str(info.value) == (
+        'upsert() requires a value for the primary key column: id (row 3, column "id")'
+    )
+    assert (info.value.row_number, info.value.column) == (3, "id")
 
 
 def test_imp_4_upsert_constraint_failure(db):

@@ -81,7 +81,9 @@ def test_ins_6_upsert_pk_matched_case_insensitively(dogs):
 def test_ins_7_missing_pk_column(dogs):
     with pytest.raises(PrimaryKeyRequired) as info:
         dogs["dogs"].upsert({"name": "No key"}, pk="id")
-    assert str(info.value) == ("upsert() requires a value for the primary key column: id (row 1)")
+    assert str(info.value) == (
+        'upsert() requires a value for the primary key column: id (row 1, column "id")'
+    )
     assert info.value.row_number == 1
 
 
@@ -97,7 +99,9 @@ def test_ins_7_missing_compound_pk_columns_plural(db):
 def test_ins_7_none_pk_value(dogs):
     with pytest.raises(PrimaryKeyRequired) as info:
         dogs["dogs"].upsert_all([{"id": 3, "name": "x"}, {"id": None, "name": "y"}], pk="id")
-    assert str(info.value) == ("upsert() requires a value for the primary key column: id (row 2)")
+    assert str(info.value) == (
+        'upsert() requires a value for the primary key column: id (row 2, column "id")'
+    )
     assert info.value.row_number == 2
     assert dogs["dogs"].count == 2
 

@@ -47,15 +47,15 @@ def _print_objects(
 
 
 def _object_options(fn: Any) -> Any:
-    fn = click.option("--schema", is_flag=True, help="Include schema for each table")(fn)
-    fn = click.option("--columns", is_flag=True, help="Include list of columns for each table")(fn)
-    return click.option("--counts", is_flag=True, help="Include row counts per table")(fn)
+    fn = click.option("--schema", is_flag=True, help="Add a column with the CREATE statement")(fn)
+    fn = click.option("--columns", is_flag=True, help="Add a column listing the column names")(fn)
+    return click.option("--counts", is_flag=True, help="Add a column with the number of rows")(fn)
 
 
 @cli.command()
 @click.argument("path", type=database_path(exists=True))
-@click.option("--fts4", is_flag=True, help="Just show FTS4 enabled tables")
-@click.option("--fts5", is_flag=True, help="Just show FTS5 enabled tables")
+@click.option("--fts4", is_flag=True, help="Only tables with an FTS4 index")
+@click.option("--fts5", is_flag=True, help="Only tables with an FTS5 index")
 @_object_options
 @output_options
 @load_extension_option
@@ -69,12 +69,10 @@ def tables(
     output: OutputFormat,
     load_extension: Sequence[str],
 ) -> None:
-    """List the tables in the database
-
-    Example:
+    """Print the name of every table, optionally with counts, columns and schema
 
     \b
-        datamill tables trees.db
+        datamill tables shop.db --counts
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -95,12 +93,10 @@ def views(
     output: OutputFormat,
     load_extension: Sequence[str],
 ) -> None:
-    """List the views in the database
-
-    Example:
+    """Print the name of every view, optionally with counts, columns and schema
 
     \b
-        datamill views trees.db
+        datamill views shop.db --schema
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -116,12 +112,10 @@ def views(
 def triggers(
     path: str, tables: Sequence[str], output: OutputFormat, load_extension: Sequence[str]
 ) -> None:
-    """Show triggers configured in this database
-
-    Example:
+    """Print each trigger with its table and SQL, for all tables or those named
 
     \b
-        datamill triggers trees.db
+        datamill triggers shop.db items
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -159,7 +153,9 @@ def indexes_sql(tables: Sequence[str], aux: bool) -> str:
 @cli.command()
 @click.argument("path", type=database_path())
 @click.argument("tables", nargs=-1)
-@click.option("--aux", is_flag=True, help="Include auxiliary columns")
+@click.option(
+    "--aux", is_flag=True, help="Also list the hidden key columns SQLite stores in each index"
+)
 @output_options
 @load_extension_option
 def indexes(
@@ -169,12 +165,10 @@ def indexes(
     output: OutputFormat,
     load_extension: Sequence[str],
 ) -> None:
-    """Show indexes for the whole database or specific tables
-
-    Example:
+    """Print one row per indexed column, for all tables or those named
 
     \b
-        datamill indexes trees.db Trees
+        datamill indexes shop.db items
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -187,12 +181,10 @@ def indexes(
 @click.argument("tables", nargs=-1)
 @load_extension_option
 def schema(path: str, tables: Sequence[str], load_extension: Sequence[str]) -> None:
-    """Show full schema for this database or for specified tables
-
-    Example:
+    """Print the CREATE statements of the database, or of the tables named
 
     \b
-        datamill schema trees.db
+        datamill schema shop.db items
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -211,12 +203,10 @@ def schema(path: str, tables: Sequence[str], load_extension: Sequence[str]) -> N
 @click.argument("path", type=database_path(exists=True))
 @load_extension_option
 def dump(path: str, load_extension: Sequence[str]) -> None:
-    """Output a SQL dump of the schema and full contents of the database
-
-    Example:
+    """Print SQL that recreates the whole database, rows included
 
     \b
-        datamill dump trees.db
+        datamill dump shop.db > shop.sql
     """
     db = open_database(path, load_extension)
     with reported_errors():

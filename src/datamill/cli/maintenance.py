@@ -15,12 +15,12 @@ from datamill.cli.options import database_path, load_extension_option, open_data
 @click.argument("path", type=database_path(exists=True))
 @click.argument("names", nargs=-1)
 def analyze(path: str, names: Sequence[str]) -> None:
-    """Run ANALYZE against the whole database, or against specific named indexes and tables
+    """Refresh SQLite's query planner statistics (ANALYZE), everywhere or for NAMES
 
-    Example:
+    NAMES may be tables or indexes.
 
     \b
-        datamill analyze chickens.db
+        datamill analyze shop.db
     """
     db = open_database(path)
     with reported_errors():
@@ -32,12 +32,10 @@ def analyze(path: str, names: Sequence[str]) -> None:
 @cli.command()
 @click.argument("path", type=database_path(exists=True))
 def vacuum(path: str) -> None:
-    """Run VACUUM against the database
-
-    Example:
+    """Rebuild the database file to reclaim unused space (VACUUM)
 
     \b
-        datamill vacuum chickens.db
+        datamill vacuum shop.db
     """
     db = open_database(path)
     with reported_errors():
@@ -48,12 +46,10 @@ def vacuum(path: str) -> None:
 @click.argument("path", type=database_path(exists=True), nargs=-1, required=True)
 @load_extension_option
 def enable_wal(path: Sequence[str], load_extension: Sequence[str]) -> None:
-    """Enable WAL for database files
-
-    Example:
+    """Switch each database to write-ahead logging (journal_mode=wal)
 
     \b
-        datamill enable-wal chickens.db
+        datamill enable-wal shop.db
     """
     for each in path:
         db = open_database(each, load_extension)
@@ -65,12 +61,10 @@ def enable_wal(path: Sequence[str], load_extension: Sequence[str]) -> None:
 @click.argument("path", type=database_path(exists=True), nargs=-1, required=True)
 @load_extension_option
 def disable_wal(path: Sequence[str], load_extension: Sequence[str]) -> None:
-    """Disable WAL for database files
-
-    Example:
+    """Switch each database back to a rollback journal (journal_mode=delete)
 
     \b
-        datamill disable-wal chickens.db
+        datamill disable-wal shop.db
     """
     for each in path:
         db = open_database(each, load_extension)

@@ -28,7 +28,7 @@ def load_extension_option(fn: Callable) -> Callable:
     return click.option(
         "--load-extension",
         multiple=True,
-        help="Path to SQLite extension, with optional :entrypoint",
+        help="Load a SQLite extension first: PATH or PATH:ENTRYPOINT (repeatable)",
     )(fn)
 
 
@@ -39,7 +39,7 @@ def param_option(fn: Callable) -> Callable:
         "--param",
         multiple=True,
         type=(str, str),
-        help="Named :parameters for SQL query",
+        help="Bind NAME to VALUE for :NAME in the SQL (repeatable)",
     )(fn)
 
 
@@ -49,7 +49,7 @@ def attach_option(fn: Callable) -> Callable:
         "--attach",
         multiple=True,
         type=(str, click.Path(file_okay=True, dir_okay=False, allow_dash=False)),
-        help="Additional databases to attach - specify alias and filepath",
+        help="Attach another database file under ALIAS (repeatable)",
     )(fn)
 
 
@@ -58,7 +58,7 @@ def functions_option(fn: Callable) -> Callable:
     return click.option(
         "--functions",
         multiple=True,
-        help="Python code or file path defining custom SQL functions",
+        help="Python source, or a .py file, whose functions become SQL functions",
     )(fn)
 
 

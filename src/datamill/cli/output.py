@@ -55,15 +55,29 @@ class OutputFormat:
         return "json"
 
 
-def output_options(fn: Callable) -> Callable:
-    """Add the O-OUTPUT options; the command receives them as one ``output`` argument."""
+def output_options(fn: Callable | None = None, *, table_flag: bool = True) -> Any:
+    """Add the O-OUTPUT options; the command receives them as one ``output`` argument.
+
+    Use as ``@output_options``, or as ``@output_options(table_flag=False)`` for a command whose
+    ``-t``/``--table`` means something else (tables are then available through ``--fmt``).
+    """
+    if fn is None:
+        return functools.partial(output_options, table_flag=table_flag)
     options = [
-        click.option("--nl", is_flag=True, help="Output newline-delimited JSON"),
-        click.option("--arrays", is_flag=True, help="Output rows as arrays instead of objects"),
+        click.option(
+            "--nl", is_flag=True, help="One JSON value per line, without the enclosing array"
+        ),
+        click.option(
+            "--arrays", is_flag=True, help="Write each row as a JSON list of values, not an object"
+        ),
         click.option("--csv", "csv_", is_flag=True, help="Output CSV"),
         click.option("--tsv", is_flag=True, help="Output TSV"),
         click.option("--no-headers", is_flag=True, help="Omit CSV/TSV/table headers"),
-        click.option("-t", "--table", "table_", is_flag=True, help="Output as a table"),
+        *(
+            [click.option("-t", "--table", "table_", is_flag=True, help="Output as a table")]
+            if table_flag
+            else []
+        ),
         click.option("--fmt", help="Table format: simple, github, grid, rst, ..."),
         click.option("--json-cols", is_flag=True, help="Detect JSON text and output it nested"),
         click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII in JSON output"),
@@ -77,12 +91,12 @@ def output_options(fn: Callable) -> Callable:
             csv=kwargs.pop("csv_"),
             tsv=kwargs.pop("tsv"),
             no_headers=kwargs.pop("no_headers"),
-            table=kwargs.pop("table_"),
+            table=kwargs.pop("table_", False),
             fmt=kwargs.pop("fmt"),
             json_cols=kwargs.pop("json_cols"),
             ascii=kwargs.pop("ascii_"),
-            raw=kwargs.pop("raw", False),
-            raw_lines=kwargs.pop("raw_lines", False),
+            raw=kwargs.pop("raw_", False),
+            raw_lines=kwargs.pop("raw_lines_", False),
         )
         return fn(*args, **kwargs)
 
@@ -93,8 +107,12 @@ def output_options(fn: Callable) -> Callable:
 
 def raw_options(fn: Callable) -> Callable:
     """Add ``-r/--raw`` and ``--raw-lines`` (O-RAW); ``output_options`` folds them into ``output``."""
-    fn = click.option("--raw-lines", is_flag=True, help="Output the first column of every row")(fn)
-    return click.option("-r", "--raw", is_flag=True, help="Output the first column of row one")(fn)
+    fn = click.option(
+        "--raw-lines", "raw_lines_", is_flag=True, help="Output the first column of every row"
+    )(fn)
+    return click.option(
+        "-r", "--raw", "raw_", is_flag=True, help="Output the first column of row one"
+    )(fn)
 
 
 def _json_default(value: Any) -> Any:

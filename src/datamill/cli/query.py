@@ -58,14 +58,13 @@ def query(
     functions: Sequence[str],
     load_extension: Sequence[str],
 ) -> None:
-    """Execute SQL query and return the results as JSON
+    """Run one SQL statement and print the rows it returns (JSON by default)
 
-    Example:
+    This is the default command, so "query" can be left out. Pass "-" as SQL to read
+    it from standard input.
 
     \b
-        datamill data.db \\
-            "select * from chickens where age > :age" \\
-            -p age 1
+        datamill shop.db "select name, price from items where price < :max" -p max 5
     """
     if sql == "-":
         sql = sys.stdin.read()
@@ -102,12 +101,12 @@ def rows_sql(
 @cli.command()
 @click.argument("path", type=database_path())
 @click.argument("dbtable")
-@click.option("-c", "--column", multiple=True, help="Columns to return")
-@click.option("--where", help="Optional where clause")
-@click.option("-o", "--order", help="Order by ('column' or 'column desc')")
+@click.option("-c", "--column", multiple=True, help="Only this column (repeatable)")
+@click.option("--where", help="SQL condition the rows must meet")
+@click.option("-o", "--order", help="ORDER BY expression, e.g. 'price desc'")
 @param_option
-@click.option("--limit", type=int, help="Number of rows to return - defaults to everything")
-@click.option("--offset", type=int, help="SQL offset to use")
+@click.option("--limit", type=int, help="Print at most this many rows")
+@click.option("--offset", type=int, help="Skip this many rows first")
 @output_options
 @load_extension_option
 def rows(
@@ -122,12 +121,10 @@ def rows(
     output: OutputFormat,
     load_extension: Sequence[str],
 ) -> None:
-    """Output all rows in the specified table
-
-    Example:
+    """Print the rows of a table, optionally filtered, ordered and limited
 
     \b
-        datamill rows trees.db Trees
+        datamill rows shop.db items --where "price > 10" -o name --limit 5
     """
     db = open_database(path, load_extension)
     sql = rows_sql(dbtable, column, where, order, limit, offset)

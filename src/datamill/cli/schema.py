@@ -43,18 +43,18 @@ def column_types(columns: Sequence[str]) -> dict[str, str]:
 
 @cli.command(name="create-database")
 @click.argument("path", type=database_path())
-@click.option("--enable-wal", is_flag=True, help="Enable WAL mode on the created database")
-@click.option("--init-spatialite", is_flag=True, help="Enable SpatiaLite on the created database")
+@click.option("--enable-wal", is_flag=True, help="Use write-ahead logging in the new database")
+@click.option(
+    "--init-spatialite", is_flag=True, help="Load SpatiaLite and create its metadata tables"
+)
 @load_extension_option
 def create_database(
     path: str, enable_wal: bool, init_spatialite: bool, load_extension: Sequence[str]
 ) -> None:
-    """Create a new empty database file
-
-    Example:
+    """Make a new, empty SQLite database file at PATH
 
     \b
-        datamill create-database trees.db
+        datamill create-database shop.db --enable-wal
     """
     db = open_database(path)
     with reported_errors():
@@ -72,14 +72,14 @@ def create_database(
 @click.argument("path", type=database_path())
 @click.argument("table")
 @click.argument("columns", nargs=-1, required=True)
-@click.option("--pk", multiple=True, help="Column to use as primary key")
-@click.option("--not-null", multiple=True, help="Columns that should be created as NOT NULL")
+@click.option("--pk", multiple=True, help="Primary key column (repeat for a compound key)")
+@click.option("--not-null", multiple=True, help="Declare this column NOT NULL (repeatable)")
 @click.option("--default", multiple=True, type=(str, str), help="Default value for a column")
 @click.option("--fk", multiple=True, type=(str, str, str), help="Column, other table, other column")
-@click.option("--ignore", is_flag=True, help="If table already exists, do nothing")
-@click.option("--replace", is_flag=True, help="If table already exists, replace it")
-@click.option("--transform", is_flag=True, help="If table already exists, try to transform it")
-@click.option("--strict", is_flag=True, help="Apply STRICT mode to created table")
+@click.option("--ignore", is_flag=True, help="Leave an existing table of that name alone")
+@click.option("--replace", is_flag=True, help="Drop an existing table of that name first")
+@click.option("--transform", is_flag=True, help="Change an existing table of that name to match")
+@click.option("--strict", is_flag=True, help="Create a STRICT table, which enforces column types")
 @load_extension_option
 def create_table(
     path: str,
@@ -95,17 +95,12 @@ def create_table(
     strict: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Add a table with the specified columns. Columns should be specified using
-    name, type pairs, for example:
+    """Create TABLE from pairs of column name and type
+
+    Types: integer, text, float, real, blob or any.
 
     \b
-        datamill create-table my.db people \\
-            id integer \\
-            name text \\
-            height float \\
-            photo blob --pk id
-
-    Valid column types are integer, text, float, real, blob and any.
+        datamill create-table shop.db items id integer name text price float --pk id
     """
     types = column_types(columns)
     db = open_database(path, load_extension)
@@ -115,29 +110,33 @@ def create_table(
             raise click.ClickException(
                 f'Table "{table}" already exists. Use --replace to delete and replace it.'
             )
-        target.create(
-            types,
-            pk=pk_argument(pk),
-            not_null=set(not_null),
-            defaults=dict(default),
-            foreign_keys=list(fk),
-            ignore=ignore,
-            replace=replace,
-            transform=transform,
-            strict=strict,
-        )
+        with db.atomic():
+            target.create(
+                types,
+                pk=pk_argument(pk),
+                not_null=set(not_null),
+                defaults=dict(default),
+                foreign_keys=list(fk),
+                ignore=ignore,
+                replace=replace,
+                transform=transform,
+                strict=strict,
+            )
+            if transform and not pk and not target.use_rowid:
+                # C-CREATE-TABLE: with --transform an omitted --pk removes the key.
+                target.transform(pk=None)
 
 
 @cli.command(name="rename-table")
 @click.argument("path", type=database_path())
 @click.argument("table")
 @click.argument("new_name")
-@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if there is no such table")
 @load_extension_option
 def rename_table(
     path: str, table: str, new_name: str, ignore: bool, load_extension: Sequence[str]
 ) -> None:
-    """Rename this table."""
+    """Give TABLE the name NEW_NAME"""
     db = open_database(path, load_extension)
     try:
         db.rename_table(table, new_name)
@@ -150,12 +149,12 @@ def rename_table(
 @click.argument("path", type=database_path())
 @click.argument("table")
 @click.argument("new_table")
-@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if there is no such table")
 @load_extension_option
 def duplicate(
     path: str, table: str, new_table: str, ignore: bool, load_extension: Sequence[str]
 ) -> None:
-    """Create a duplicate of this table, copying across the schema and all row data."""
+    """Copy TABLE, its columns and every row, to a new table NEW_TABLE"""
     db = open_database(path, load_extension)
     with reported_errors():
         if table not in db.table_names():
@@ -168,15 +167,13 @@ def duplicate(
 @cli.command(name="drop-table")
 @click.argument("path", type=database_path())
 @click.argument("table")
-@click.option("--ignore", is_flag=True, help="If table does not exist, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if there is no such table")
 @load_extension_option
 def drop_table(path: str, table: str, ignore: bool, load_extension: Sequence[str]) -> None:
-    """Drop the specified table
-
-    Example:
+    """Delete a table and all of its rows
 
     \b
-        datamill drop-table chickens.db chickens
+        datamill drop-table shop.db old_items
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -195,8 +192,8 @@ def drop_table(path: str, table: str, ignore: bool, load_extension: Sequence[str
 @click.argument("path", type=database_path())
 @click.argument("view")
 @click.argument("select")
-@click.option("--ignore", is_flag=True, help="If view already exists, do nothing")
-@click.option("--replace", is_flag=True, help="If view already exists, replace it")
+@click.option("--ignore", is_flag=True, help="Leave an existing view of that name alone")
+@click.option("--replace", is_flag=True, help="Drop an existing view of that name first")
 @load_extension_option
 def create_view(
     path: str,
@@ -206,13 +203,10 @@ def create_view(
     replace: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Create a view for the provided SELECT query
-
-    Example:
+    """Save a SELECT statement as a view called VIEW
 
     \b
-        datamill create-view chickens.db heavy_chickens \\
-          'select * from chickens where weight > 3'
+        datamill create-view shop.db cheap "select * from items where price < 5"
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -226,15 +220,13 @@ def create_view(
 @cli.command(name="drop-view")
 @click.argument("path", type=database_path())
 @click.argument("view")
-@click.option("--ignore", is_flag=True, help="If view does not exist, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if there is no such view")
 @load_extension_option
 def drop_view(path: str, view: str, ignore: bool, load_extension: Sequence[str]) -> None:
-    """Drop the specified view
-
-    Example:
+    """Delete a view
 
     \b
-        datamill drop-view chickens.db heavy_chickens
+        datamill drop-view shop.db cheap
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -256,10 +248,10 @@ def drop_view(path: str, view: str, ignore: bool, load_extension: Sequence[str])
 @click.argument(
     "col_type", type=click.Choice(ADD_COLUMN_TYPES, case_sensitive=False), required=False
 )
-@click.option("--fk", help="Table to reference as a foreign key")
+@click.option("--fk", help="Make the column a foreign key to this table")
 @click.option("--fk-col", help="Referenced column on that foreign key table")
-@click.option("--not-null-default", help="Add NOT NULL DEFAULT 'TEXT' constraint")
-@click.option("--ignore", is_flag=True, help="If column already exists, do nothing")
+@click.option("--not-null-default", help="Declare the column NOT NULL with this DEFAULT")
+@click.option("--ignore", is_flag=True, help="Leave an existing column of that name alone")
 @load_extension_option
 def add_column(
     path: str,
@@ -272,12 +264,10 @@ def add_column(
     ignore: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Add a column to the specified table
-
-    Example:
+    """Append a column to an existing table (type defaults to text)
 
     \b
-        datamill add-column chickens.db chickens weight float
+        datamill add-column shop.db items weight float
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -298,16 +288,16 @@ def add_column(
 @click.argument("path", type=database_path(exists=True))
 @click.argument("table")
 @click.argument("column", nargs=-1, required=True)
-@click.option("--name", help="Explicit name for the new index")
-@click.option("--unique", is_flag=True, help="Make this a unique index")
+@click.option("--name", help="Index name (default idx_TABLE_COLUMNS)")
+@click.option("--unique", is_flag=True, help="Reject duplicate values (UNIQUE)")
 @click.option(
     "--if-not-exists",
     "--ignore",
     "if_not_exists",
     is_flag=True,
-    help="Ignore if index already exists",
+    help="No error if the index is already there",
 )
-@click.option("--analyze", is_flag=True, help="Run ANALYZE after creating the index")
+@click.option("--analyze", is_flag=True, help="Refresh planner statistics for it afterwards")
 @load_extension_option
 def create_index(
     path: str,
@@ -319,18 +309,16 @@ def create_index(
     analyze: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Add an index to the specified table for the specified columns
-
-    Example:
+    """Index one or more columns of a table
 
     \b
-        datamill create-index chickens.db chickens name
+        datamill create-index shop.db items name price
 
-    To create an index in descending order, prefix the column with a '-'
-    and put every column after a '--':
+    A column written as -name is indexed in descending order; put "--" before the
+    columns so that it is not read as an option:
 
     \b
-        datamill create-index chickens.db chickens -- -name
+        datamill create-index shop.db items -- -price
     """
     columns = [DescIndex(c[1:]) if c.startswith("-") else c for c in column]
     db = open_database(path, load_extension)
@@ -344,17 +332,15 @@ def create_index(
 @click.argument("path", type=database_path(exists=True))
 @click.argument("table")
 @click.argument("index")
-@click.option("--ignore", is_flag=True, help="If index does not exist, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if there is no such index")
 @load_extension_option
 def drop_index(
     path: str, table: str, index: str, ignore: bool, load_extension: Sequence[str]
 ) -> None:
-    """Drop an index from the specified table
-
-    Example:
+    """Delete an index from a table
 
     \b
-        datamill drop-index chickens.db chickens idx_chickens_name
+        datamill drop-index shop.db items idx_items_name
     """
     db = open_database(path, load_extension)
     with reported_errors():

@@ -4,9 +4,7 @@ C-OPTIMIZE, C-SEARCH, fts.md S-CLI)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
 import click
 
@@ -14,7 +12,7 @@ import datamill
 from datamill.cli.errors import reported_errors
 from datamill.cli.main import cli
 from datamill.cli.options import database_path, load_extension_option, open_database
-from datamill.cli.output import OutputFormat, output_options, write_rows
+from datamill.cli.output import output_options, write_rows
 from datamill.core.identifiers import fold_identifier_case
 from datamill.core.sqlite import sqlite3
 from datamill.search.errors import SearchQueryError
@@ -29,38 +27,6 @@ def _any_path(function: Callable) -> Callable:
     return click.argument("path", type=database_path())(function)
 
 
-def _search_all_output_options(function: Callable) -> Callable:
-    """O-OUTPUT for search-all, whose ``-t``/``--table`` picks tables: tables via ``--fmt``."""
-    options = [
-        click.option("--nl", is_flag=True, help="Output newline-delimited JSON"),
-        click.option("--arrays", is_flag=True, help="Output rows as arrays instead of objects"),
-        click.option("--csv", "csv_", is_flag=True, help="Output CSV"),
-        click.option("--tsv", is_flag=True, help="Output TSV"),
-        click.option("--no-headers", is_flag=True, help="Omit CSV/TSV/table headers"),
-        click.option("--fmt", help="Table format: simple, github, grid, rst, ..."),
-        click.option("--json-cols", is_flag=True, help="Detect JSON text and output it nested"),
-        click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII in JSON output"),
-    ]
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        kwargs["output"] = OutputFormat(
-            nl=kwargs.pop("nl"),
-            arrays=kwargs.pop("arrays"),
-            csv=kwargs.pop("csv_"),
-            tsv=kwargs.pop("tsv"),
-            no_headers=kwargs.pop("no_headers"),
-            fmt=kwargs.pop("fmt"),
-            json_cols=kwargs.pop("json_cols"),
-            ascii=kwargs.pop("ascii_"),
-        )
-        return function(*args, **kwargs)
-
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
-
-
 # -- set-up commands -----------------------------------------------------------------
 
 
@@ -70,7 +36,7 @@ def _search_all_output_options(function: Callable) -> Callable:
 @click.argument("column", nargs=-1, required=True)
 @click.option("--fts4", is_flag=True, help="Use FTS4")
 @click.option("--fts5", is_flag=True, help="Use FTS5 (the default)")
-@click.option("--tokenize", help="Tokenizer to use, e.g. porter")
+@click.option("--tokenize", help="FTS tokenizer, for example porter for stemming")
 @click.option("--create-triggers", is_flag=True, help="Keep the index in sync with triggers")
 @click.option("--replace", is_flag=True, help="Replace an existing FTS set-up")
 @load_extension_option
@@ -162,7 +128,7 @@ def _query_error(error: SearchQueryError) -> click.ClickException:
 @_any_path
 @click.argument("dbtable")
 @click.argument("q")
-@click.option("-o", "--order", help="Order by ('column' or 'column desc')")
+@click.option("-o", "--order", help="ORDER BY expression instead of relevance, e.g. 'title desc'")
 @click.option("-c", "--column", "columns", multiple=True, help="Columns to return")
 @click.option("--limit", type=int, help="Number of rows to return (default: all)")
 @click.option("--offset", type=int, help="Rows to skip before the first one returned")
@@ -291,7 +257,7 @@ def _headers(existing, columns, include_rank, extras) -> list[str]:
 )
 @click.option("--no-snippet", is_flag=True, help="Leave out snippets")
 @click.option("--markers", type=(str, str), default=("<b>", "</b>"), help="Highlight markers")
-@_search_all_output_options
+@output_options(table_flag=False)
 @load_extension_option
 def search_all(path, q, tables, limit, raw, prefix, no_snippet, markers, load_extension, output):
     """Search every full-text indexed table of the database for Q."""

@@ -55,40 +55,36 @@ def transform_arguments(
     "--type",
     multiple=True,
     type=(str, click.Choice([t.lower() for t in TABLE_COLUMN_TYPES], case_sensitive=False)),
-    help="Change column type to INTEGER, TEXT, FLOAT, REAL, BLOB or ANY",
+    help="Give a column a new type: integer, text, float, real, blob or any",
 )
 @click.option("--drop", multiple=True, help="Drop this column")
-@click.option("--rename", multiple=True, type=(str, str), help="Rename this column to X")
+@click.option("--rename", multiple=True, type=(str, str), help="Rename column OLD to NEW")
 @click.option("-o", "--column-order", multiple=True, help="Reorder columns")
-@click.option("--not-null", multiple=True, help="Set this column to NOT NULL")
-@click.option("--not-null-false", multiple=True, help="Remove NOT NULL from this column")
-@click.option("--pk", multiple=True, help="Make this column the primary key")
-@click.option("--pk-none", is_flag=True, help="Remove primary key (convert to rowid table)")
-@click.option("--default", multiple=True, type=(str, str), help="Set default value for this column")
-@click.option("--default-none", multiple=True, help="Remove default from this column")
+@click.option("--not-null", multiple=True, help="Make this column NOT NULL")
+@click.option("--not-null-false", multiple=True, help="Allow NULL in this column again")
+@click.option("--pk", multiple=True, help="Use this column as (part of) the primary key")
+@click.option("--pk-none", is_flag=True, help="Drop the primary key, leaving a rowid table")
+@click.option("--default", multiple=True, type=(str, str), help="Give column COL the default VALUE")
+@click.option("--default-none", multiple=True, help="Take away this column's default")
 @click.option(
     "--add-foreign-key",
     multiple=True,
     type=(str, str, str),
-    help="Add a foreign key constraint from a column to another table with another column",
+    help="Make COLUMN reference OTHER_TABLE.OTHER_COLUMN",
 )
-@click.option(
-    "--drop-foreign-key", multiple=True, help="Drop foreign key constraint for this column"
-)
+@click.option("--drop-foreign-key", multiple=True, help="Remove this column's foreign key")
 @click.option("--strict/--no-strict", default=None, help="Convert to or from a STRICT table")
-@click.option("--sql", is_flag=True, help="Output SQL without executing it")
+@click.option("--sql", is_flag=True, help="Print the SQL it would run instead of running it")
 @load_extension_option
 def transform(
     path: str, table: str, sql: bool, load_extension: Sequence[str], **options: Any
 ) -> None:
-    """Transform a table beyond the capabilities of ALTER TABLE
+    """Rebuild a table with changed columns, types, keys or constraints
 
-    Example:
+    Does what ALTER TABLE cannot, by copying into a new table in one transaction.
 
     \b
-        datamill transform mydb.db mytable \\
-            --drop column1 \\
-            --rename column2 column_renamed
+        datamill transform shop.db items --drop legacy_code --rename qty quantity
     """
     arguments = transform_arguments(**options)
     db = open_database(path, load_extension)
@@ -105,10 +101,12 @@ def transform(
 @click.argument("path", type=database_path())
 @click.argument("table")
 @click.argument("columns", nargs=-1, required=True)
-@click.option("--table", "other_table", help="Name of the other table to extract columns to")
-@click.option("--fk-column", help="Name of the foreign key column to add to the table")
 @click.option(
-    "--rename", multiple=True, type=(str, str), help="Rename this column in extracted table"
+    "--table", "other_table", help="Lookup table to create or reuse (default: the column name)"
+)
+@click.option("--fk-column", help="Name of the new foreign key column (default TABLE_id)")
+@click.option(
+    "--rename", multiple=True, type=(str, str), help="Call column OLD by NEW in the lookup table"
 )
 @click.option("--silent", is_flag=True, help="Accepted for compatibility; has no effect (D-9)")
 @load_extension_option
@@ -122,12 +120,10 @@ def extract(
     silent: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Extract one or more columns into a separate table
-
-    Example:
+    """Move columns into a lookup table, replacing them with a foreign key
 
     \b
-        datamill extract trees.db Street_Trees species
+        datamill extract shop.db items category
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -142,7 +138,7 @@ def extract(
 @click.argument("column")
 @click.argument("other_table", required=False)
 @click.argument("other_column", required=False)
-@click.option("--ignore", is_flag=True, help="If foreign key already exists, do nothing")
+@click.option("--ignore", is_flag=True, help="No error if that foreign key is already there")
 @load_extension_option
 def add_foreign_key(
     path: str,
@@ -153,12 +149,12 @@ def add_foreign_key(
     ignore: bool,
     load_extension: Sequence[str],
 ) -> None:
-    """Add a new foreign key constraint to an existing table
+    """Make COLUMN of TABLE reference another table's column
 
-    Example:
+    Without OTHER_TABLE and OTHER_COLUMN datamill tries to guess them.
 
     \b
-        datamill add-foreign-key my.db books author_id authors id
+        datamill add-foreign-key shop.db items maker_id makers id
     """
     db = open_database(path, load_extension)
     with reported_errors():
@@ -170,14 +166,12 @@ def add_foreign_key(
 @click.argument("foreign_key", nargs=-1)
 @load_extension_option
 def add_foreign_keys(path: str, foreign_key: Sequence[str], load_extension: Sequence[str]) -> None:
-    """Add multiple new foreign key constraints to a database
-
-    Example:
+    """Add several foreign keys at once, each given as TABLE COLUMN OTHER_TABLE OTHER_COLUMN
 
     \b
-        datamill add-foreign-keys my.db \\
-            books author_id authors id \\
-            authors country_id countries id
+        datamill add-foreign-keys shop.db \\
+            items maker_id makers id \\
+            makers country_id countries id
     """
     if len(foreign_key) % 4:
         raise click.ClickException(
@@ -193,12 +187,10 @@ def add_foreign_keys(path: str, foreign_key: Sequence[str], load_extension: Sequ
 @click.argument("path", type=database_path(exists=True))
 @load_extension_option
 def index_foreign_keys(path: str, load_extension: Sequence[str]) -> None:
-    """Ensure every foreign key column has an index on it
-
-    Example:
+    """Create an index on each foreign key column that has none
 
     \b
-        datamill index-foreign-keys chickens.db
+        datamill index-foreign-keys shop.db
     """
     db = open_database(path, load_extension)
     with reported_errors():

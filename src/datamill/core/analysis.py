@@ -1,4 +1,9 @@
-"""Column statistics for ``Table.analyze_column`` (L-ANLZ)."""
+"""Column statistics for ``Table.analyze_column`` (L-ANLZ).
+
+One ``GROUP BY`` pass over the table is materialised into a temporary table of
+``(value, count)`` pairs; the null, blank and distinct counts and both common-value lists
+are then read from that much smaller table instead of rescanning the original.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,10 @@ from datamill.core.identifiers import quote_identifier, resolve_casing
 from datamill.core.models import ColumnDetails
 
 if TYPE_CHECKING:
+    from datamill.core.database import Database
     from datamill.core.table import Table
+
+GROUPS = 'temp."_datamill_analyze_groups"'
 
 
 def analyze_column(
@@ -27,35 +35,60 @@ def analyze_column(
     col = quote_identifier(column)
     if total_rows is None:
         total_rows = table.count
-    num_null, num_blank, num_distinct = db.execute(
-        f"select sum({col} is null), sum({col} = ''), count(distinct {col}) from {name}"
-    ).fetchone()
-    num_null, num_blank = num_null or 0, num_blank or 0
-
-    def common(count_order: str) -> list[tuple[Any, int]]:
-        # Ties on count go to the larger value either way; least_common is then shown
-        # ascending, so both lists read as (count, value) sorted (L-ANLZ-1).
-        rows = db.execute(
-            f"select {col}, count(*) from {name} group by {col} "
-            f"order by count(*) {count_order}, {col} desc limit {int(common_limit)}"
-        ).fetchall()
-        if count_order == "asc":
-            rows.reverse()
-            rows.sort(key=lambda row: row[1])
-        return [(_truncate(value, value_truncate), count) for value, count in rows]
-
-    most: list[tuple[Any, int]] | None = None
-    least: list[tuple[Any, int]] | None = None
-    if num_distinct == 1:
-        value = db.execute(f"select {col} from {name} where {col} is not null limit 1").fetchone()
-        most = [(_truncate(value[0], value_truncate), total_rows)]
-    elif num_distinct != total_rows:
-        if most_common:
-            most = [(None, total_rows)] if num_null == total_rows else common("desc")
-        if least_common and num_distinct > common_limit:
-            least = common("asc")
+    if _is_rowid_alias(table, column):
+        # Rowid values are unique and never NULL: nothing to count and no lists.
+        return ColumnDetails(table.name, column, total_rows, 0, 0, total_rows, None, None)
+    db.execute(f"DROP TABLE IF EXISTS {GROUPS}")
+    db.execute(f"CREATE TABLE {GROUPS} AS SELECT {col} AS v, count(*) AS n FROM {name} GROUP BY 1")
+    try:
+        num_null, num_blank, num_distinct = db.execute(
+            "SELECT coalesce(sum(CASE WHEN v IS NULL THEN n END), 0), "
+            f"coalesce(sum(CASE WHEN v = '' THEN n END), 0), count(v) FROM {GROUPS}"
+        ).fetchone()
+        most: list[tuple[Any, int]] | None = None
+        least: list[tuple[Any, int]] | None = None
+        if num_distinct == 1:
+            # The first stored row, even when it is NULL, as the baseline tool reports it.
+            value = db.execute(f"select {col} from {name} limit 1").fetchone()
+            most = [(_truncate(value[0], value_truncate), total_rows)]
+        elif num_distinct != total_rows:
+            if most_common:
+                most = (
+                    [(None, total_rows)]
+                    if num_null == total_rows
+                    else _common(db, "desc", common_limit, value_truncate)
+                )
+            if least_common and num_distinct > common_limit:
+                least = _common(db, "asc", common_limit, value_truncate)
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS {GROUPS}")
     return ColumnDetails(
         table.name, column, total_rows, num_null, num_blank, num_distinct, most, least
+    )
+
+
+def _common(
+    db: Database, count_order: str, limit: int, value_truncate: int | None
+) -> list[tuple[Any, int]]:
+    # Ties on count go to the larger value either way; least_common is then shown
+    # ascending, so both lists read as (count, value) sorted (L-ANLZ-1).
+    rows = db.execute(
+        f"SELECT v, n FROM {GROUPS} ORDER BY n {count_order}, v DESC LIMIT {int(limit)}"
+    ).fetchall()
+    if count_order == "asc":
+        rows.reverse()
+        rows.sort(key=lambda row: row[1])
+    return [(_truncate(value, value_truncate), count) for value, count in rows]
+
+
+def _is_rowid_alias(table: Table, column: str) -> bool:
+    """Whether ``column`` is an INTEGER PRIMARY KEY, i.e. another name for the rowid."""
+    pks = [c for c in table.columns if c.is_pk]
+    return (
+        len(pks) == 1
+        and pks[0].name == column
+        and pks[0].type.upper() == "INTEGER"
+        and "WITHOUT ROWID" not in (table.schema or "").upper()
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from datamill.core.errors import BadMultiValues
-from datamill.core.identifiers import quote_identifier, resolve_casing
+from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.row_errors import annotate
 from datamill.core.sqlite import sqlite3
 from datamill.core.types import suggest_column_types
@@ -40,12 +41,12 @@ def convert(
         return
     if output is not None and len(columns) != 1:
         raise ValueError("output= can only be used with a single column")
-    tracker = _CallTracker(fn)
+    tracker = _CallTracker(fn, columns)
     fn_name = fn.__name__
     if fn_name == "<lambda>":
         fn_name = f"lambda_{abs(hash(fn))}"
     db = table.db
-    count = table.count_where(where, where_args) * len(columns)
+    count = table.count_where(where, where_args) * len(columns) if show_progress else 0
     with _progress(show_progress, count) as bar:
         tracker.bar = bar
         db.register_function(tracker, name=fn_name, replace=True)
@@ -65,7 +66,8 @@ def convert(
             except sqlite3.OperationalError:
                 if tracker.error is None:
                     raise
-                raise annotate(tracker.error, tracker.calls, None) from tracker.error
+                row, column = tracker.position()
+                raise annotate(tracker.error, row, column) from tracker.error
             if drop:
                 table.transform(drop=set(columns))
 
@@ -73,8 +75,9 @@ def convert(
 class _CallTracker:
     """Wraps the user's function: encodes results, counts calls and keeps the first error."""
 
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
+    def __init__(self, fn: Callable[[Any], Any], columns: list[str]) -> None:
         self.fn = fn
+        self.columns = columns
         self.calls = 0
         self.error: BaseException | None = None
         self.bar: Any = None
@@ -88,6 +91,12 @@ class _CallTracker:
         except Exception as error:
             self.error = error
             raise
+
+    def position(self) -> tuple[int, str]:
+        """The row (by scan position) and column of the latest call; SQLite calls the
+        function once per column, in order, for each row."""
+        index = self.calls - 1
+        return index // len(self.columns) + 1, self.columns[index % len(self.columns)]
 
 
 def _convert_multi(
@@ -111,29 +120,40 @@ def _convert_multi(
     db = table.db
     with db.atomic():
         updates = []
-        for position, row in enumerate(db.execute(sql, where_args or []).fetchall(), start=1):
-            value = row[-1]
-            try:
-                result = fn(value)
-            except Exception as error:
-                raise annotate(error, position, column) from error
-            if result is None:
-                continue
-            if not isinstance(result, dict):
-                error = BadMultiValues(result)
-                error.row_number = position  # type: ignore[attr-defined]
-                error.column = column  # type: ignore[attr-defined]
-                raise error
-            pk = row[0] if len(pks) == 1 else tuple(row[:-1])
-            updates.append((pk, result))
+        rows = db.execute(sql, where_args or []).fetchall()
+        with _progress(show_progress, len(rows), "1: Evaluating") as bar:
+            for position, row in enumerate(rows, start=1):
+                bar.update(1)
+                try:
+                    result = fn(row[-1])
+                except Exception as error:
+                    raise annotate(error, position, column) from error
+                if result is None:
+                    continue
+                if not isinstance(result, dict):
+                    error = BadMultiValues(result)
+                    error.row_number = position  # type: ignore[attr-defined]
+                    error.column = column  # type: ignore[attr-defined]
+                    raise error
+                pk = row[0] if len(pks) == 1 else tuple(row[:-1])
+                updates.append((pk, result))
         new_types = suggest_column_types(result for _, result in updates)
-        existing = {c.name.lower() for c in table.columns}
+        existing = {fold_identifier_case(c.name) for c in table.columns}
         for name, kind in new_types.items():
-            if name.lower() not in existing:
+            if fold_identifier_case(name) not in existing:
                 table.add_column(name, kind)
-        with _progress(show_progress, len(updates)) as bar:
+        where_pk = " and ".join(
+            f"{'rowid' if pk == 'rowid' else quote_identifier(pk)} = ?" for pk in pks
+        )
+        with _progress(show_progress, len(updates), "2: Updating") as bar:
             for pk, result in updates:
-                table.update(pk, result)
+                if result:
+                    sets = ", ".join(f"{quote_identifier(key)} = ?" for key in result)
+                    key = list(pk) if isinstance(pk, tuple) else [pk]
+                    db.execute(
+                        f"update {quote_identifier(table.name)} set {sets} where {where_pk}",
+                        [jsonify_if_needed(v) for v in result.values()] + key,
+                    )
                 bar.update(1)
         if drop:
             table.transform(drop={column})
@@ -150,5 +170,8 @@ class _NoProgress:
         pass
 
 
-def _progress(show: bool, length: int) -> Any:
-    return click.progressbar(length=length) if show else _NoProgress()
+def _progress(show: bool, length: int, label: str | None = None) -> Any:
+    """A click progress bar on stderr (G-7), or a stand-in that draws nothing."""
+    if not show:
+        return _NoProgress()
+    return click.progressbar(length=length, label=label, file=sys.stderr)

@@ -317,7 +317,7 @@ class Database(DatabaseSearchMixin):
     def __getitem__(self, table_name: str) -> Table | View:
         if table_name in self.view_names():
             return View(self, table_name)
-        return self.table(table_name)
+        return Table(self, table_name, strict=self.strict)
 
     def view(self, view_name: str) -> View:
         """A View object; ``NoView`` if it is a table or missing."""

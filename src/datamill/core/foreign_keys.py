@@ -10,6 +10,7 @@ from datamill.core.errors import AlterError
 from datamill.core.identifiers import fold_identifier_case, resolve_casing
 from datamill.core.models import FK_ACTIONS, ForeignKey
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
+from datamill.core.transform import foreign_key_safe_atomic
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -95,7 +96,7 @@ def add_foreign_keys(db: Database, foreign_keys: Iterable[Any]) -> None:
             pending = changes.setdefault(table_name, [])
             if not any(_same_target(p, fk) for p in pending):
                 pending.append(fk)
-    with db.atomic():
+    with foreign_key_safe_atomic(db):
         for table_name, fks in changes.items():
             db.table(table_name).transform(add_foreign_keys=fks)
     if changes and not db.conn.in_transaction:

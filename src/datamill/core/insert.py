@@ -12,15 +12,20 @@ import contextlib
 import dataclasses
 import itertools
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidColumns, PrimaryKeyRequired
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
 from datamill.core.models import ROWID_ALIASES
-from datamill.core.row_errors import annotate, column_from_message, overflowing_column
+from datamill.core.row_errors import (
+    NO_COLUMN_NAMED,
+    annotate,
+    column_from_message,
+    overflowing_column,
+)
 from datamill.core.sqlite import sqlite3
+from datamill.core.table_sql import extract_tables
 from datamill.core.types import suggest_column_types
 from datamill.core.values import encode_values, hash_record
 
@@ -31,7 +36,6 @@ _LIST_HEADER_ERROR = (
     "When using list-based iteration, the first yielded value must be a list of column name strings"
 )
 _LIST_ROWS_ERROR = "After column names list, all subsequent records must also be lists"
-_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
 
 
 @dataclasses.dataclass
@@ -173,9 +177,12 @@ class _BatchWriter:
         self.columns: list[str] = []
         self.rows_done = 0
         self.outcome = _Outcome()
-        self.extracts = _normalise_extracts(options.extracts)
+        self.extracts = extract_tables(options.extracts)
         self.pk_columns: list[str] = []
         self._sql_cache: dict[tuple[tuple[str, ...], int], str] = {}
+        self._batch: list[dict[str, Any]] = []
+        self._lookup_ids: dict[tuple[str, Any], Any] = {}
+        self._batch_start = 1
         self._spellings: dict[str, str] = {}
         self._spelled: set[str] = set()
 
@@ -200,6 +207,7 @@ class _BatchWriter:
         if options.upsert:
             self._check_upsert_keys(batch)
         start_row = self.rows_done + 1
+        self._batch, self._batch_start = batch, start_row
         if options.upsert and self._legacy_upsert():
             self._legacy_upsert_batch(batch, start_row)
         else:
@@ -246,10 +254,21 @@ class _BatchWriter:
             value = record.get(column)
             if value is not None:
                 try:
-                    record[column] = self.db[lookup_table].lookup({"value": value})
+                    record[column] = self._lookup_id(lookup_table, value)
                 except (sqlite3.Error, OverflowError) as error:
                     raise annotate(error, row, column) from error
         return record
+
+    def _lookup_id(self, lookup_table: str, value: Any) -> Any:
+        """The lookup row id for ``value``, remembered for the rest of this call."""
+        try:
+            key = (lookup_table, value)
+            return self._lookup_ids[key]
+        except KeyError:
+            found = self._lookup_ids[key] = self.db.table(lookup_table).lookup({"value": value})
+            return found
+        except TypeError:  # an unhashable value: look it up every time
+            return self.db.table(lookup_table).lookup({"value": value})
 
     def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
         """Create the table from the first batch (L-INS-4, L-IMP-3) and resolve pk columns."""
@@ -302,11 +321,13 @@ class _BatchWriter:
                     self.columns.append(key)
 
     def _check_upsert_keys(self, batch: list[dict[str, Any]]) -> None:
-        """L-INS-5/L-INS-7 with the L-IMP-4 row number."""
+        """L-INS-5/L-INS-7 with the L-IMP-4 row number (and column, for a single key)."""
         pks = self.pk_columns
-        folded_columns = {fold_identifier_case(c) for c in self.columns}
         plural = "columns" if len(pks) > 1 else "column"
         message = f"upsert() requires a value for the primary key {plural}: {', '.join(pks)}"
+        column = pks[0] if len(pks) == 1 else None
+        spelling = {fold_identifier_case(c): c for c in self.columns}
+        keys = [spelling.get(fold_identifier_case(pk)) for pk in pks]
         for offset, record in enumerate(batch):
             row = self.rows_done + offset + 1
             if not record:
@@ -318,11 +339,10 @@ class _BatchWriter:
                     row,
                     None,
                 )
-            if any(fold_identifier_case(pk) not in folded_columns for pk in pks):
-                raise annotate(PrimaryKeyRequired(message), row, None)
-            lowered = {fold_identifier_case(key): value for key, value in record.items()}
-            if any(lowered.get(fold_identifier_case(pk)) is None for pk in pks):
-                raise annotate(PrimaryKeyRequired(message), row, None)
+            if None in keys:
+                raise annotate(PrimaryKeyRequired(message), row, column)
+            if any(record.get(key) is None for key in keys):
+                raise annotate(PrimaryKeyRequired(message), row, column)
 
     # -- SQL ----------------------------------------------------------------
 
@@ -360,7 +380,14 @@ class _BatchWriter:
         )
         if options.upsert:
             sql += self._on_conflict(columns, conversions)
+        elif options.ignore and self._counted():
+            # An outer OR IGNORE would also turn the counts triggers' INSERT OR REPLACE
+            # into OR IGNORE, so their count updates would be skipped (L-MAINT-1).
+            sql = "INSERT" + sql[len(verb) :] + " ON CONFLICT DO NOTHING"
         return sql
+
+    def _counted(self) -> bool:
+        return self.db.supports_on_conflict and self.table.has_counts_triggers
 
     def _conversions(self) -> dict[str, str]:
         conversions = self.options.conversions or {}
@@ -395,8 +422,13 @@ class _BatchWriter:
     ) -> None:
         columns = tuple(self.columns)
         if not columns:
-            for offset, _record in enumerate(chunk):
-                self._run(self._insert_sql(columns, 1), [], [{}], start_row + offset)
+            sql = self._insert_sql(columns, 1)
+            for offset in range(len(chunk)):
+                try:
+                    self._run(sql, [], [{}], start_row + offset)
+                except sqlite3.Error as error:
+                    column = column_from_message(str(error), ())
+                    raise annotate(error, start_row + offset, column) from error
             return
         sql = self._insert_sql(columns, len(chunk))
         params = _flatten(chunk, columns)
@@ -405,7 +437,8 @@ class _BatchWriter:
         except sqlite3.OperationalError as error:
             message = str(error)
             if retry_alter and " column" in message:
-                self.table.add_missing_columns(chunk)
+                # Statement columns come from the whole batch, which may span several chunks.
+                self.table.add_missing_columns(self._batch)
                 self._execute_chunk(chunk, start_row, retry_alter=False)
             elif "too many SQL variables" in message and len(chunk) > 1:
                 half = len(chunk) // 2
@@ -413,7 +446,7 @@ class _BatchWriter:
                 self._execute_chunk(chunk[half:], start_row + half, retry_alter)
             else:
                 raise self._locate(error, chunk, start_row) from error
-        except (sqlite3.Error, OverflowError) as error:
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
             raise self._locate(error, chunk, start_row) from error
 
     def _run(self, sql: str, params: list[Any], chunk: list[dict[str, Any]], start: int) -> None:
@@ -426,12 +459,12 @@ class _BatchWriter:
     def _locate(self, error: Exception, chunk: list[dict[str, Any]], start_row: int) -> Exception:
         """Find the failing record by replaying the chunk one row at a time (L-IMP-4.4)."""
         message = str(error)
-        missing = _NO_COLUMN_NAMED.search(message)
+        missing = NO_COLUMN_NAMED.search(message)
         if missing:
             name = fold_identifier_case(missing.group(1))
-            for offset, record in enumerate(chunk):
+            for offset, record in enumerate(self._batch):
                 if any(fold_identifier_case(key) == name for key in record):
-                    return annotate(error, start_row + offset, missing.group(1))
+                    return annotate(error, self._batch_start + offset, missing.group(1))
             return annotate(error, start_row, missing.group(1))
         columns = tuple(self.columns)
         if len(chunk) > 1:
@@ -440,7 +473,7 @@ class _BatchWriter:
                 for offset, record in enumerate(chunk):
                     try:
                         self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
-                    except (sqlite3.Error, OverflowError) as row_error:
+                    except (sqlite3.Error, OverflowError, UnicodeEncodeError) as row_error:
                         return annotate(
                             row_error, start_row + offset, _error_column(row_error, record, columns)
                         )
@@ -449,36 +482,39 @@ class _BatchWriter:
 
     def _legacy_upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
         """Pre-3.24 upsert: INSERT OR IGNORE the key, then UPDATE the rest (L-INS-6)."""
+        if self.options.alter:
+            self.table.add_missing_columns(batch)
         table = quote_identifier(self.table.name)
         pks = self.pk_columns
-        not_null = [c for c in (self.options.not_null or ()) if c not in pks]
+        folded_pks = [fold_identifier_case(pk) for pk in pks]
+        not_null = [
+            c for c in (self.options.not_null or ()) if fold_identifier_case(c) not in folded_pks
+        ]
         conversions = self._conversions()
+        insert_columns = pks + not_null
+        insert_sql = "INSERT OR IGNORE INTO {}({}) VALUES({});".format(
+            table,
+            ", ".join(quote_identifier(c) for c in insert_columns),
+            ", ".join("?" for _ in insert_columns),
+        )
+        where = " AND ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
         for offset, record in enumerate(batch):
-            row = start_row + offset
-            values = {resolve_casing(k, self.columns): v for k, v in record.items()}
-            insert_columns = pks + not_null
-            insert_sql = "INSERT OR IGNORE INTO {}({}) VALUES({});".format(
-                table,
-                ", ".join(quote_identifier(c) for c in insert_columns),
-                ", ".join("?" for _ in insert_columns),
-            )
-            params = [values.get(pk) for pk in pks] + ["" for _ in not_null]
-            updates = [c for c in values if c not in pks]
+            folded = {fold_identifier_case(k): v for k, v in record.items()}
+            key = [folded.get(pk) for pk in folded_pks]
+            updates = [k for k in record if fold_identifier_case(k) not in folded_pks]
             try:
-                self.db.execute(insert_sql, encode_values(params))
+                self.db.execute(insert_sql, encode_values(key + ["" for _ in not_null]))
                 if updates:
-                    update_sql = "UPDATE {} SET {} WHERE {}".format(
-                        table,
-                        ", ".join(
-                            f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates
-                        ),
-                        " AND ".join(f"{quote_identifier(pk)} = ?" for pk in pks),
+                    sets = ", ".join(
+                        f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates
                     )
-                    update_params = [values[c] for c in updates] + [values.get(pk) for pk in pks]
-                    self.db.execute(update_sql, encode_values(update_params))
-            except sqlite3.Error as error:
-                column = column_from_message(str(error), tuple(self.columns))
-                raise annotate(error, row, column) from error
+                    self.db.execute(
+                        f"UPDATE {table} SET {sets} WHERE {where}",
+                        encode_values([record[c] for c in updates] + key),
+                    )
+            except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+                column = _error_column(error, record, tuple(self.columns))
+                raise annotate(error, start_row + offset, column) from error
 
     # -- after the call -----------------------------------------------------------
 
@@ -565,15 +601,9 @@ def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, 
     column = column_from_message(str(error), columns)
     if column is None and isinstance(error, OverflowError):
         column = overflowing_column(record, columns)
+    if column is None and isinstance(error, UnicodeEncodeError):
+        column = next((c for c in columns if record.get(c) == error.object), None)
     return column
-
-
-def _normalise_extracts(extracts: Any) -> dict[str, str]:
-    if not extracts:
-        return {}
-    if isinstance(extracts, dict):
-        return dict(extracts)
-    return {column: column for column in extracts}
 
 
 @contextlib.contextmanager
@@ -587,3 +617,75 @@ def _replay(db: Any) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute('ROLLBACK TO "datamill_replay"')
             conn.execute('RELEASE "datamill_replay"')
+
+
+class RowListWriter:
+    """Fast path for already-shaped rows: lists of values in ``header`` order.
+
+    Used by the CLI's CSV/TSV ingest. Rows are bound as they are (no per-row dicts, no value
+    encoding when ``plain_values`` says every value is str or None), in multi-row statements
+    sized per L-IMP-2, with the same SQL, alter retry and row/column error location as
+    ``insert_all``. The caller owns the transaction (L-IMP-1.6) and must pad rows to the
+    header's length.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        header: list[str],
+        options: InsertOptions,
+        plain_values: bool = True,
+    ) -> None:
+        self.header = tuple(header)
+        self.plain_values = plain_values
+        self._writer = _BatchWriter(table, _validate(table, options))
+        self._prepared = False
+
+    def write(self, rows: list[list[Any]], start_row: int) -> None:
+        """Write ``rows``; errors name rows counting ``rows[0]`` as ``start_row``."""
+        if not rows:
+            return
+        writer = self._writer
+        if not self._prepared:
+            writer._prepare_table([dict(zip(self.header, rows[0]))])
+            writer.columns = list(self.header)
+            self._prepared = True
+        if writer.options.upsert:
+            self._check_upsert_keys(rows, start_row)
+        per_statement = writer._rows_per_statement()
+        for offset in range(0, len(rows), per_statement):
+            chunk = rows[offset : offset + per_statement]
+            self._execute(chunk, start_row + offset, retry_alter=writer.options.alter)
+        writer.rows_done += len(rows)
+
+    def _check_upsert_keys(self, rows: list[list[Any]], start_row: int) -> None:
+        writer = self._writer
+        folded = [fold_identifier_case(c) for c in self.header]
+        pks = writer.pk_columns
+        plural = "columns" if len(pks) > 1 else "column"
+        message = f"upsert() requires a value for the primary key {plural}: {', '.join(pks)}"
+        for pk in pks:
+            if fold_identifier_case(pk) not in folded:
+                raise annotate(PrimaryKeyRequired(message), start_row, None)
+            values = list(map(operator.itemgetter(folded.index(fold_identifier_case(pk))), rows))
+            if None in values:
+                raise annotate(PrimaryKeyRequired(message), start_row + values.index(None), None)
+
+    def _execute(self, chunk: list[list[Any]], start_row: int, retry_alter: bool) -> None:
+        writer = self._writer
+        sql = writer._insert_sql(self.header, len(chunk))
+        params = list(itertools.chain.from_iterable(chunk))
+        if not self.plain_values:
+            params = encode_values(params)
+        try:
+            writer.db.execute(sql, params)
+        except sqlite3.OperationalError as error:
+            records = [dict(zip(self.header, row)) for row in chunk]
+            if retry_alter and " column" in str(error):
+                writer.table.add_missing_columns(records)
+                self._execute(chunk, start_row, retry_alter=False)
+            else:
+                raise writer._locate(error, records, start_row) from error
+        except (sqlite3.Error, OverflowError) as error:
+            records = [dict(zip(self.header, row)) for row in chunk]
+            raise writer._locate(error, records, start_row) from error

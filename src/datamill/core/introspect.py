@@ -17,10 +17,14 @@ def table_columns(db: Database, name: str) -> list[Column]:
     return [Column(*row[:6]) for row in db.execute(f"PRAGMA table_info({quote_identifier(name)})")]
 
 
+def primary_key_columns(columns: list[Column]) -> list[Column]:
+    """The primary key columns in key declaration order; ``[]`` for a rowid table."""
+    return sorted((c for c in columns if c.is_pk), key=lambda c: c.is_pk)
+
+
 def primary_keys(columns: list[Column]) -> list[str]:
-    """Primary key columns in declaration order, or ``["rowid"]`` for a rowid table."""
-    pks = sorted((c for c in columns if c.is_pk), key=lambda c: c.is_pk)
-    return [c.name for c in pks] or ["rowid"]
+    """Primary key column names in declaration order, or ``["rowid"]`` for a rowid table."""
+    return [c.name for c in primary_key_columns(columns)] or ["rowid"]
 
 
 def foreign_keys(db: Database, name: str) -> list[ForeignKey]:

@@ -13,13 +13,13 @@ _QUALIFIED_COLUMN_PATTERNS = (
     re.compile(r"UNIQUE constraint failed: (.+)$"),
     re.compile(r"cannot store \w+ value in \w+ column (.+)$"),
 )
-_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
+NO_COLUMN_NAMED = re.compile(r"(?:has no column named|no such column:) (.+)$")
 _BINDING = re.compile(r"binding parameter (?::\w+|(\d+))")
 
 
 def column_from_message(message: str, columns: Sequence[str]) -> str | None:
     """The column an SQLite or binding error message names, if exactly one can be identified."""
-    missing = _NO_COLUMN_NAMED.search(message)
+    missing = NO_COLUMN_NAMED.search(message)
     if missing:
         name = missing.group(1)
         return _schema_spelling(name, columns) or name
@@ -61,16 +61,26 @@ def overflowing_column(record: Mapping[str, Any], columns: Sequence[str]) -> str
 
 
 def annotate(error: BaseException, row: int, column: str | None) -> BaseException:
-    """A copy of ``error`` (same class) whose message ends with the row and column.
+    """``error`` with the row and column appended to its message (L-IMP-4.2).
 
-    The copy keeps ``sqlite_errorcode``/``sqlite_errorname`` and gains ``row_number`` and
-    ``column`` attributes; raise it ``from`` the original to chain the two.
+    Where the class can be rebuilt from a message, the result is a copy of the same class that
+    keeps the original's attributes (``sqlite_errorcode``/``sqlite_errorname`` included); raise
+    it ``from`` the original to chain the two. Otherwise (an exception whose constructor takes
+    other arguments, such as ``UnicodeEncodeError``) the original itself is annotated, with the
+    location added as a note. Either way it gains ``row_number`` and ``column``.
     """
     where = f"row {row}" if column is None else f'row {row}, column "{column}"'
-    annotated = type(error)(f"{error} ({where})")
-    for attribute in ("sqlite_errorcode", "sqlite_errorname"):
-        if hasattr(error, attribute):
-            setattr(annotated, attribute, getattr(error, attribute))
+    try:
+        annotated = type(error)(f"{error} ({where})")
+    except Exception:
+        annotated = error
+        if hasattr(error, "add_note"):
+            error.add_note(f"({where})")
+    else:
+        annotated.__dict__.update(error.__dict__)
+        for attribute in ("sqlite_errorcode", "sqlite_errorname"):
+            if hasattr(error, attribute):
+                setattr(annotated, attribute, getattr(error, attribute))
     annotated.row_number = row  # type: ignore[attr-defined]
     annotated.column = column  # type: ignore[attr-defined]
     return annotated

@@ -50,6 +50,14 @@ def init_spatialite(db: Database, path: str | None = None) -> bool:
     if not path:
         raise OSError("Could not find SpatiaLite extension")
     load_extension(db, path)
+    return init_spatial_metadata(db)
+
+
+def init_spatial_metadata(db: Database) -> bool:
+    """Create SpatiaLite's metadata tables in a database where it is already loaded.
+
+    Returns False if they already exist.
+    """
     if "spatial_ref_sys" in db.table_names():
         return False
     cursor = db.execute("select InitSpatialMetadata(1)")

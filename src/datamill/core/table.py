@@ -28,7 +28,7 @@ from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
-from datamill.core.transform import TransformOptions, transform_sql
+from datamill.core.transform import TransformOptions, foreign_key_safe_atomic, transform_sql
 from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
@@ -116,8 +116,9 @@ class Queryable:
         offset: int | None = None,
     ) -> Iterator[tuple[Any, dict[str, Any]]]:
         """Yield ``(pk, row)`` pairs; rowid tables get ``rowid`` in each row (L-ROWS-2)."""
-        column_names = [c.name for c in self.columns]
-        pks = [c.name for c in sorted(self.columns, key=lambda c: c.is_pk) if c.is_pk]
+        columns = self.columns
+        column_names = [c.name for c in columns]
+        pks = [c.name for c in introspect.primary_key_columns(columns)]
         select = ",".join(quote_identifier(name) for name in column_names)
         if not pks:
             select = "rowid," + select
@@ -225,7 +226,12 @@ class Table(Queryable, TableSearchMixin):
     # -- introspection -----------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.name in self.db.table_names()
+        return (
+            self.db.execute(
+                "select name from sqlite_master where type = 'table' and name = ?", [self.name]
+            ).fetchone()
+            is not None
+        )
 
     @property
     def count(self) -> int:
@@ -388,7 +394,8 @@ class Table(Queryable, TableSearchMixin):
             bool(missing)
             or set(wanted) != set(existing)
             or any(
-                sql_type(kind, strict=strict) != existing[name].type.upper()
+                column_affinity(sql_type(kind, strict=strict))
+                is not column_affinity(existing[name].type)
                 for name, kind in wanted.items()
             )
         )
@@ -398,7 +405,8 @@ class Table(Queryable, TableSearchMixin):
             if isinstance(pk, str)
             else [resolve_casing(c, names) for c in pk or ()]
         )
-        pk_changed = new_pks != [p for p in self.pks if p != "rowid"]
+        # As in the baseline, the key is compared only when one is given.
+        pk_changed = bool(new_pks) and new_pks != [p for p in self.pks if p != "rowid"]
         order = [resolve_casing(c, names) for c in resolved["column_order"] or ()]
         order_changed = bool(order) and [c.name for c in self.columns][: len(order)] != order
         not_null = {resolve_casing(c, names) for c in resolved["not_null"] or ()}
@@ -412,7 +420,7 @@ class Table(Queryable, TableSearchMixin):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=new_pks[0] if len(new_pks) == 1 else (tuple(new_pks) or None),
+                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else DEFAULT,
             )
 
     # -- inserting ----------------------------------------------------------------------
@@ -722,7 +730,7 @@ class Table(Queryable, TableSearchMixin):
                 }:
                     raise AlterError(f"table '{fk}' has no column {fk_col}")
             else:
-                other_pks = sorted((c for c in other.columns if c.is_pk), key=lambda c: c.is_pk)
+                other_pks = introspect.primary_key_columns(other.columns)
                 if other_pks:
                     fk_col, declared_type = other_pks[0].name, other_pks[0].type
                 else:
@@ -737,7 +745,7 @@ class Table(Queryable, TableSearchMixin):
         if not_null_default is not None:
             sql += f" NOT NULL DEFAULT {self.db.quote_default_value(not_null_default)}"
         sql += ";"
-        with self.db.atomic():
+        with foreign_key_safe_atomic(self.db):
             self.db.execute(sql)
             if fk is not None:
                 self.add_foreign_key(col_name, fk, fk_col)
@@ -829,23 +837,17 @@ class Table(Queryable, TableSearchMixin):
 
     def enable_counts(self) -> None:
         """Keep this table's row count in ``_counts`` with triggers (L-MAINT-1)."""
-        name = self.name.replace("'", "''")
-        counts_row = (
-            "INSERT OR REPLACE INTO \"_counts\" VALUES ('{name}', COALESCE("
-            '(SELECT count FROM "_counts" WHERE "table" = \'{name}\'), 0) {op} 1);'
-        )
         table = quote_identifier(self.name)
+        triggers = "".join(
+            _counts_trigger(self.name, event, op)
+            for event, op in (("insert", "+"), ("delete", "-"))
+        )
         script = (
-            COUNTS_TABLE_SQL + "\n"
-            f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_insert')} "
-            f"AFTER INSERT ON {table}\nBEGIN\n  "
-            + counts_row.format(name=name, op="+")
-            + "\nEND;\n"
-            f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(self.name + '_counts_delete')} "
-            f"AFTER DELETE ON {table}\nBEGIN\n  "
-            + counts_row.format(name=name, op="-")
-            + "\nEND;\n"
-            f"INSERT OR REPLACE INTO \"_counts\" VALUES ('{name}', (SELECT count(*) FROM {table}));"
+            COUNTS_TABLE_SQL
+            + "\n"
+            + triggers
+            + f'INSERT OR REPLACE INTO "_counts" VALUES ({_sql_string(self.name)}, '
+            f"(SELECT count(*) FROM {table}));"
         )
         with self.db.atomic():
             self.db.executescript(script)
@@ -1033,3 +1035,26 @@ class Table(Queryable, TableSearchMixin):
     def create_spatial_index(self, column_name: str) -> bool:
         """Create a SpatiaLite spatial index (L-GIS-4)."""
         return spatialite.create_spatial_index(self, column_name)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _counts_trigger(table: str, event: str, op: str) -> str:
+    """The ``{t}_counts_insert``/``_delete`` trigger, laid out as C-ENABLE-COUNTS stores it."""
+    name = _sql_string(table)
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {quote_identifier(f'{table}_counts_{event}')} "
+        f"AFTER {event.upper()} ON {quote_identifier(table)}\n"
+        "BEGIN\n"
+        '    INSERT OR REPLACE INTO "_counts"\n'
+        "    VALUES (\n"
+        f"        {name},\n"
+        "        COALESCE(\n"
+        f'            (SELECT count FROM "_counts" WHERE "table" = {name}),\n'
+        "        0\n"
+        f"        ) {op} 1\n"
+        "    );\n"
+        "END;\n"
+    )

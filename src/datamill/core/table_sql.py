@@ -42,7 +42,7 @@ def create_table_sql(
     if isinstance(pk, (list, tuple)) and len(pk) == 1:
         pk = pk[0]
     if column_order:
-        ordered = [resolve_casing(column, names) for column in column_order]
+        ordered = list(dict.fromkeys(resolve_casing(column, names) for column in column_order))
         names = [c for c in ordered if c in column_types] + [c for c in names if c not in ordered]
     if hash_id:
         pk = hash_id
@@ -68,7 +68,7 @@ def create_table_sql(
             f"defaults set {set(defaults)!r} includes items not in columns {set(names)!r}"
         )
     fks = resolve_foreign_keys(db, name, names, foreign_keys or [])
-    for column, lookup_table in _extract_tables(extracts).items():
+    for column, lookup_table in extract_tables(extracts).items():
         column = resolve_casing(column, names)
         if lookup_table not in db.table_names():
             db.table(lookup_table).create({"id": int, "value": str}, pk="id")
@@ -103,7 +103,8 @@ def create_table_sql(
     )
 
 
-def _extract_tables(extracts: Any) -> dict[str, str]:
+def extract_tables(extracts: Any) -> dict[str, str]:
+    """``extracts=`` as ``{column: lookup table}``; a list means each column names its table."""
     if not extracts:
         return {}
     if isinstance(extracts, dict):
@@ -173,12 +174,8 @@ def _from_tuple(db: Database, table: str, item: tuple[Any, ...]) -> ForeignKey:
             other_column = other_column[0]
     if isinstance(column, (tuple, list)):
         if other_column is None:
-            other_pks = [
-                c.name
-                for c in sorted(introspect.table_columns(db, other_table), key=lambda c: c.is_pk)
-                if c.is_pk
-            ]
-            other_column = tuple(other_pks)
+            other_columns = introspect.table_columns(db, other_table)
+            other_column = tuple(c.name for c in introspect.primary_key_columns(other_columns))
         if not isinstance(other_column, (tuple, list)):
             raise ValueError(
                 f"Compound foreign key {item} should reference a tuple of other columns"

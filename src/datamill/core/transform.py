@@ -7,10 +7,11 @@ rules of L-XFM-7 and L-XFM-8. Constraints that PRAGMAs cannot report come from t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from datamill.core import introspect
@@ -35,6 +36,7 @@ from datamill.core.types import column_affinity, sql_type
 from datamill.search.transform_fts import fts_transform
 
 if TYPE_CHECKING:
+    from datamill.core.database import Database
     from datamill.core.table import Table
 
 _NUMERIC_TYPES = {"INTEGER", "FLOAT", "REAL"}
@@ -70,24 +72,39 @@ class TransformOptions:
     strict: bool | None = None
 
 
+@contextlib.contextmanager
+def foreign_key_safe_atomic(db: Database) -> Iterator[None]:
+    """``db.atomic()`` for table rewrites (L-XFM-7).
+
+    With ``PRAGMA foreign_keys`` on and no transaction open, keys are switched off for the
+    block, so dropping and renaming tables fires no ON DELETE actions, and checked with
+    ``PRAGMA foreign_key_check`` before the commit. Otherwise it is plain ``db.atomic()``.
+    """
+    if db.conn.in_transaction or not db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        with db.atomic():
+            yield
+        return
+    db.execute("PRAGMA foreign_keys=0;")
+    try:
+        with db.atomic():
+            yield
+            if db.execute("PRAGMA foreign_key_check;").fetchall():
+                raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
+    finally:
+        db.execute("PRAGMA foreign_keys=1;")
+
+
 def transform(
     table: Table, options: TransformOptions, sources: Mapping[str, str] | None = None
 ) -> None:
     """Run ``transform_sql`` atomically, keeping foreign keys safe (L-XFM-1, -7, -8)."""
     db = table.db
     sql = transform_sql(table, options, sources=sources)
-    foreign_keys_on = bool(db.execute("PRAGMA foreign_keys").fetchone()[0])
-    if not foreign_keys_on:
+    if not db.conn.in_transaction:
+        with foreign_key_safe_atomic(db):
+            _run(table, sql)
+    elif not db.execute("PRAGMA foreign_keys").fetchone()[0]:
         _run(table, sql)
-    elif not db.conn.in_transaction:
-        db.execute("PRAGMA foreign_keys=0;")
-        try:
-            with db.atomic():
-                _run(table, sql)
-                if db.execute("PRAGMA foreign_key_check;").fetchall():
-                    raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
-        finally:
-            db.execute("PRAGMA foreign_keys=1;")
     else:
         _refuse_destructive_inbound_keys(table)
         deferred = bool(db.execute("PRAGMA defer_foreign_keys").fetchone()[0])
@@ -296,7 +313,7 @@ class _Plan:
     def _primary_key(self) -> list[str]:
         pk = self.options.pk
         if pk is DEFAULT:
-            current = sorted((c for c in self.old_columns if c.is_pk), key=lambda c: c.is_pk)
+            current = introspect.primary_key_columns(self.old_columns)
             return [self.renamed(c.name) for c in current if c.name not in self.dropped]
         if pk is None:
             return []

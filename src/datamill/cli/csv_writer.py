@@ -1,0 +1,156 @@
+"""Writing CSV/TSV batches as lists of cells, with single-pass type detection (I-2).
+
+The table is created from the first batch's detected types; a column that a later batch
+shows needs a wider type is widened in place (schema only) and just that column's written
+values are converted, so the input is read once and the table written once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from datamill.cli.load_settings import DECLARED_TYPES, NUMERIC_TYPES, ROWS_PER_STATEMENT
+from datamill.core.database import Database
+from datamill.core.identifiers import quote_identifier
+from datamill.core.insert import InsertOptions, RowListWriter
+from datamill.io.batch import Batch
+from datamill.io.detect import INTEGER, REAL, TEXT
+from datamill.io.errors import InputError
+
+if TYPE_CHECKING:
+    from datamill.cli.ingest import Loader
+
+OVERRIDDEN = "OVERRIDDEN"  # a column typed with --type: detection never changes it
+
+
+class CsvTableWriter:
+    """Writes CSV batches through ``RowListWriter``, creating and widening the table."""
+
+    def __init__(self, loader: Loader, columns: list[str], detect: bool) -> None:
+        self.loader = loader
+        self.columns = columns
+        self.detect = detect
+        self.declared: list[str] = []
+        self.writer: RowListWriter | None = None
+
+    def write(self, item: tuple[Batch, list[str]]) -> int:
+        batch, detected = item
+        if not batch.rows:
+            return 0
+        if self.writer is None:
+            self.writer = self._open(detected)
+        elif self.detect and detected != self.declared:
+            self._widen(detected)
+        try:
+            self.writer.write(batch.rows, 1)
+        except InputError:
+            raise
+        except Exception as error:
+            if getattr(error, "row_number", None) is None:
+                raise
+            raise self.loader.engine_error(
+                error, lambda i: (batch.row_number(i), batch.line_of(i))
+            ) from None
+        return len(batch.rows)
+
+    def _open(self, detected: list[str]) -> RowListWriter:
+        """Create the table if it is missing (types from the first batch); the row writer."""
+        loader = self.loader
+        settings = loader.settings
+        table = loader.table
+        overrides = {c: DECLARED_TYPES[t.lower()] for c, t in settings.types.items()}
+        created = not table.exists()
+        if created:
+            self.declared = detected if self.detect else [TEXT] * len(self.columns)
+            types = [overrides.get(c, t) for c, t in zip(self.columns, self.declared)]
+            table.create(
+                dict(zip(self.columns, types)),
+                pk=settings.pk_value,
+                not_null=list(settings.not_null) or None,
+                defaults=settings.defaults or None,
+                strict=settings.strict,
+            )
+            self.declared = [
+                t if c not in overrides else OVERRIDDEN for c, t in zip(self.columns, types)
+            ]
+        return self._writer(created, overrides)
+
+    def _writer(self, created: bool, overrides: dict[str, str]) -> RowListWriter:
+        settings = self.loader.settings
+        conversions = {}
+        if created:
+            for column, declared in zip(self.columns, self.declared):
+                kind = overrides.get(column, declared)
+                if kind in NUMERIC_TYPES:
+                    conversions[column] = "nullif(?, '')"
+        options = InsertOptions(
+            pk=settings.pk_value,
+            alter=settings.alter,
+            ignore=settings.ignore,
+            replace=settings.replace,
+            upsert=settings.upsert,
+            conversions=conversions,
+            batch_size=ROWS_PER_STATEMENT,
+            batch_size_explicit=True,
+        )
+        return RowListWriter(self.loader.table, self.columns, options)
+
+    def _widen(self, detected: list[str]) -> None:
+        """Widen declared types in place and convert just those columns' values (I-2)."""
+        db = self.loader.db
+        table = self.loader.table
+        pks = set(table.pks)
+        changed = False
+        for index, (old, new) in enumerate(zip(self.declared, detected)):
+            if old == new or old == OVERRIDDEN or (old, new) == (TEXT, TEXT):
+                continue
+            column = self.columns[index]
+            # TEXT only ever turns numeric when every earlier value was empty
+            if column in pks or (old != TEXT and _rank(new) <= _rank(old)):
+                continue
+            widen_column(db, table.name, column, old, new)
+            self.declared[index] = new
+            changed = True
+        if changed:
+            overrides = {
+                c: DECLARED_TYPES[t.lower()] for c, t in self.loader.settings.types.items()
+            }
+            self.writer = self._writer(True, overrides)
+
+
+def _rank(kind: str) -> int:
+    return {INTEGER: 0, REAL: 1, TEXT: 2}.get(kind, 3)
+
+
+def widen_column(db: Database, table: str, column: str, old: str, new: str) -> None:
+    """Change ``column``'s declared type from ``old`` to ``new`` without rewriting the table.
+
+    Only the stored CREATE TABLE text changes; values already written are converted to the
+    new storage class (numbers to REAL, or to their TEXT form). A column that was TEXT because
+    every earlier value was empty turns numeric, and its empty strings become NULL.
+    """
+    sql = db.execute(
+        "select sql from sqlite_master where type = 'table' and name = ?", [table]
+    ).fetchone()[0]
+    pattern = re.compile(rf"^(   {re.escape(quote_identifier(column))} ){old}\b", re.MULTILINE)
+    new_sql = pattern.sub(lambda m: m.group(1) + new, sql, count=1)
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "update sqlite_master set sql = ? where type = 'table' and name = ?",
+            [new_sql, table],
+        )
+        db.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    quoted = quote_identifier(column)
+    if old == TEXT:
+        db.execute(f"update {quote_identifier(table)} set {quoted} = null where {quoted} = ''")
+        return
+    target = "REAL" if new == REAL else "TEXT"
+    db.execute(
+        f"update {quote_identifier(table)} set {quoted} = cast({quoted} as {target}) "
+        f"where typeof({quoted}) in ('integer', 'real')"
+    )

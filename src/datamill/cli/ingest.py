@@ -1,0 +1,179 @@
+"""Loading records into a table for ``insert`` and ``upsert`` (C-INSERT, C-UPSERT, I-1..I-5).
+
+The commands are a thin layer over the core insert engine. ``Loader`` decides the batches and
+the transaction policy, reads ahead in a second thread, and turns engine errors into one-line
+messages that name the input row, line and column.
+
+- CSV/TSV without ``--convert`` goes through ``csv_writer`` as lists of cells, with types
+  detected batch by batch in the reader thread (I-2).
+- Everything else goes through ``record_writer`` (``Table.insert_all``/``upsert_all``).
+- Without ``--batch-size`` the whole load is one transaction; with it, each batch commits.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any
+
+from datamill.cli.csv_writer import CsvTableWriter
+from datamill.cli.load_settings import CSV_BATCH, LoadError, LoadResult, LoadSettings, located
+from datamill.cli.progress import Progress
+from datamill.cli.record_writer import Prepare, RecordTableWriter
+from datamill.core.database import Database
+from datamill.core.identifiers import quote_identifier
+from datamill.core.table import Table
+from datamill.io.batch import Batch
+from datamill.io.csv_reader import CsvReader
+from datamill.io.detect import ColumnTypes
+from datamill.io.prefetch import prefetch
+
+
+class Loader:
+    """Runs one load into ``db`` per ``settings``, reporting progress to ``progress``."""
+
+    def __init__(self, db: Database, settings: LoadSettings, progress: Progress) -> None:
+        self.db = db
+        self.settings = settings
+        self.progress = progress
+        self.table: Table = db.table(settings.table)
+        self.result = LoadResult()
+        self._rows_before = 0
+
+    # -- entry points -------------------------------------------------------------------
+
+    def load_csv(self, reader: CsvReader) -> LoadResult:
+        """Load CSV/TSV rows as lists of cells, detecting types in the same pass (I-2)."""
+        size = self.settings.batch_size or CSV_BATCH
+        batches = _limit(reader.batches(size), self.settings.stop_after)
+        tracker = ColumnTypes(len(reader.columns))
+        detect = self.settings.detect_types and not self.table.exists()
+        empty_null = self.settings.empty_null
+
+        def shaped() -> Iterator[tuple[Batch, list[str]]]:
+            for batch in batches:
+                if empty_null:
+                    batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
+                if detect:
+                    tracker.feed(batch.rows)
+                yield batch, tracker.types
+
+        writer = CsvTableWriter(self, list(reader.columns), detect)
+        self._run(prefetch(shaped()), writer.write, reader)
+        return self.result
+
+    def load_records(
+        self,
+        batches: Iterable[Batch],
+        prepare: Prepare,
+        reader: Any = None,
+    ) -> LoadResult:
+        """Load batches of records that ``prepare`` turns into dicts plus their origins."""
+        batches = _limit(batches, self.settings.stop_after)
+        writer = RecordTableWriter(self, prepare)
+        source = prefetch(batches) if reader is not None else batches
+        self._run(source, writer.write, reader)
+        return self.result
+
+    # -- transactions --------------------------------------------------------------------
+
+    def _run(self, items: Iterable[Any], write: Callable[[Any], int], reader: Any) -> None:
+        db = self.db
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # millions of short-lived rows: collections cost more than they free
+        try:
+            if self.settings.batch_size:
+                started = False
+                for item in items:
+                    with db.atomic():  # the first batch's transaction also covers --truncate
+                        if not started:
+                            self._start()
+                            started = True
+                        self.result.records += write(item)
+                    self._report(reader)
+                if not started:
+                    with db.atomic():
+                        self._start()
+            else:
+                with db.atomic():
+                    self._start()
+                    for item in items:
+                        self.result.records += write(item)
+                        self._report(reader)
+        finally:
+            if isinstance(items, Generator):
+                items.close()  # stops a read-ahead thread now, not at interpreter exit
+            if gc_was_enabled:
+                gc.enable()
+        self._finish()
+
+    def _start(self) -> None:
+        table = self.table
+        if self.settings.table in self.db.view_names():
+            raise LoadError(f"Table {self.settings.table} is actually a view")
+        if self.settings.truncate and table.exists():
+            self.db.execute(f"DELETE FROM {quote_identifier(table.name)};")
+        if self.progress.enabled:
+            self._rows_before = table.count if table.exists() else 0
+
+    def _report(self, reader: Any) -> None:
+        if self.progress.enabled:
+            done = reader.bytes_read if reader is not None else 0
+            self.progress.update(done, self.result.records)
+
+    def _finish(self) -> None:
+        settings = self.settings
+        if settings.analyze and self.table.exists():
+            self.table.analyze()
+        if not self.progress.enabled:
+            return
+        after = self.table.count if self.table.exists() else 0
+        inserted = max(0, after - self._rows_before)
+        other = max(0, self.result.records - inserted)
+        self.result.inserted = inserted
+        if settings.ignore:
+            self.result.ignored = other
+        elif settings.replace or settings.upsert:
+            self.result.replaced = other
+        self.progress.finish(self.result.inserted, self.result.ignored, self.result.replaced)
+
+    # -- engine errors --------------------------------------------------------------------
+
+    def engine_error(
+        self, error: BaseException, origin: Callable[[int], tuple[int, int | None]]
+    ) -> LoadError:
+        """Turn an annotated engine error into a ``LoadError`` naming the input position."""
+        index = getattr(error, "row_number", None)
+        cause = error.__cause__ if error.__cause__ is not None else error
+        message = _strip_annotation(str(error)) if cause is error else str(cause)
+        if index is None:
+            return LoadError(message)
+        row, line = origin(index - 1)
+        column = getattr(error, "column", None)
+        text = located(message, row, line, column)
+        if "has no column named" in message:
+            text += " - try using --alter to add additional columns"
+        return LoadError(text)
+
+
+_ANNOTATION = re.compile(r" \(row \d+(?:, column \"[^\"]*\")?\)$")
+
+
+def _strip_annotation(message: str) -> str:
+    return _ANNOTATION.sub("", message)
+
+
+def _limit(batches: Iterable[Batch], stop_after: int | None) -> Iterator[Batch]:
+    """Only the first ``stop_after`` records."""
+    if stop_after is None:
+        yield from batches
+        return
+    remaining = stop_after
+    for batch in batches:
+        if remaining <= 0:
+            return
+        if len(batch.rows) > remaining:
+            batch.rows = batch.rows[:remaining]
+        remaining -= len(batch.rows)
+        yield batch

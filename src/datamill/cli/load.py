@@ -1,0 +1,361 @@
+"""Loading commands: ``insert``, ``upsert`` and ``bulk`` (C-INSERT, C-UPSERT, C-BULK)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from datamill.cli.ingest import Loader
+from datamill.cli.input_options import (
+    InputOptions,
+    input_options,
+    make_reader,
+    open_input,
+    pop_input_options,
+)
+from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadError, LoadSettings, located
+from datamill.cli.main import cli
+from datamill.cli.options import load_extensions, register_functions
+from datamill.cli.progress import Progress, stderr_is_terminal
+from datamill.cli.record_writer import prepare_records, required_missing
+from datamill.cli.user_code import code_globals, compile_function, read_code
+from datamill.core import errors as core_errors
+from datamill.core.database import Database
+from datamill.core.sqlite import sqlite3
+from datamill.io.batch import Batch, batched
+from datamill.io.csv_reader import CsvReader
+from datamill.io.errors import InputError
+from datamill.io.prefetch import prefetch
+
+LIBRARY_ERRORS = tuple(
+    value
+    for value in vars(core_errors).values()
+    if isinstance(value, type) and issubclass(value, Exception)
+)
+TYPE_CHOICE = click.Choice(
+    ["integer", "text", "float", "real", "blob", "any"], case_sensitive=False
+)
+
+
+@contextlib.contextmanager
+def database_for(path: str, atomic: bool = True) -> Iterator[Database]:
+    """Open PATH (creating it, G-5).
+
+    When the command is ``atomic`` (nothing is committed before it succeeds), a file it
+    created is removed again if it fails, so the path is left as it was.
+    """
+    existed = os.path.exists(path)
+    db = Database(path)
+    try:
+        yield db
+    except BaseException:
+        db.close()
+        if atomic and not existed and os.path.exists(path):
+            os.remove(path)
+        raise
+    db.close()
+
+
+@contextlib.contextmanager
+def clean_errors() -> Iterator[None]:
+    """One-line ``Error: ...`` for bad input and SQLite errors; SIGTERM counts as an error."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    except (LoadError, InputError) as error:
+        raise click.ClickException(str(error)) from None
+    except (*LIBRARY_ERRORS, sqlite3.Error, ValueError, OverflowError) as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _insert_upsert_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("path", type=click.Path(dir_okay=False, allow_dash=False)),
+        click.argument("table"),
+        click.argument("file", required=False),
+        click.option("--pk", multiple=True, help="Columns to use as the primary key"),
+        click.option("--code", help="Python code (or a .py file) defining rows() or rows"),
+        click.option(
+            "--batch-size",
+            type=click.IntRange(min=1),
+            help="Commit every N rows (default: one transaction)",
+        ),
+        click.option("--stop-after", type=int, help="Stop after this many records"),
+        click.option("--alter", is_flag=True, help="Alter the table to add missing columns"),
+        click.option("--not-null", multiple=True, help="Columns that should be NOT NULL"),
+        click.option(
+            "--default", "defaults", multiple=True, type=(str, str), help="Default column values"
+        ),
+        click.option(
+            "--type", "types", multiple=True, type=(str, TYPE_CHOICE), help="Column types"
+        ),
+        click.option(
+            "--no-detect-types",
+            is_flag=True,
+            help="Keep every CSV/TSV column as TEXT (no type detection)",
+        ),
+        click.option("--analyze", is_flag=True, help="Run ANALYZE after loading"),
+        click.option("--load-extension", multiple=True, help="Path to SQLite extension"),
+        click.option("-s", "--silent", is_flag=True, help="No progress bar or summary"),
+        click.option("--strict", is_flag=True, help="Create the table STRICT"),
+    ]
+    command = input_options(command)
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@_insert_upsert_options
+@click.option("--ignore", is_flag=True, help="Ignore records whose primary key already exists")
+@click.option("--replace", is_flag=True, help="Replace records whose primary key already exists")
+@click.option("--truncate", is_flag=True, help="Delete existing rows first")
+def insert(**kwargs: Any) -> None:
+    """Insert records from FILE (JSON, NDJSON, CSV or TSV; - for stdin) into TABLE.
+
+    Without --batch-size the load is one transaction: on any error nothing is kept.
+    """
+    if kwargs["ignore"] and kwargs["replace"]:
+        raise click.ClickException("Use either --ignore or --replace, not both")
+    _load(kwargs, upsert=False)
+
+
+@cli.command()
+@_insert_upsert_options
+def upsert(**kwargs: Any) -> None:
+    """Upsert records from FILE into TABLE: insert new keys, update only the given columns.
+
+    Without --batch-size the load is one transaction: on any error nothing is kept.
+    """
+    _load(kwargs, upsert=True)
+
+
+def _load(kwargs: dict[str, Any], upsert: bool) -> None:
+    path, table, file, code = kwargs["path"], kwargs["table"], kwargs["file"], kwargs["code"]
+    inputs = pop_input_options(kwargs)
+    if file is not None and code is not None:
+        raise click.ClickException("--code cannot be used with a FILE argument")
+    if file is None and code is None:
+        raise click.ClickException(
+            "Provide either a FILE argument or --code to specify rows to insert"
+        )
+    if code is not None and inputs.any_format_option:
+        raise click.ClickException("--code cannot be used with input format options")
+    settings = LoadSettings(
+        table=table,
+        pk=tuple(kwargs["pk"]),
+        alter=kwargs["alter"],
+        ignore=kwargs.get("ignore", False),
+        replace=kwargs.get("replace", False),
+        truncate=kwargs.get("truncate", False),
+        upsert=upsert,
+        analyze=kwargs["analyze"],
+        strict=kwargs["strict"],
+        detect_types=not kwargs["no_detect_types"],
+        empty_null=inputs.empty_null,
+        flatten=inputs.flatten,
+        not_null=tuple(kwargs["not_null"]),
+        defaults=dict(kwargs["defaults"]),
+        types={column: kind.lower() for column, kind in kwargs["types"]},
+        batch_size=kwargs["batch_size"],
+        stop_after=kwargs["stop_after"],
+    )
+    convert = (
+        compile_function(inputs.convert, _convert_var(inputs), inputs.imports)
+        if (inputs.convert)
+        else None
+    )
+    rows_from_code = _rows_from_code(code) if code is not None else None
+    stream, size = open_input(file) if file is not None else (None, None)
+    progress = Progress(size, enabled=stderr_is_terminal() and not kwargs["silent"])
+    try:
+        with clean_errors(), database_for(path, atomic=not settings.batch_size) as db:
+            load_extensions(db, kwargs["load_extension"])
+            loader = Loader(db, settings, progress)
+            if rows_from_code is not None:
+                _load_code_rows(loader, rows_from_code, settings)
+            else:
+                _load_stream(loader, stream, inputs, convert, settings)
+    except click.ClickException:
+        progress.abandon()
+        raise
+    finally:
+        if stream is not None and file != "-":
+            stream.close()
+
+
+def _convert_var(inputs: InputOptions) -> str:
+    if inputs.lines:
+        return "line"
+    if inputs.text:
+        return "text"
+    return "row"
+
+
+def _load_stream(
+    loader: Loader,
+    stream: Any,
+    inputs: InputOptions,
+    convert: Callable[[Any], Any] | None,
+    settings: LoadSettings,
+) -> None:
+    reader = make_reader(stream, inputs)
+    fast = not (settings.upsert and required_missing(loader.table, getattr(reader, "columns", ())))
+    if isinstance(reader, CsvReader) and convert is None and fast:
+        loader.load_csv(reader)
+        return
+    size = settings.batch_size or DICT_BATCH
+    first = settings.batch_size or WINDOW
+    if isinstance(reader, CsvReader):
+        mode = "csv"
+        columns = list(reader.columns)
+    else:
+        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
+        columns = None
+    batches = reader.batches(size, first_size=first)
+    if mode == "csv" and settings.empty_null:
+        batches = _empty_null(batches)
+    prepare = prepare_records(convert, mode, settings.flatten, columns)
+    loader.load_records(batches, prepare, reader)
+
+
+def _empty_null(batches: Iterator[Batch]) -> Iterator[Batch]:
+    for batch in batches:
+        batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
+        yield batch
+
+
+def _rows_from_code(code: str) -> Any:
+    source = read_code(code)
+    namespace = code_globals()
+    try:
+        compiled = compile(source, "<string>", "exec")
+    except SyntaxError as error:
+        raise click.ClickException(f"Error in --code: {error}") from None
+    exec(compiled, namespace)
+    rows = namespace.get("rows")
+    if callable(rows):
+        rows = rows()
+    if isinstance(rows, dict):
+        rows = [rows]
+    if rows is None or isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise click.ClickException(
+            "--code must define a 'rows' function or iterable of rows to insert"
+        )
+    return rows
+
+
+def _load_code_rows(loader: Loader, rows: Any, settings: LoadSettings) -> None:
+    size = settings.batch_size or DICT_BATCH
+    first = settings.batch_size or WINDOW
+    batches = batched(((row, None) for row in rows), size, first)
+    prepare = prepare_records(None, "json", settings.flatten)
+    loader.load_records(batches, prepare)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("sql")
+@click.argument("file")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    help="Commit every N records (default: one transaction)",
+)
+@click.option("--functions", multiple=True, help="Python code or .py file defining SQL functions")
+@input_options
+@click.option("--load-extension", multiple=True, help="Path to SQLite extension")
+def bulk(**kwargs: Any) -> None:
+    """Run SQL once for every record in FILE, with the record's keys as :named parameters.
+
+    Without --batch-size every statement runs in one transaction.
+    """
+    path, sql, file = kwargs["path"], kwargs["sql"], kwargs["file"]
+    inputs = pop_input_options(kwargs)
+    convert = (
+        compile_function(inputs.convert, _convert_var(inputs), inputs.imports)
+        if (inputs.convert)
+        else None
+    )
+    stream, _ = open_input(file)
+    try:
+        with clean_errors(), database_for(path, atomic=not kwargs["batch_size"]) as db:
+            load_extensions(db, kwargs["load_extension"])
+            register_functions(db, kwargs["functions"])
+            _bulk(db, sql, make_reader(stream, inputs), inputs, convert, kwargs["batch_size"])
+    finally:
+        if file != "-":
+            stream.close()
+
+
+def _bulk(
+    db: Database,
+    sql: str,
+    reader: Any,
+    inputs: InputOptions,
+    convert: Callable[[Any], Any] | None,
+    batch_size: int | None,
+) -> None:
+    if isinstance(reader, CsvReader):
+        mode, columns = "csv", list(reader.columns)
+    else:
+        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
+        columns = None
+    batches: Iterator[Batch] = reader.batches(batch_size or DICT_BATCH)
+    if mode == "csv" and inputs.empty_null:
+        batches = _empty_null(batches)
+    prepare = prepare_records(convert, mode, inputs.flatten, columns)
+
+    def run(batch: Batch) -> None:
+        records, origins = prepare(batch)
+        try:
+            with db.atomic():  # a savepoint: a failing batch leaves nothing behind to replay
+                db.conn.executemany(sql, records)
+        except sqlite3.Error as error:
+            raise _locate_bulk_error(db, sql, records, origins, error) from None
+
+    with contextlib.closing(prefetch(batches)) as items:
+        if batch_size:
+            for batch in items:
+                with db.atomic():
+                    run(batch)
+        else:
+            with db.atomic():
+                for batch in items:
+                    run(batch)
+
+
+def _locate_bulk_error(
+    db: Database,
+    sql: str,
+    records: list[dict[str, Any]],
+    origins: list[tuple[int, int | None]],
+    error: Exception,
+) -> LoadError:
+    """Replay the batch one record at a time, without keeping anything, to name the record."""
+    conn = db.conn
+    conn.execute('SAVEPOINT "datamill_bulk_replay"')
+    try:
+        for record, (row, line) in zip(records, origins):
+            try:
+                conn.execute(sql, record)
+            except sqlite3.Error as row_error:
+                return LoadError(located(str(row_error), row, line, None))
+    finally:
+        conn.execute('ROLLBACK TO "datamill_bulk_replay"')
+        conn.execute('RELEASE "datamill_bulk_replay"')
+    return LoadError(str(error))

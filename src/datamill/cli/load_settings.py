@@ -1,0 +1,75 @@
+"""Settings, results and error text shared by the loading commands (C-INSERT, I-4)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+WINDOW = 100  # C-INSERT sample window for JSON-like input
+DICT_BATCH = 1000
+CSV_BATCH = 5000
+ROWS_PER_STATEMENT = 500  # bigger statements are no faster and their prepared form costs RSS
+NUMERIC_TYPES = {"INTEGER", "REAL", "FLOAT"}
+DECLARED_TYPES = {
+    "integer": "INTEGER",
+    "text": "TEXT",
+    "float": "FLOAT",
+    "real": "REAL",
+    "blob": "BLOB",
+    "any": "ANY",
+}
+
+
+@dataclasses.dataclass
+class LoadSettings:
+    """What to do with the records: the insert/upsert options that shape the table."""
+
+    table: str
+    pk: tuple[str, ...] = ()
+    alter: bool = False
+    ignore: bool = False
+    replace: bool = False
+    truncate: bool = False
+    upsert: bool = False
+    analyze: bool = False
+    strict: bool = False
+    detect_types: bool = True
+    empty_null: bool = False
+    flatten: bool = False
+    not_null: tuple[str, ...] = ()
+    defaults: dict[str, str] = dataclasses.field(default_factory=dict)
+    types: dict[str, str] = dataclasses.field(default_factory=dict)
+    batch_size: int | None = None
+    stop_after: int | None = None
+
+    @property
+    def pk_value(self) -> Any:
+        if not self.pk:
+            return None
+        return self.pk[0] if len(self.pk) == 1 else self.pk
+
+
+@dataclasses.dataclass
+class LoadResult:
+    """Counts for the I-5 summary."""
+
+    records: int = 0
+    inserted: int = 0
+    ignored: int = 0
+    replaced: int = 0
+
+
+class LoadError(Exception):
+    """A load failed; the message is the complete one-line error text (without ``Error:``)."""
+
+
+def located(message: str, row: int | None, line: int | None, column: str | None) -> str:
+    """Append `` (input row R, line L, column "C")`` with whatever parts are known."""
+    parts = []
+    if row is not None:
+        parts.append(f"input row {row}")
+    if line is not None:
+        parts.append(f"line {line}")
+    if column is not None:
+        parts.append(f'column "{column}"')
+    return f"{message} ({', '.join(parts)})" if parts else message

@@ -1,0 +1,191 @@
+"""Writing batches of dict records (JSON, NDJSON, --lines, --text, --convert, --code)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from datamill.cli.load_settings import DECLARED_TYPES, LoadError, located
+from datamill.core.identifiers import quote_identifier
+from datamill.core.table import Table
+from datamill.core.values import decode_base64_values, flatten
+from datamill.io.batch import Batch
+from datamill.io.errors import InputError
+
+if TYPE_CHECKING:
+    from datamill.cli.ingest import Loader
+
+Prepare = Callable[[Batch], tuple[list[dict[str, Any]], list[tuple[int, int | None]]]]
+
+
+class RecordTableWriter:
+    """Writes batches of dict records with ``Table.insert_all``/``upsert_all``."""
+
+    def __init__(
+        self,
+        loader: Loader,
+        prepare: Prepare,
+    ) -> None:
+        self.loader = loader
+        self.prepare = prepare
+
+    def write(self, batch: Batch) -> int:
+        records, origins = self.prepare(batch)
+        if not records:
+            return 0
+        settings = self.loader.settings
+        if settings.upsert:
+            runs = _runs_by_keys(records)
+        else:
+            runs = [(0, records)]
+        for start, run in runs:
+            try:
+                if settings.upsert and required_missing(self.loader.table, run[0]):
+                    self._upsert_one_by_one(run, start, origins)
+                    continue
+                self._insert(run)
+            except InputError:
+                raise
+            except Exception as error:
+                if getattr(error, "row_number", None) is None:
+                    raise
+                raise self.loader.engine_error(
+                    error, lambda i, start=start: origins[start + i]
+                ) from None
+        return len(records)
+
+    def _upsert_one_by_one(
+        self,
+        records: list[dict[str, Any]],
+        start: int,
+        origins: list[tuple[int, int | None]],
+    ) -> None:
+        """Upsert records that omit a NOT NULL column: existing rows get an UPDATE of just
+        the given columns (an INSERT ... ON CONFLICT would fail the NOT NULL check first)."""
+        table = self.loader.table
+        pks = [c.name for c in table.columns if c.is_pk] or ["rowid"]
+        where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
+        exists_sql = f"select 1 from {quote_identifier(table.name)} where {where}"
+        for offset, record in enumerate(records):
+            key = [record.get(pk) for pk in pks]
+            if self.loader.db.execute(exists_sql, key).fetchone():
+                updates = {k: v for k, v in record.items() if k not in pks}
+                table.update(key if len(key) > 1 else key[0], updates)
+            else:
+                try:
+                    self._insert([record])
+                except Exception as error:
+                    if getattr(error, "row_number", None) is None:
+                        raise
+                    raise self.loader.engine_error(
+                        error, lambda i, at=start + offset: origins[at]
+                    ) from None
+
+    def _insert(self, records: list[dict[str, Any]]) -> None:
+        settings = self.loader.settings
+        columns = {c: DECLARED_TYPES[t.lower()] for c, t in settings.types.items()}
+        self.loader.table.insert_all(
+            records,
+            pk=settings.pk_value,
+            alter=settings.alter,
+            ignore=settings.ignore,
+            replace=settings.replace,
+            not_null=list(settings.not_null) or None,
+            defaults=settings.defaults or None,
+            columns=columns or None,
+            strict=settings.strict,
+            batch_size=max(1, len(records)),
+            upsert=settings.upsert,
+        )
+
+
+def required_missing(table: Table, keys: Iterable[str]) -> bool:
+    """Whether the existing ``table`` has a NOT NULL column without default not in ``keys``."""
+    if not table.exists():
+        return False
+    present = set(keys)
+    return any(
+        c.notnull and c.default_value is None and not c.is_pk and c.name not in present
+        for c in table.columns
+    )
+
+
+def _runs_by_keys(records: list[dict[str, Any]]) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Consecutive records with the same keys, so an upsert only sets the keys it has."""
+    runs = []
+    start = 0
+    for _, group in itertools.groupby(records, key=lambda r: tuple(r)):
+        run = list(group)
+        runs.append((start, run))
+        start += len(run)
+    return runs
+
+
+def prepare_records(
+    convert: Callable[[Any], Any] | None,
+    mode: str,
+    do_flatten: bool,
+    columns: list[str] | None = None,
+) -> Prepare:
+    """Build the per-batch step that validates, converts and flattens records.
+
+    ``mode`` is ``json`` (records are parsed values), ``csv`` (lists of cells named by
+    ``columns``), ``lines`` or ``text``.
+    """
+
+    def prepare(batch: Batch) -> tuple[list[dict[str, Any]], list[tuple[int, int | None]]]:
+        records: list[dict[str, Any]] = []
+        origins: list[tuple[int, int | None]] = []
+        for index, value in enumerate(batch.rows):
+            row = batch.row_number(index)
+            line = batch.line_of(index)
+            if mode == "csv":
+                value = dict(zip(columns or [], value))
+            produced = _apply_convert(convert, mode, value, row, line) if convert else [value]
+            for record in produced:
+                if not isinstance(record, dict):
+                    raise LoadError(
+                        located(
+                            f"Rows must all be dictionaries, got: {repr(record)[:1000]}",
+                            row,
+                            line,
+                            None,
+                        )
+                    )
+                if do_flatten:
+                    record = flatten(record)
+                records.append(decode_base64_values(record))
+                origins.append((row, line))
+        return records, origins
+
+    return prepare
+
+
+def _apply_convert(
+    convert: Callable[[Any], Any], mode: str, value: Any, row: int, line: int | None
+) -> list[Any]:
+    argument = value
+    if mode == "lines":
+        argument = value["line"]
+    elif mode == "text":
+        argument = value["text"]
+    try:
+        result = convert(argument)
+    except Exception as error:
+        raise LoadError(
+            located(f"--convert raised {type(error).__name__}: {error}", row, line, None)
+        ) from None
+    if mode == "text":
+        if isinstance(result, dict):
+            return [result]
+        if isinstance(result, (str, bytes)) or not hasattr(result, "__iter__"):
+            raise LoadError("--convert must return dict or iterator")
+        return list(result)
+    if mode == "lines":
+        return [result]
+    if isinstance(result, dict):
+        return [result]
+    if not result:
+        return [value]
+    return [result]
