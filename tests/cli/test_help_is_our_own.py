@@ -48,7 +48,9 @@ def help_texts(command):
 
 def commands(group):
     yield "(root)", group
-    yield from group.commands.items()
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        yield name, group.get_command(ctx, name)
 
 
 PEER_TEXTS = set().union(

@@ -38,6 +38,7 @@ def run_pip(args: Sequence[str]) -> None:
 @cli.command(name="plugins")
 def plugins_list() -> None:
     """Print the installed datamill plugins and their hooks as JSON"""
+    ensure_plugins_loaded()
     click.echo(json.dumps(get_plugins(), indent=2))
 
 
