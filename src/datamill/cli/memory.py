@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import click
 
 from datamill import Database
+from datamill.cli.analyze import analyze_columns, format_details, selected_columns
 from datamill.cli.ingest import Loader
 from datamill.cli.input_options import stdin_bytes
 from datamill.cli.load import clean_errors
@@ -93,34 +94,6 @@ def load_path(
     return db.table(table).exists()
 
 
-def analyze_text(db: Database, table: str) -> str:
-    """The C-ANALYZE-TABLES blocks for every column of ``table``."""
-    columns = [c.name for c in db.table(table).columns]
-    blocks = []
-    for index, column in enumerate(columns, 1):
-        details = db.table(table).analyze_column(column, value_truncate=80)
-        lines = [
-            f"{table}.{column}: ({index}/{len(columns)})",
-            "",
-            f"  Total rows: {details.total_rows}",
-            f"  Null rows: {details.num_null}",
-            f"  Blank rows: {details.num_blank}",
-            "",
-            f"  Distinct values: {details.num_distinct}",
-            "",
-        ]
-        for title, values in (
-            ("Most common", details.most_common),
-            ("Least common", details.least_common),
-        ):
-            if values:
-                lines.append(f"  {title}:")
-                lines.extend(f"    {count}: {value}" for value, count in values)
-                lines.append("")
-        blocks.append("\n".join(lines) + "\n")
-    return "".join(blocks)
-
-
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.argument("sql")
@@ -200,8 +173,9 @@ def memory(
     if return_db:
         return db
     if analyze:
-        for table in db.table_names():
-            click.echo(analyze_text(db, table), nl=False)
+        pairs = selected_columns(db, (), ())
+        for position, details in enumerate(analyze_columns(db, pairs), start=1):
+            click.echo(format_details(details, position, len(pairs)))
         return None
     if show_dump:
         for line in db.iterdump():
