@@ -20,17 +20,13 @@ from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
 from datamill.cli.options import (
     attach_databases,
-    attach_option,
     bind_params,
-    functions_option,
-    load_extension_option,
     load_extensions,
-    param_option,
     register_functions,
 )
-from datamill.cli.output import OutputFormat, output_options, raw_options
+from datamill.cli.output import OutputFormat
 from datamill.cli.progress import Progress
-from datamill.cli.query import run_query
+from datamill.cli.query import query_options, run_query
 from datamill.cli.record_writer import prepare_records
 from datamill.core.identifiers import quote_identifier
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
@@ -97,12 +93,7 @@ def load_path(
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.argument("sql")
-@attach_option
-@output_options
-@raw_options
-@param_option
-@functions_option
-@load_extension_option
+@query_options
 @click.option("--flatten", is_flag=True, help="Flatten nested JSON objects into a_b keys")
 @click.option("--encoding", default="utf-8", help="Character encoding for CSV/TSV input")
 @click.option(
