@@ -15,6 +15,15 @@ PLANTS = [
     {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
     {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
 ]
+#: The schema of ``plants`` whether built by ``plants_db`` or by ``datamill insert --pk=id``.
+PLANTS_SCHEMA = (
+    'CREATE TABLE "plants" (\n'
+    '   "id" INTEGER PRIMARY KEY,\n'
+    '   "name" TEXT,\n'
+    '   "kind" TEXT,\n'
+    '   "height" INTEGER\n'
+    ")"
+)
 
 
 def plants_db(path) -> str:

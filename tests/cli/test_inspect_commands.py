@@ -1,20 +1,11 @@
 """C-TABLES, C-VIEWS, C-TRIGGERS, C-INDEXES, C-SCHEMA and C-DUMP."""
 
 import pytest
-from cli_helpers import ok_stdout, plants_db
+from cli_helpers import PLANTS_SCHEMA, ok_stdout, plants_db
 from click.testing import CliRunner
 
 from datamill import Database
 from datamill.cli import cli
-
-PLANTS_SCHEMA = (
-    'CREATE TABLE "plants" (\n'
-    '   "id" INTEGER PRIMARY KEY,\n'
-    '   "name" TEXT,\n'
-    '   "kind" TEXT,\n'
-    '   "height" INTEGER\n'
-    ")"
-)
 
 
 @pytest.fixture
