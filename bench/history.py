@@ -33,13 +33,10 @@ import subprocess
 import sys
 import time
 
+from shared_data import GEN_TREES, SHARED_BENCH
+
 ROOT = pathlib.Path(__file__).resolve().parent
-SHARED = next(
-    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
-    ROOT.parents[1] / "shared" / "bench",
-)
-GEN_TREES = SHARED / "gen_trees.py"
-FLOOR = SHARED / "history_floor.py"
+FLOOR = SHARED_BENCH / "history_floor.py"
 DATA = ROOT / "_data" / "history"
 BIN = pathlib.Path(sys.executable).parent
 STEP_190K = ("1280", "300", "2151")

@@ -29,12 +29,10 @@ import sys
 import tempfile
 import time
 
+from shared_data import GEN_TREES
+
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE / "_data"
-GEN_TREES = next(
-    (p / "shared" / "bench" / "gen_trees.py" for p in HERE.parents if (p / "shared").is_dir()),
-    pathlib.Path("../shared/bench/gen_trees.py"),
-)
 BIN = pathlib.Path(sys.executable).parent
 INTEGER_COLUMNS = {"TreeID", "SiteOrder", "DBH"}
 FLOAT_COLUMNS = {"XCoord", "YCoord", "Latitude", "Longitude"}

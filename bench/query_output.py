@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from shared_data import GEN_TREES
+from shared_data import gen_trees_csv
 
 SQL = "select * from trees"
 MODES = {"json": [], "nl": ["--nl"], "csv": ["--csv"], "table": ["-t"]}
@@ -65,23 +65,7 @@ def build_database(path: pathlib.Path, rows: int) -> None:
 
 def _build(path: pathlib.Path, rows: int) -> None:
     """Load ``rows`` generated trees into ``trees`` with plain sqlite3."""
-    csv_text = subprocess.run(
-        [
-            sys.executable,
-            str(GEN_TREES),
-            "--rows",
-            str(rows),
-            "--seed",
-            "1",
-            "--out",
-            "-",
-            "--quiet",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    reader = csv.reader(io.StringIO(csv_text))
+    reader = csv.reader(io.StringIO(gen_trees_csv(rows)))
     header = next(reader)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE trees ({})".format(", ".join(f'"{c}"' for c in header)))

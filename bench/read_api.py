@@ -21,25 +21,17 @@ import io
 import pathlib
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
 
-from shared_data import GEN_TREES
+from shared_data import gen_trees_csv
 
 
 def build_database(path: pathlib.Path, n: int) -> None:
     """Write ``n`` gen_trees.py rows into table ``trees`` with an integer primary key."""
-    csv_text = subprocess.run(
-        [sys.executable, str(GEN_TREES), "--rows", str(n), "--seed", "1", "--out", "-", "--quiet"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    reader = csv.reader(io.StringIO(csv_text))
+    reader = csv.reader(io.StringIO(gen_trees_csv(n)))
     header = next(reader)
     conn = sqlite3.connect(path)
     columns = ", ".join(

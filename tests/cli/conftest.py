@@ -1,16 +1,17 @@
+"""Fixtures for the CLI tests; plain helpers live in cli_helpers.py next to this file."""
+
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from datamill.cli import cli
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from cli_helpers import PLANTS  # noqa: E402
 
 
 @pytest.fixture

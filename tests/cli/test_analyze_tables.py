@@ -2,18 +2,11 @@
 
 import json
 
+import cli_helpers
 import pytest
-from click.testing import CliRunner
 
 from datamill import Database
-from datamill.cli import cli
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
 SAVE_SCHEMA = (
     'CREATE TABLE "_analyze_tables_" (\n'
     '   "table" TEXT,\n'
@@ -31,19 +24,15 @@ SAVE_SCHEMA = (
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
+    return cli_helpers.plants_db(tmp_path / "garden.db")
 
 
 def run(*args):
-    return CliRunner().invoke(cli, ["analyze-tables", *args])
+    return cli_helpers.run("analyze-tables", *args)
 
 
 def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    return cli_helpers.ok("analyze-tables", *args)
 
 
 def block(header, total, null, blank, distinct, *sections):

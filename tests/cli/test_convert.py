@@ -4,10 +4,9 @@ import json
 import traceback
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import fails, ok, run
 
 from datamill import Database
-from datamill.cli import cli
 
 EVENTS = [
     {"id": 1, "title": "spring fair", "day": "3/4/2024"},
@@ -21,23 +20,6 @@ def events(tmp_path):
     path = str(tmp_path / "events.db")
     Database(path)["events"].insert_all(EVENTS, pk="id")
     return path
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(cli, list(args), input=input)
-
-
-def ok(*args, input=None):
-    result = run(*args, input=input)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def fails(*args, input=None):
-    result = run(*args, input=input)
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    return result.stderr
 
 
 def rows(path, sql="select * from events order by id"):

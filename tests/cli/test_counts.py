@@ -1,10 +1,9 @@
 """C-ENABLE-COUNTS and C-RESET-COUNTS."""
 
+import cli_helpers
 import pytest
-from click.testing import CliRunner
 
 from datamill import Database
-from datamill.cli import cli
 
 TRIGGER = """CREATE TRIGGER "plants_counts_insert" AFTER INSERT ON "plants"
 BEGIN
@@ -33,14 +32,8 @@ def garden(tmp_path):
     return path
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, list(args))
-
-
 def ok(*args):
-    result = invoke(*args)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ""
+    assert cli_helpers.ok(*args) == ""
 
 
 def sql(path, statement):
@@ -82,7 +75,7 @@ def test_named_tables_only(garden):
 
 
 def test_invalid_tables_change_nothing(garden):
-    result = invoke("enable-counts", garden, "plants", "zz", "aa")
+    result = cli_helpers.run("enable-counts", garden, "plants", "zz", "aa")
     assert result.exit_code == 1
     assert result.stderr == "Error: Invalid tables: ['zz', 'aa']\n"
     assert "_counts" not in Database(garden).table_names()
@@ -104,7 +97,7 @@ def test_reset_counts_without_counts_creates_empty_table(garden):
 
 @pytest.mark.parametrize("command", ["enable-counts", "reset-counts"])
 def test_path_must_exist(tmp_path, command):
-    result = invoke(command, str(tmp_path / "missing.db"))
+    result = cli_helpers.run(command, str(tmp_path / "missing.db"))
     assert result.exit_code == 2
     assert "Error: Invalid value for 'PATH': File" in result.stderr
 
@@ -113,5 +106,5 @@ def test_path_must_exist(tmp_path, command):
 def test_file_that_is_not_a_database(tmp_path, args):
     path = tmp_path / "bad.db"
     path.write_bytes(b"not a database, " * 20)
-    result = invoke(args[0], str(path), *args[1:])
+    result = cli_helpers.run(args[0], str(path), *args[1:])
     assert (result.exit_code, result.stderr) == (1, "Error: file is not a database\n")

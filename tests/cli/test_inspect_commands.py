@@ -1,52 +1,30 @@
 """C-TABLES, C-VIEWS, C-TRIGGERS, C-INDEXES, C-SCHEMA and C-DUMP."""
 
 import pytest
+from cli_helpers import PLANTS_SCHEMA, ok_stdout, plants_db
 from click.testing import CliRunner
 
 from datamill import Database
 from datamill.cli import cli
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
-PLANTS_SCHEMA = (
-    'CREATE TABLE "plants" (\n'
-    '   "id" INTEGER PRIMARY KEY,\n'
-    '   "name" TEXT,\n'
-    '   "kind" TEXT,\n'
-    '   "height" INTEGER\n'
-    ")"
-)
-
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
-
-
-def ok(*args):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout_bytes.decode("utf-8")
+    return plants_db(tmp_path / "garden.db")
 
 
 def test_tables(garden):
-    assert ok("tables", garden) == '[{"table": "plants"}]\n'
-    assert ok("tables", garden, "--counts", "-t") == (
+    assert ok_stdout("tables", garden) == '[{"table": "plants"}]\n'
+    assert ok_stdout("tables", garden, "--counts", "-t") == (
         "table      count\n-------  -------\nplants         4\n"
     )
-    assert ok("tables", garden, "--counts", "--columns") == (
+    assert ok_stdout("tables", garden, "--counts", "--columns") == (
         '[{"table": "plants", "count": 4, "columns": ["id", "name", "kind", "height"]}]\n'
     )
-    assert ok("tables", garden, "--columns", "--csv") == (
+    assert ok_stdout("tables", garden, "--columns", "--csv") == (
         'table,columns\r\nplants,"id\nname\nkind\nheight"\r\n'
     )
-    assert ok("tables", garden, "--schema", "--nl", "--arrays") == (
+    assert ok_stdout("tables", garden, "--schema", "--nl", "--arrays") == (
         '["plants", "CREATE TABLE \\"plants\\" (\\n   \\"id\\" INTEGER PRIMARY KEY,\\n   '
         '\\"name\\" TEXT,\\n   \\"kind\\" TEXT,\\n   \\"height\\" INTEGER\\n)"]\n'
     )
@@ -56,20 +34,20 @@ def test_tables_fts_filters(garden):
     db = Database(garden)
     db.execute("create virtual table docs4 using fts4(body)")
     db.execute("create virtual table docs5 using fts5(body)")
-    assert ok("tables", garden, "--fts4", "--nl") == '{"table": "docs4"}\n'
-    assert ok("tables", garden, "--fts5", "--nl") == '{"table": "docs5"}\n'
-    assert ok("tables", garden, "--fts4", "--fts5") == "[]\n"
-    assert '"docs5_data"' in ok("tables", garden)
+    assert ok_stdout("tables", garden, "--fts4", "--nl") == '{"table": "docs4"}\n'
+    assert ok_stdout("tables", garden, "--fts5", "--nl") == '{"table": "docs5"}\n'
+    assert ok_stdout("tables", garden, "--fts4", "--fts5") == "[]\n"
+    assert '"docs5_data"' in ok_stdout("tables", garden)
 
 
 def test_views(garden):
     Database(garden).create_view("tall", "select name, height from plants where height > 30")
-    assert ok("views", garden, "--counts", "--columns", "-t") == (
+    assert ok_stdout("views", garden, "--counts", "--columns", "-t") == (
         "view      count  columns\n"
         "------  -------  ------------------\n"
         "tall          2  ['name', 'height']\n"
     )
-    assert ok("views", garden, "--schema", "--csv") == (
+    assert ok_stdout("views", garden, "--schema", "--csv") == (
         "view,schema\r\n"
         'tall,"CREATE VIEW ""tall"" AS select name, height from plants where height > 30"\r\n'
     )
@@ -89,40 +67,40 @@ def test_triggers(garden):
         "begin select raise(abort, 'plants are forever'); end"
     )
     Database(garden).execute(trigger)
-    assert ok("triggers", garden, "-t") == (
+    assert ok_stdout("triggers", garden, "-t") == (
         "name         table    sql\n"
         "-----------  -------  " + "-" * len(trigger) + "\n"
         "keep_plants  plants   " + trigger + "\n"
     )
-    assert ok("triggers", garden, "other") == "[]\n"
-    assert ok("triggers", garden, "plants", "--nl", "--arrays") == (
+    assert ok_stdout("triggers", garden, "other") == "[]\n"
+    assert ok_stdout("triggers", garden, "plants", "--nl", "--arrays") == (
         f'["keep_plants", "plants", "{trigger}"]\n'
     )
 
 
 def test_indexes(garden):
     Database(garden)["plants"].create_index(["kind"])
-    assert ok("indexes", garden, "-t") == (
+    assert ok_stdout("indexes", garden, "-t") == (
         "table    index_name         seqno    cid  name      desc  coll      key\n"
         "-------  ---------------  -------  -----  ------  ------  ------  -----\n"
         "plants   idx_plants_kind        0      2  kind         0  BINARY      1\n"
     )
-    assert ok("indexes", garden, "--aux", "--nl", "plants") == (
+    assert ok_stdout("indexes", garden, "--aux", "--nl", "plants") == (
         '{"table": "plants", "index_name": "idx_plants_kind", "seqno": 0, "cid": 2, '
         '"name": "kind", "desc": 0, "coll": "BINARY", "key": 1}\n'
         '{"table": "plants", "index_name": "idx_plants_kind", "seqno": 1, "cid": -1, '
         '"name": null, "desc": 0, "coll": "BINARY", "key": 0}\n'
     )
-    assert ok("indexes", garden, "other") == "[]\n"
+    assert ok_stdout("indexes", garden, "other") == "[]\n"
 
 
 def test_schema(garden, tmp_path):
-    assert ok("schema", garden) == PLANTS_SCHEMA + ";\n"
+    assert ok_stdout("schema", garden) == PLANTS_SCHEMA + ";\n"
     Database(garden).create_view("tall", "select 1")
-    assert ok("schema", garden, "plants", "tall") == (
+    assert ok_stdout("schema", garden, "plants", "tall") == (
         PLANTS_SCHEMA + '\nCREATE VIEW "tall" AS select 1\n'
     )
-    assert ok("schema", str(tmp_path / "empty.db")) == "\n"
+    assert ok_stdout("schema", str(tmp_path / "empty.db")) == "\n"
 
 
 def test_schema_unknown_table(garden):
@@ -132,7 +110,7 @@ def test_schema_unknown_table(garden):
 
 
 def test_dump(garden, tmp_path):
-    assert ok("dump", garden) == (
+    assert ok_stdout("dump", garden) == (
         "BEGIN TRANSACTION;\n"
         + PLANTS_SCHEMA
         + ";\n"
@@ -144,4 +122,4 @@ def test_dump(garden, tmp_path):
     )
     empty = tmp_path / "empty.db"
     Database(str(empty)).vacuum()
-    assert ok("dump", str(empty)) == "BEGIN TRANSACTION;\nCOMMIT;\n"
+    assert ok_stdout("dump", str(empty)) == "BEGIN TRANSACTION;\nCOMMIT;\n"

@@ -1,20 +1,16 @@
 """Bad input: exit 1, one located `Error: ...` line, no traceback, database untouched (I-3, I-4)."""
 
-import hashlib
 import sqlite3
 
 import pytest
-
-
-def checksum(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from cli_helpers import sha256
 
 
 def assert_failed_cleanly(result, db_path, before, message):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == f"Error: {message}\n"
-    assert checksum(db_path) == before
+    assert sha256(db_path) == before
 
 
 CASES = [
@@ -100,7 +96,7 @@ def test_bad_input_leaves_database_unchanged(
 ):
     source = tmp_path / name
     source.write_bytes(data)
-    before = checksum(garden)
+    before = sha256(garden)
     result = run("insert", garden, "plants", source, *options)
     assert_failed_cleanly(result, garden, before, message)
 
@@ -112,7 +108,7 @@ def test_not_null_violation(run, tmp_path):
     conn.execute("insert into plants values (1, 'Fern')")
     conn.commit()
     conn.close()
-    before = checksum(db_path)
+    before = sha256(db_path)
     result = run(
         "insert", db_path, "plants", "-", input='[{"id": 2, "name": "A"},\n{"id": 3}, {"id": 4}]'
     )
@@ -125,7 +121,7 @@ def test_not_null_violation(run, tmp_path):
 
 
 def test_failed_run_keeps_no_table_it_created(run, garden, tmp_path):
-    before = checksum(garden)
+    before = sha256(garden)
     result = run("insert", garden, "fresh", "-", "--csv", input='a,b\n1,2\n3,"x\n')
     assert_failed_cleanly(result, garden, before, "Invalid CSV on line 3: unexpected end of data")
     conn = sqlite3.connect(garden)
@@ -141,7 +137,7 @@ def test_failed_run_on_a_new_database_leaves_no_file(run, tmp_path):
 
 
 def test_missing_input_file(run, garden, tmp_path):
-    before = checksum(garden)
+    before = sha256(garden)
     result = run("insert", garden, "plants", tmp_path / "missing.json")
     assert_failed_cleanly(
         result,
@@ -152,7 +148,7 @@ def test_missing_input_file(run, garden, tmp_path):
 
 
 def test_truncate_is_rolled_back_with_the_failed_load(run, garden, tmp_path):
-    before = checksum(garden)
+    before = sha256(garden)
     result = run("insert", garden, "plants", "-", "--truncate", input='[{"id": 9}, {"id": 9}]')
     assert_failed_cleanly(
         result,
@@ -202,7 +198,7 @@ def test_convert_exception_names_the_row(run, tmp_path):
 
 
 def test_truncate_with_batch_size_is_undone_when_the_first_batch_fails(run, garden):
-    before = checksum(garden)
+    before = sha256(garden)
     result = run(
         "insert",
         garden,

@@ -3,6 +3,8 @@
 import json
 import sqlite3
 
+from cli_helpers import PLANTS_SCHEMA
+
 TOWNS = "code,city,pop,area\n02134,Allston,29000,1.6\n10001,Chelsea,21000,\n"
 
 
@@ -17,14 +19,7 @@ def rows(path, sql):
 
 
 def test_garden_fixture_schema(garden):
-    assert schema(garden) == (
-        'CREATE TABLE "plants" (\n'
-        '   "id" INTEGER PRIMARY KEY,\n'
-        '   "name" TEXT,\n'
-        '   "kind" TEXT,\n'
-        '   "height" INTEGER\n'
-        ")"
-    )
+    assert schema(garden) == PLANTS_SCHEMA
     assert rows(garden, "select * from plants where id = 3") == [(3, "Tomato", "vegetable", 120)]
 
 

@@ -4,6 +4,7 @@ import hashlib
 import sqlite3
 
 import pytest
+from cli_helpers import sha256
 
 
 @pytest.fixture
@@ -88,13 +89,13 @@ def test_text_stdin_and_name(run, seeds):
 
 def test_errors(run, seeds):
     run("insert-files", "files.db", "seedfiles", "seeds")
-    before = hashlib.sha256((seeds / "files.db").read_bytes()).hexdigest()
+    before = sha256(seeds / "files.db")
     result = run("insert-files", "files.db", "seedfiles", "seeds")
     assert (result.exit_code, result.stderr) == (
         1,
         "Error: UNIQUE constraint failed: seedfiles.path\n",
     )
-    assert hashlib.sha256((seeds / "files.db").read_bytes()).hexdigest() == before
+    assert sha256(seeds / "files.db") == before
     result = run("insert-files", "files.db", "seedfiles", "seeds", "--replace")
     assert result.exit_code == 0
     result = run("insert-files", "files.db", "x", "seeds", "-c", "nope")

@@ -90,6 +90,21 @@ def test_analyze(run, files):
     )
 
 
+def test_analyze_matches_analyze_tables_across_tables(run, files):
+    """C-MEMORY --analyze is C-ANALYZE-TABLES output for every table: one numbering across
+    all tables, and no Most common list for a column that is NULL in every row."""
+    (files / "one.json").write_text(json.dumps([{"a": 1, "b": None}, {"a": 2, "b": None}]))
+    (files / "two.json").write_text(json.dumps([{"c": "x"}]))
+    result = run("memory", "one.json", "two.json", "select 1", "--analyze")
+    counts = "\n\n  Total rows: {}\n  Null rows: {}\n  Blank rows: 0\n\n  Distinct values: {}\n\n"
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "one.a: (1/3)" + counts.format(2, 0, 2)
+        + "one.b: (2/3)" + counts.format(2, 2, 0)
+        + "two.c: (3/3)" + counts.format(1, 0, 1) + "  Most common:\n    1: x\n\n"
+    )  # fmt: skip
+
+
 def test_encoding_bom_and_errors(run, files):
     (files / "bom.csv").write_bytes(b"\xef\xbb\xbfname,n\nx,1\n")
     assert run("memory", "bom.csv", "select name from bom", "--csv").stdout == "name\nx\n"

@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from cli_helpers import sha256
 
 
 def wait_for_count(db_path, table, expected, timeout=10.0):
@@ -82,12 +83,11 @@ def test_failure_with_real_stdin_exits_cleanly(tmp_path):
 
 def test_sigterm_rolls_back_the_whole_load(tmp_path):
     """I-3: SIGTERM counts as an error; without --batch-size nothing from the run persists."""
-    import hashlib
     import signal
 
     db_path = tmp_path / "term.db"
     sqlite3.connect(db_path).execute("create table t (n integer)").connection.commit()
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    before = sha256(db_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "datamill", "insert", str(db_path), "t", "-", "--nl"],
         stdin=subprocess.PIPE,
@@ -102,4 +102,4 @@ def test_sigterm_rolls_back_the_whole_load(tmp_path):
         assert process.stderr.read().decode().strip() == "Aborted!"
     finally:
         process.kill()
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert sha256(db_path) == before

@@ -2,6 +2,8 @@
 
 import sqlite3
 
+from cli_helpers import sha256
+
 
 def rows(path, sql):
     return sqlite3.connect(path).execute(sql).fetchall()
@@ -68,9 +70,7 @@ def test_bulk_functions_and_nl(run, garden):
 
 
 def test_bulk_errors_are_located_and_atomic(run, garden):
-    import hashlib
-
-    before = hashlib.sha256(garden.read_bytes()).hexdigest()
+    before = sha256(garden)
     result = run(
         "bulk",
         garden,
@@ -92,7 +92,7 @@ def test_bulk_errors_are_located_and_atomic(run, garden):
         input='{"id": 9, "name": "a"}\n{"id": 1, "name": "b"}\n',
     )
     assert result.stderr == "Error: UNIQUE constraint failed: plants.id (input row 2, line 2)\n"
-    assert hashlib.sha256(garden.read_bytes()).hexdigest() == before
+    assert sha256(garden) == before
     result = run("bulk", garden, "select 1", "-", "--functions", "def (", input="[]")
     assert result.stderr.startswith("Error: Error in functions definition: invalid syntax")
 

@@ -2,11 +2,10 @@
 
 import textwrap
 
+import cli_helpers
 import pytest
-from click.testing import CliRunner
 
 from datamill import Database
-from datamill.cli import cli
 
 GARDEN = """
 from datamill import Migrations
@@ -63,19 +62,15 @@ def project(tmp_path, monkeypatch):
 
 
 def run(*args):
-    return CliRunner().invoke(cli, ["migrate", *args])
+    return cli_helpers.run("migrate", *args)
 
 
 def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    return cli_helpers.ok("migrate", *args)
 
 
 def fails(*args):
-    result = run(*args)
-    assert result.exit_code == 1, result.output
-    return result.stderr
+    return cli_helpers.fails("migrate", *args)
 
 
 def applied(path):

@@ -1,50 +1,19 @@
 """C-QUERY, C-ROWS and the global behaviour G-1..G-5, O-PARAM, O-ATTACH, O-EXT, O-FUNCTIONS."""
 
-import hashlib
 import os
 import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import error, ok, plants_db, run, sha256
 
 from datamill import Database
 from datamill.cli import cli
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
-
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(cli, list(args), input=input)
-
-
-def ok(*args, input=None):
-    result = run(*args, input=input)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def error(*args, input=None):
-    result = run(*args, input=input)
-    assert result.exit_code == 1, result.output
-    return result.output
-
-
-def sha256(path):
-    with open(path, "rb") as file:
-        return hashlib.sha256(file.read()).hexdigest()
+    return plants_db(tmp_path / "garden.db")
 
 
 # G-1 .. G-3

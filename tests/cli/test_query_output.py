@@ -3,9 +3,9 @@
 import io
 
 import pytest
+from cli_helpers import ok_stdout, plants_db
 from click.testing import CliRunner
 
-from datamill import Database
 from datamill.cli import cli
 from datamill.cli.output import (
     NameList,
@@ -16,36 +16,17 @@ from datamill.cli.output import (
     write_csv,
 )
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
 SELECT = "select id, name, height from plants"
 
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, list(args))
-    return result
-
-
-def output(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.stdout_bytes.decode("utf-8")
+    return plants_db(tmp_path / "garden.db")
 
 
 def test_json_default_layout(garden):
     # O-OUTPUT JSON layout
-    assert output(garden, SELECT) == (
+    assert ok_stdout(garden, SELECT) == (
         '[{"id": 1, "name": "Fern", "height": 40},\n'
         ' {"id": 2, "name": "Basil", "height": 25},\n'
         ' {"id": 3, "name": "Tomato", "height": 120},\n'
@@ -54,73 +35,73 @@ def test_json_default_layout(garden):
 
 
 def test_nl_and_arrays(garden):
-    assert output(garden, SELECT, "--nl") == (
+    assert ok_stdout(garden, SELECT, "--nl") == (
         '{"id": 1, "name": "Fern", "height": 40}\n'
         '{"id": 2, "name": "Basil", "height": 25}\n'
         '{"id": 3, "name": "Tomato", "height": 120}\n'
         '{"id": 4, "name": "Mint", "height": 30}\n'
     )
-    assert output(garden, SELECT, "--arrays") == (
+    assert ok_stdout(garden, SELECT, "--arrays") == (
         '[[1, "Fern", 40],\n [2, "Basil", 25],\n [3, "Tomato", 120],\n [4, "Mint", 30]]\n'
     )
-    assert output(garden, SELECT, "--arrays", "--nl") == (
+    assert ok_stdout(garden, SELECT, "--arrays", "--nl") == (
         '[1, "Fern", 40]\n[2, "Basil", 25]\n[3, "Tomato", 120]\n[4, "Mint", 30]\n'
     )
 
 
 def test_zero_rows_print_empty_list_even_with_nl(garden):
-    assert output(garden, "select id from plants where id > 9") == "[]\n"
-    assert output(garden, "select id from plants where id > 9", "--nl") == "[]\n"
+    assert ok_stdout(garden, "select id from plants where id > 9") == "[]\n"
+    assert ok_stdout(garden, "select id from plants where id > 9", "--nl") == "[]\n"
 
 
 def test_single_row_json(garden):
-    assert output(garden, "select 1 as a") == '[{"a": 1}]\n'
+    assert ok_stdout(garden, "select 1 as a") == '[{"a": 1}]\n'
 
 
 def test_json_values(garden):
-    assert output(garden, "select x'CAFE' as b") == (
+    assert ok_stdout(garden, "select x'CAFE' as b") == (
         '[{"b": {"$base64": true, "encoded": "yv4="}}]\n'
     )
-    assert output(garden, "select 'Ærø' as town") == '[{"town": "Ærø"}]\n'
-    assert output(garden, "select 'Ærø' as town", "--ascii") == '[{"town": "\\u00c6r\\u00f8"}]\n'
-    assert output(garden, "select '😀' as e", "--ascii") == '[{"e": "\\ud83d\\ude00"}]\n'
-    assert output(garden, "select 1.0 as a, 1e20 as b, 0.1 + 0.2 as c, null as d") == (
+    assert ok_stdout(garden, "select 'Ærø' as town") == '[{"town": "Ærø"}]\n'
+    assert ok_stdout(garden, "select 'Ærø' as town", "--ascii") == '[{"town": "\\u00c6r\\u00f8"}]\n'
+    assert ok_stdout(garden, "select '😀' as e", "--ascii") == '[{"e": "\\ud83d\\ude00"}]\n'
+    assert ok_stdout(garden, "select 1.0 as a, 1e20 as b, 0.1 + 0.2 as c, null as d") == (
         '[{"a": 1.0, "b": 1e+20, "c": 0.30000000000000004, "d": null}]\n'
     )
 
 
 def test_json_cols(garden):
-    assert output(garden, "select json_array(1, 2) as j") == '[{"j": "[1,2]"}]\n'
-    assert output(garden, "select json_array(1, 2) as j", "--json-cols") == '[{"j": [1, 2]}]\n'
-    assert output(garden, "select '  {\"a\": 1} ' as j, '[oops' as k", "--json-cols") == (
+    assert ok_stdout(garden, "select json_array(1, 2) as j") == '[{"j": "[1,2]"}]\n'
+    assert ok_stdout(garden, "select json_array(1, 2) as j", "--json-cols") == '[{"j": [1, 2]}]\n'
+    assert ok_stdout(garden, "select '  {\"a\": 1} ' as j, '[oops' as k", "--json-cols") == (
         '[{"j": {"a": 1}, "k": "[oops"}]\n'
     )
 
 
 def test_duplicate_column_names(garden):
     sql = "select 1 as id, 2 as id, 3 as id_2, 4 as id"
-    assert output(garden, sql) == '[{"id": 1, "id_3": 2, "id_2": 3, "id_4": 4}]\n'
-    assert output(garden, sql, "--csv") == "id,id,id_2,id\r\n1,2,3,4\r\n"
+    assert ok_stdout(garden, sql) == '[{"id": 1, "id_3": 2, "id_2": 3, "id_4": 4}]\n'
+    assert ok_stdout(garden, sql, "--csv") == "id,id,id_2,id\r\n1,2,3,4\r\n"
 
 
 def test_csv_and_tsv(garden):
-    assert output(garden, SELECT, "--csv") == (
+    assert ok_stdout(garden, SELECT, "--csv") == (
         "id,name,height\r\n1,Fern,40\r\n2,Basil,25\r\n3,Tomato,120\r\n4,Mint,30\r\n"
     )
-    assert output(garden, SELECT, "--tsv", "--no-headers", "--csv") == (
+    assert ok_stdout(garden, SELECT, "--tsv", "--no-headers", "--csv") == (
         "1\tFern\t40\r\n2\tBasil\t25\r\n3\tTomato\t120\r\n4\tMint\t30\r\n"
     )
 
 
 def test_csv_value_rendering(garden):
     sql = "select 1.0 as r, null as n, x'CAFE' as b, 'a,\"b\"' as q"
-    assert output(garden, sql, "--csv") == 'r,n,b,q\r\n1.0,,b\'\\xca\\xfe\',"a,""b"""\r\n'
-    assert output(garden, "select null as only", "--csv") == 'only\r\n""\r\n'
-    assert output(garden, "select 1 as a where 0", "--csv") == "a\r\n"
+    assert ok_stdout(garden, sql, "--csv") == 'r,n,b,q\r\n1.0,,b\'\\xca\\xfe\',"a,""b"""\r\n'
+    assert ok_stdout(garden, "select null as only", "--csv") == 'only\r\n""\r\n'
+    assert ok_stdout(garden, "select 1 as a where 0", "--csv") == "a\r\n"
 
 
 def test_table_output(garden):
-    assert output(garden, SELECT, "-t") == (
+    assert ok_stdout(garden, SELECT, "-t") == (
         "  id  name      height\n"
         "----  ------  --------\n"
         "   1  Fern          40\n"
@@ -128,13 +109,13 @@ def test_table_output(garden):
         "   3  Tomato       120\n"
         "   4  Mint          30\n"
     )
-    assert output(garden, SELECT, "-t", "--no-headers") == (
+    assert ok_stdout(garden, SELECT, "-t", "--no-headers") == (
         "-  ------  ---\n1  Fern     40\n2  Basil    25\n3  Tomato  120\n4  Mint     30\n-  ------  ---\n"
     )
 
 
 def test_fmt_implies_table_and_unknown_falls_back_to_simple(garden):
-    assert output(garden, SELECT, "--fmt", "rst") == (
+    assert ok_stdout(garden, SELECT, "--fmt", "rst") == (
         "====  ======  ========\n"
         "  id  name      height\n"
         "====  ======  ========\n"
@@ -144,23 +125,23 @@ def test_fmt_implies_table_and_unknown_falls_back_to_simple(garden):
         "   4  Mint          30\n"
         "====  ======  ========\n"
     )
-    assert output(garden, SELECT, "--fmt", "no-such-format") == output(garden, SELECT, "-t")
-    assert output(garden, "select null as n, x'CA' as b", "--fmt", "github") == (
+    assert ok_stdout(garden, SELECT, "--fmt", "no-such-format") == ok_stdout(garden, SELECT, "-t")
+    assert ok_stdout(garden, "select null as n, x'CA' as b", "--fmt", "github") == (
         "| n   | b       |\n|-----|---------|\n|     | b'\\xca' |\n"
     )
 
 
 def test_precedence_raw_then_table_then_csv(garden):
     sql = "select name from plants order by height"
-    assert output(garden, sql, "--raw-lines", "-t", "--csv") == "Basil\nMint\nFern\nTomato\n"
-    assert output(garden, sql, "-t", "--csv").startswith("name\n------\n")
-    assert output(garden, sql, "--csv", "--nl") == "name\r\nBasil\r\nMint\r\nFern\r\nTomato\r\n"
+    assert ok_stdout(garden, sql, "--raw-lines", "-t", "--csv") == "Basil\nMint\nFern\nTomato\n"
+    assert ok_stdout(garden, sql, "-t", "--csv").startswith("name\n------\n")
+    assert ok_stdout(garden, sql, "--csv", "--nl") == "name\r\nBasil\r\nMint\r\nFern\r\nTomato\r\n"
 
 
 def test_raw(garden):
-    assert output(garden, "select name from plants order by id", "-r") == "Fern"
-    assert output(garden, "select null", "--raw") == "None"
-    assert output(garden, "select 1 where 0", "--raw") == "None"
+    assert ok_stdout(garden, "select name from plants order by id", "-r") == "Fern"
+    assert ok_stdout(garden, "select null", "--raw") == "None"
+    assert ok_stdout(garden, "select 1 where 0", "--raw") == "None"
     result = CliRunner().invoke(cli, [garden, "select x'00FF'", "--raw"])
     assert result.stdout_bytes == b"\x00\xff"
     result = CliRunner().invoke(cli, [garden, "select x'41' union all select null", "--raw-lines"])

@@ -1,19 +1,10 @@
 """Section 6 commands: create/rename/duplicate/drop tables and views, columns, indexes, maintenance."""
 
-import hashlib
-
 import pytest
-from click.testing import CliRunner
+from cli_helpers import error, ok, plants_db, run, unchanged_after_error
 
 from datamill import Database
-from datamill.cli import cli
 
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
 PLANTS_COLUMNS = (
     '   "id" INTEGER PRIMARY KEY,\n   "name" TEXT,\n   "kind" TEXT,\n   "height" INTEGER\n'
 )
@@ -21,25 +12,7 @@ PLANTS_COLUMNS = (
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args))
-
-
-def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def error(*args):
-    result = run(*args)
-    assert result.exit_code == 1, result.output
-    return result.output
+    return plants_db(tmp_path / "garden.db")
 
 
 def journal_mode(path):
@@ -48,18 +21,6 @@ def journal_mode(path):
         return db.journal_mode
     finally:
         db.close()
-
-
-def sha256(path):
-    with open(path, "rb") as file:
-        return hashlib.sha256(file.read()).hexdigest()
-
-
-def unchanged_after_error(path, *args):
-    before = sha256(path)
-    message = error(*args)
-    assert sha256(path) == before
-    return message
 
 
 # C-CREATE-DATABASE

@@ -1,27 +1,16 @@
 """C-TRANSFORM, C-EXTRACT, C-ADD-FOREIGN-KEY(S), C-INDEX-FOREIGN-KEYS and create-table --transform."""
 
-import hashlib
 import re
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import ok, plants_db, run, sha256, unchanged_after_error
 
 from datamill import Database
-from datamill.cli import cli
-
-PLANTS = [
-    {"id": 1, "name": "Fern", "kind": "shade", "height": 40},
-    {"id": 2, "name": "Basil", "kind": "herb", "height": 25},
-    {"id": 3, "name": "Tomato", "kind": "vegetable", "height": 120},
-    {"id": 4, "name": "Mint", "kind": "herb", "height": 30},
-]
 
 
 @pytest.fixture
 def garden(tmp_path):
-    path = str(tmp_path / "garden.db")
-    Database(path)["plants"].insert_all(PLANTS, pk="id")
-    return path
+    return plants_db(tmp_path / "garden.db")
 
 
 @pytest.fixture
@@ -31,29 +20,6 @@ def plots(tmp_path):
     ok("create-table", path, "plots", "id", "integer", "label", "text", "grower_id", "integer",
        "--pk", "id")  # fmt: skip
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args))
-
-
-def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def sha256(path):
-    with open(path, "rb") as file:
-        return hashlib.sha256(file.read()).hexdigest()
-
-
-def unchanged_after_error(path, *args):
-    before = sha256(path)
-    result = run(*args)
-    assert result.exit_code == 1, result.output
-    assert sha256(path) == before
-    return result.output
 
 
 def test_transform_sql_prints_statements_without_running_them(garden):

@@ -6,10 +6,9 @@ functions that record their arguments, since SpatiaLite is not installed here.
 """
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import fails, run
 
 from datamill import Database
-from datamill.cli import cli
 from datamill.cli import spatialite as spatialite_cli
 from datamill.core import spatialite
 
@@ -24,17 +23,6 @@ def places(tmp_path):
     path = str(tmp_path / "places.db")
     Database(path)["places"].insert({"id": 1, "name": "Kew"}, pk="id")
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args))
-
-
-def fails(*args):
-    result = run(*args)
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    return result.stderr
 
 
 @pytest.fixture

@@ -37,6 +37,15 @@ def visible_count(path, table="t"):
         conn.close()
 
 
+def ids_noting_visible(path, ids, at, seen):
+    """Yield ``{"id": i}`` for each of ``ids``; just before each id in ``at``, append to
+    ``seen`` the row count a second connection sees (None while there is no table)."""
+    for i in ids:
+        if i in at:
+            seen.append(visible_count(path))
+        yield {"id": i}
+
+
 def test_imp_1_failure_on_row_50001_leaves_no_table_and_no_rows(db, path):
     """L-IMP-1.1/1.2: one transaction without batch_size; a late failure undoes everything."""
 
@@ -72,14 +81,9 @@ def test_imp_1_uncommitted_until_the_end_but_streamed(db, path):
 def test_imp_1_explicit_batch_size_commits_each_batch(db, path):
     """L-IMP-1.5: committed batches are visible to a second connection mid-stream."""
     seen = []
-
-    def rows():
-        for i in range(1, 251):
-            if i in (1, 101, 201):
-                seen.append(visible_count(path))
-            yield {"id": i}
-
-    db["t"].insert_all(rows(), pk="id", batch_size=100)
+    db["t"].insert_all(
+        ids_noting_visible(path, range(1, 251), (1, 101, 201), seen), pk="id", batch_size=100
+    )
     assert seen == [None, 100, 200]
     assert visible_count(path) == 250
 
@@ -101,28 +105,14 @@ def test_imp_1_explicit_batch_size_failure_keeps_committed_batches(db, path):
 def test_imp_1_batch_size_100_passed_explicitly_counts(db, path):
     """L-IMP-1.4: any batch_size passed in the call is explicit, even the default value."""
     seen = []
-
-    def rows():
-        for i in range(1, 151):
-            if i == 101:
-                seen.append(visible_count(path))
-            yield {"id": i}
-
-    db["t"].insert_all(rows(), batch_size=100)
+    db["t"].insert_all(ids_noting_visible(path, range(1, 151), (101,), seen), batch_size=100)
     assert seen == [100]
 
 
 def test_imp_1_batch_size_from_table_configuration_counts(db, path):
     """L-IMP-1.4: a batch_size configured on the Table is explicit too."""
     seen = []
-
-    def rows():
-        for i in range(1, 31):
-            if i == 21:
-                seen.append(visible_count(path))
-            yield {"id": i}
-
-    db.table("t", batch_size=10).insert_all(rows())
+    db.table("t", batch_size=10).insert_all(ids_noting_visible(path, range(1, 31), (21,), seen))
     assert seen == [20]
 
 
@@ -192,15 +182,8 @@ def test_imp_1_analyze_runs_after_the_commit(db):
 def test_imp_1_inside_caller_transaction_never_commits(db, path):
     """L-IMP-1.6: writes join the caller's transaction, whatever batch_size is."""
     seen = []
-
-    def rows():
-        for i in range(1, 31):
-            if i == 21:
-                seen.append(visible_count(path))
-            yield {"id": i}
-
     db.begin()
-    db["t"].insert_all(rows(), batch_size=10)
+    db["t"].insert_all(ids_noting_visible(path, range(1, 31), (21,), seen), batch_size=10)
     db["u"].insert_all([{"id": 1}])
     assert db.conn.in_transaction
     assert seen == [None]
@@ -230,13 +213,7 @@ def test_imp_1_explicit_batch_size_truncate_commits_with_the_first_batch(db, pat
         db["t"].insert_all([{"id": 10}, {"id": 10}], truncate=True, batch_size=10)
     assert visible_count(path) == 5
     seen = []
-
-    def rows():
-        for i in range(20, 26):
-            if i == 23:
-                seen.append(visible_count(path))
-            yield {"id": i}
-
-    db["t"].insert_all(rows(), truncate=True, batch_size=3)
+    rows = ids_noting_visible(path, range(20, 26), (23,), seen)
+    db["t"].insert_all(rows, truncate=True, batch_size=3)
     assert seen == [3]
     assert [r["id"] for r in db["t"].rows] == list(range(20, 26))

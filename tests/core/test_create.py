@@ -15,13 +15,6 @@ needs_transform = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
-
-
 def columns_of(table):
     return [(c.name, c.type, c.notnull, c.is_pk) for c in table.columns]
 

@@ -9,13 +9,6 @@ import datamill
 from datamill.db import Database, ForeignKey
 
 
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
-
-
 def traced(db):
     statements = []
     db._tracer = lambda sql, params: statements.append(sql)

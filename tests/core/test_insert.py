@@ -9,15 +9,8 @@ import uuid
 
 import pytest
 
-from datamill.db import DEFAULT, Database, InvalidColumns, PrimaryKeyRequired, Table
+from datamill.db import DEFAULT, InvalidColumns, PrimaryKeyRequired, Table
 from datamill.utils import sqlite3 as utils_sqlite3
-
-
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
 
 
 @pytest.fixture

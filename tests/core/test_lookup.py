@@ -5,14 +5,7 @@ import sqlite3
 
 import pytest
 
-from datamill.db import Database, Index, Table
-
-
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
+from datamill.db import Index, Table
 
 
 def test_look_1_creates_table_row_and_unique_index(db):

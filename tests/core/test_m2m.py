@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datamill.db import Database, NoObviousTable
-
-
-@pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
+from datamill.db import NoObviousTable
 
 
 def test_m2m_creates_junction_table(db):

@@ -26,13 +26,6 @@ TAIL = (
 
 
 @pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def trees(db):
     db.execute("create table trees (id integer primary key, addr text, species text)")
     db["trees"].insert_all(

@@ -6,13 +6,6 @@ from datamill.db import Database, PrimaryKeyRequired
 
 
 @pytest.fixture
-def db():
-    database = Database(memory=True)
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def dogs(db):
     db["dogs"].insert_all(
         [{"id": 1, "name": "Cleo", "age": 5}, {"id": 2, "name": "Pancakes", "age": 4}], pk="id"

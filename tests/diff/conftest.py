@@ -8,21 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from datamill.cli import cli
+from stations_fixture import STATIONS_V1, STATIONS_V2
 
-STATIONS_V1 = (
-    "station_id,name,docks,district,zone\n"
-    "S01,Harbour Gate,12,North,A\n"
-    "S02,Mill Lane,8,North,A\n"
-    "S03,Quarry Road,15,East,B\n"
-    "S04,Tannery Yard,10,West,B\n"
-)
-STATIONS_V2 = (
-    "station_id,name,docks,district,operator\n"
-    "S01,Harbour Gate,16,Harbour,CityBikes\n"
-    "S03,Quarry Road,15,East,CityBikes\n"
-    "S04,Tannery Yard,14,West,Pedal Co\n"
-    'S05,"Ropewalk, Upper",6,,CityBikes\n'
-)
 BAYS_V1 = "station_id,bay,status\nS01,1,ok\nS01,2,ok\nS02,1,broken\n"
 BAYS_V2 = "station_id,bay,status\nS01,1,ok\nS01,2,broken\nS02,1,broken\nS02,2,ok\n"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from track_helpers import STATIONS_V1, STATIONS_V2, git, needs_diff, run, snapshot
+from track_helpers import git, needs_diff, run, snapshot
 
 from datamill.track.errors import TrackError
 from datamill.track.gitrepo import WorkTree
+from stations_fixture import STATIONS_V1, STATIONS_V2
 
 
 def head_message(repo) -> str:

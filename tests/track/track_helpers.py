@@ -17,21 +17,6 @@ from click.testing import CliRunner
 
 from datamill.cli import cli
 
-STATIONS_V1 = (
-    "station_id,name,docks,district,zone\n"
-    "S01,Harbour Gate,12,North,A\n"
-    "S02,Mill Lane,8,North,A\n"
-    "S03,Quarry Road,15,East,B\n"
-    "S04,Tannery Yard,10,West,B\n"
-)
-STATIONS_V2 = (
-    "station_id,name,docks,district,operator\n"
-    "S01,Harbour Gate,16,Harbour,CityBikes\n"
-    "S03,Quarry Road,15,East,CityBikes\n"
-    "S04,Tannery Yard,14,West,Pedal Co\n"
-    'S05,"Ropewalk, Upper",6,,CityBikes\n'
-)
-
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Tracker",
     "GIT_AUTHOR_EMAIL": "ada@example.org",

@@ -18,7 +18,9 @@ SAVE_TABLE = "_analyze_tables_"
 VALUE_TRUNCATE = 80
 
 
-def _selected(db: Database, tables: Sequence[str], columns: Sequence[str]) -> list[tuple[str, str]]:
+def selected_columns(
+    db: Database, tables: Sequence[str], columns: Sequence[str]
+) -> list[tuple[str, str]]:
     """``(table, column)`` pairs to analyze; every ``-c`` name must exist in every table."""
     with reported_errors():
         names = list(tables) or db.table_names()
@@ -57,6 +59,28 @@ def format_details(details: ColumnDetails, position: int, total: int) -> str:
     if details.least_common:
         lines += ["  Least common:", *_value_lines(details.least_common), ""]
     return "\n".join(lines)
+
+
+def analyze_columns(
+    db: Database,
+    pairs: Sequence[tuple[str, str]],
+    common_limit: int = 10,
+    most: bool = True,
+    least: bool = True,
+) -> Iterator[ColumnDetails]:
+    """Statistics for each ``(table, column)`` pair, counting each table's rows once."""
+    totals: dict[str, int] = {}
+    for table, column in pairs:
+        if table not in totals:
+            totals[table] = db[table].count
+        yield db[table].analyze_column(
+            column,
+            common_limit=common_limit,
+            value_truncate=VALUE_TRUNCATE,
+            total_rows=totals[table],
+            most_common=most,
+            least_common=least,
+        )
 
 
 def _as_json(pairs: list[tuple[Any, int]] | None) -> str | None:
@@ -124,20 +148,10 @@ def analyze_tables(
         datamill analyze-tables trees.db trees -c species
     """
     db = open_database(path, load_extension)
-    pairs = _selected(db, tables, columns)
-    totals: dict[str, int] = {}
+    pairs = selected_columns(db, tables, columns)
+    statistics = analyze_columns(db, pairs, common_limit, not no_most, not no_least)
     with reported_errors(), db.atomic():
-        for position, (table, column) in enumerate(pairs, start=1):
-            if table not in totals:
-                totals[table] = db[table].count
-            details = db[table].analyze_column(
-                column,
-                common_limit=common_limit,
-                value_truncate=VALUE_TRUNCATE,
-                total_rows=totals[table],
-                most_common=not no_most,
-                least_common=not no_least,
-            )
+        for position, details in enumerate(statistics, start=1):
             if save:
                 save_details(db, details)
             click.echo(format_details(details, position, len(pairs)))

@@ -16,7 +16,6 @@ from datamill.core.identifiers import quote_identifier
 from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.io.batch import Batch
 from datamill.io.detect import INTEGER, REAL, TEXT
-from datamill.io.errors import InputError
 
 if TYPE_CHECKING:
     from datamill.cli.ingest import Loader
@@ -42,16 +41,8 @@ class CsvTableWriter:
             self.writer = self._open(detected)
         elif self.detect and detected != self.declared:
             self._widen(detected)
-        try:
+        with self.loader.located_errors(lambda i: (batch.row_number(i), batch.line_of(i))):
             self.writer.write(batch.rows, 1)
-        except InputError:
-            raise
-        except Exception as error:
-            if getattr(error, "row_number", None) is None:
-                raise
-            raise self.loader.engine_error(
-                error, lambda i: (batch.row_number(i), batch.line_of(i))
-            ) from None
         return len(batch.rows)
 
     def _open(self, detected: list[str]) -> RowListWriter:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from datamill.cli.csv_writer import CsvTableWriter
@@ -140,7 +141,18 @@ class Loader:
 
     # -- engine errors --------------------------------------------------------------------
 
-    def engine_error(
+    @contextmanager
+    def located_errors(self, origin: Callable[[int], tuple[int, int | None]]) -> Iterator[None]:
+        """Turn an engine error annotated with ``row_number`` into a ``LoadError`` naming the
+        input position; ``origin`` maps a 0-based index in the batch to ``(row, line)``."""
+        try:
+            yield
+        except Exception as error:
+            if getattr(error, "row_number", None) is None:
+                raise
+            raise self._engine_error(error, origin) from None
+
+    def _engine_error(
         self, error: BaseException, origin: Callable[[int], tuple[int, int | None]]
     ) -> LoadError:
         """Turn an annotated engine error into a ``LoadError`` naming the input position."""

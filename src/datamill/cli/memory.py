@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import click
 
 from datamill import Database
+from datamill.cli.analyze import analyze_columns, format_details, selected_columns
 from datamill.cli.ingest import Loader
 from datamill.cli.input_options import stdin_bytes
 from datamill.cli.load import clean_errors
@@ -19,17 +20,13 @@ from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
 from datamill.cli.options import (
     attach_databases,
-    attach_option,
     bind_params,
-    functions_option,
-    load_extension_option,
     load_extensions,
-    param_option,
     register_functions,
 )
-from datamill.cli.output import OutputFormat, output_options, raw_options
+from datamill.cli.output import OutputFormat
 from datamill.cli.progress import Progress
-from datamill.cli.query import run_query
+from datamill.cli.query import query_options, run_query
 from datamill.cli.record_writer import prepare_records
 from datamill.core.identifiers import quote_identifier
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
@@ -93,43 +90,10 @@ def load_path(
     return db.table(table).exists()
 
 
-def analyze_text(db: Database, table: str) -> str:
-    """The C-ANALYZE-TABLES blocks for every column of ``table``."""
-    columns = [c.name for c in db.table(table).columns]
-    blocks = []
-    for index, column in enumerate(columns, 1):
-        details = db.table(table).analyze_column(column, value_truncate=80)
-        lines = [
-            f"{table}.{column}: ({index}/{len(columns)})",
-            "",
-            f"  Total rows: {details.total_rows}",
-            f"  Null rows: {details.num_null}",
-            f"  Blank rows: {details.num_blank}",
-            "",
-            f"  Distinct values: {details.num_distinct}",
-            "",
-        ]
-        for title, values in (
-            ("Most common", details.most_common),
-            ("Least common", details.least_common),
-        ):
-            if values:
-                lines.append(f"  {title}:")
-                lines.extend(f"    {count}: {value}" for value, count in values)
-                lines.append("")
-        blocks.append("\n".join(lines) + "\n")
-    return "".join(blocks)
-
-
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.argument("sql")
-@attach_option
-@output_options
-@raw_options
-@param_option
-@functions_option
-@load_extension_option
+@query_options
 @click.option("--flatten", is_flag=True, help="Flatten nested JSON objects into a_b keys")
 @click.option("--encoding", default="utf-8", help="Character encoding for CSV/TSV input")
 @click.option(
@@ -200,8 +164,9 @@ def memory(
     if return_db:
         return db
     if analyze:
-        for table in db.table_names():
-            click.echo(analyze_text(db, table), nl=False)
+        pairs = selected_columns(db, (), ())
+        for position, details in enumerate(analyze_columns(db, pairs), start=1):
+            click.echo(format_details(details, position, len(pairs)))
         return None
     if show_dump:
         for line in db.iterdump():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -24,6 +25,25 @@ from datamill.cli.options import (
 from datamill.cli.output import OutputFormat, output_options, raw_options, write_rows
 from datamill.db import quote_identifier
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def query_options(command: F) -> F:
+    """The C-QUERY options, which ``memory`` takes too: --attach, the output and raw
+    modes, -p/--param, --functions and --load-extension."""
+    for option in reversed(
+        (
+            attach_option,
+            output_options,
+            raw_options,
+            param_option,
+            functions_option,
+            load_extension_option,
+        )
+    ):
+        command = option(command)
+    return command
+
 
 def run_query(db: Database, sql: str, params: dict[str, str], output: OutputFormat) -> None:
     """Run one statement and print its rows, or ``rows_affected``; commit only on success."""
@@ -43,12 +63,7 @@ def run_query(db: Database, sql: str, params: dict[str, str], output: OutputForm
 @cli.command()
 @click.argument("path", type=database_path())
 @click.argument("sql")
-@attach_option
-@output_options
-@raw_options
-@param_option
-@functions_option
-@load_extension_option
+@query_options
 def query(
     path: str,
     sql: str,

@@ -11,7 +11,6 @@ from datamill.core.identifiers import quote_identifier
 from datamill.core.table import Table
 from datamill.core.values import decode_base64_values, flatten
 from datamill.io.batch import Batch
-from datamill.io.errors import InputError
 
 if TYPE_CHECKING:
     from datamill.cli.ingest import Loader
@@ -40,19 +39,11 @@ class RecordTableWriter:
         else:
             runs = [(0, records)]
         for start, run in runs:
-            try:
+            with self.loader.located_errors(lambda i, start=start: origins[start + i]):
                 if settings.upsert and required_missing(self.loader.table, run[0]):
                     self._upsert_one_by_one(run, start, origins)
                     continue
                 self._insert(run)
-            except InputError:
-                raise
-            except Exception as error:
-                if getattr(error, "row_number", None) is None:
-                    raise
-                raise self.loader.engine_error(
-                    error, lambda i, start=start: origins[start + i]
-                ) from None
         return len(records)
 
     def _upsert_one_by_one(
@@ -73,14 +64,8 @@ class RecordTableWriter:
                 updates = {k: v for k, v in record.items() if k not in pks}
                 table.update(key if len(key) > 1 else key[0], updates)
             else:
-                try:
+                with self.loader.located_errors(lambda i, at=start + offset: origins[at]):
                     self._insert([record])
-                except Exception as error:
-                    if getattr(error, "row_number", None) is None:
-                        raise
-                    raise self.loader.engine_error(
-                        error, lambda i, at=start + offset: origins[at]
-                    ) from None
 
     def _insert(self, records: list[dict[str, Any]]) -> None:
         settings = self.loader.settings

@@ -15,7 +15,7 @@ from datamill.cli.options import (
     load_extensions,
     open_database,
 )
-from datamill.db import DescIndex, fold_identifier_case
+from datamill.db import Database, DescIndex, fold_identifier_case
 from datamill.utils import sqlite3
 
 #: Column types accepted by ``create-table`` and ``transform --type`` (O-TYPES).
@@ -164,6 +164,23 @@ def duplicate(
         db.table(table).duplicate(new_table)
 
 
+def _drop(db: Database, kind: str, name: str, ignore: bool) -> None:
+    """Drop the table or view NAME (KIND says which); naming one of the other kind, or
+    nothing at all, is an error unless IGNORE."""
+    other = "view" if kind == "table" else "table"
+    names = {"table": db.table_names, "view": db.view_names}
+    with reported_errors():
+        if name in names[other]():
+            message = f'"{name}" is a {other}, not a {kind} - use drop-{other} to drop it'
+        elif name not in names[kind]():
+            message = f'{kind.capitalize()} "{name}" does not exist'
+        else:
+            (db.table(name) if kind == "table" else db.view(name)).drop()
+            return
+    if not ignore:
+        raise click.ClickException(message)
+
+
 @cli.command(name="drop-table")
 @click.argument("path", type=database_path())
 @click.argument("table")
@@ -175,17 +192,7 @@ def drop_table(path: str, table: str, ignore: bool, load_extension: Sequence[str
     \b
         datamill drop-table shop.db old_items
     """
-    db = open_database(path, load_extension)
-    with reported_errors():
-        if table in db.view_names():
-            message = f'"{table}" is a view, not a table - use drop-view to drop it'
-        elif table not in db.table_names():
-            message = f'Table "{table}" does not exist'
-        else:
-            db.table(table).drop()
-            return
-    if not ignore:
-        raise click.ClickException(message)
+    _drop(open_database(path, load_extension), "table", table, ignore)
 
 
 @cli.command(name="create-view")
@@ -228,17 +235,7 @@ def drop_view(path: str, view: str, ignore: bool, load_extension: Sequence[str])
     \b
         datamill drop-view shop.db cheap
     """
-    db = open_database(path, load_extension)
-    with reported_errors():
-        if view in db.table_names():
-            message = f'"{view}" is a table, not a view - use drop-table to drop it'
-        elif view not in db.view_names():
-            message = f'View "{view}" does not exist'
-        else:
-            db.view(view).drop()
-            return
-    if not ignore:
-        raise click.ClickException(message)
+    _drop(open_database(path, load_extension), "view", view, ignore)
 
 
 @cli.command(name="add-column")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from datamill.core import introspect
 from datamill.core.errors import AlterError
 from datamill.core.identifiers import fold_identifier_case, resolve_casing
-from datamill.core.models import FK_ACTIONS, ForeignKey
+from datamill.core.models import FK_ACTIONS, ForeignKey, foreign_key
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
 from datamill.core.transform import foreign_key_safe_atomic
 
@@ -60,7 +60,7 @@ def add_foreign_key(
         other_columns = tuple(resolve_casing(name, other_names) for name in other_columns)
     if len(other_columns) != len(columns):
         raise ValueError("Compound foreign key must have the same number of columns on both sides")
-    fk = _foreign_key(table.name, columns, other_table, other_columns, on_delete, on_update)
+    fk = foreign_key(table.name, columns, other_table, other_columns, on_delete, on_update)
     for existing in table.foreign_keys:
         if _same_target(existing, fk) and _same_actions(existing, fk):
             if ignore:
@@ -122,7 +122,7 @@ def _normalise(item: Any) -> ForeignKey:
         table, column, other_table, other_column = item
         columns = (column,) if isinstance(column, str) else tuple(column)
         other_columns = (other_column,) if isinstance(other_column, str) else tuple(other_column)
-        return _foreign_key(table, columns, other_table, other_columns)
+        return foreign_key(table, columns, other_table, other_columns)
     raise ValueError(
         "foreign_keys must be a list of 4-tuples, (table, column, other_table, other_column)"
     )
@@ -141,28 +141,6 @@ def _validate(db: Database, table_names: list[str], fk: ForeignKey) -> None:
     for column in fk.other_columns:
         if column != "rowid" and fold_identifier_case(column) not in other:
             raise AlterError(f"No such other_column: {column} in {fk.other_table}")
-
-
-def _foreign_key(
-    table: str,
-    columns: tuple[str, ...],
-    other_table: str,
-    other_columns: tuple[str, ...],
-    on_delete: str = "NO ACTION",
-    on_update: str = "NO ACTION",
-) -> ForeignKey:
-    compound = len(columns) > 1
-    return ForeignKey(
-        table=table,
-        column=None if compound else columns[0],
-        other_table=other_table,
-        other_column=None if compound else other_columns[0],
-        columns=columns,
-        other_columns=other_columns,
-        is_compound=compound,
-        on_delete=on_delete,
-        on_update=on_update,
-    )
 
 
 def _action(action: str) -> str:

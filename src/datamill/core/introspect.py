@@ -6,7 +6,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.identifiers import quote_identifier
-from datamill.core.models import Column, ForeignKey, Index, Trigger, XIndex, XIndexColumn
+from datamill.core.models import (
+    Column,
+    ForeignKey,
+    Index,
+    Trigger,
+    XIndex,
+    XIndexColumn,
+    foreign_key,
+)
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -41,16 +49,12 @@ def foreign_keys(db: Database, name: str) -> list[ForeignKey]:
         if any(c is None for c in other_columns):
             other_pks = primary_keys(table_columns(db, other_table))
             other_columns = tuple(other_pks[: len(columns)])
-        compound = len(columns) > 1
         fks.append(
-            ForeignKey(
-                table=name,
-                column=None if compound else columns[0],
-                other_table=other_table,
-                other_column=None if compound else other_columns[0],
-                columns=columns,
-                other_columns=other_columns,
-                is_compound=compound,
+            foreign_key(
+                name,
+                columns,
+                other_table,
+                other_columns,
                 on_delete=rows[0][6],
                 on_update=rows[0][5],
             )

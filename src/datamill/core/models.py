@@ -55,6 +55,30 @@ class ForeignKey:
         object.__setattr__(self, "other_columns", other_columns)
 
 
+def foreign_key(
+    table: str,
+    columns: tuple[str, ...],
+    other_table: str,
+    other_columns: tuple[str, ...],
+    on_delete: str = "NO ACTION",
+    on_update: str = "NO ACTION",
+) -> ForeignKey:
+    """The ForeignKey from ``columns`` of ``table`` to ``other_columns`` of ``other_table``;
+    ``column``/``other_column`` are set only for a single-column key."""
+    compound = len(columns) > 1
+    return ForeignKey(
+        table=table,
+        column=None if compound else columns[0],
+        other_table=other_table,
+        other_column=None if compound else other_columns[0],
+        columns=columns,
+        other_columns=other_columns,
+        is_compound=compound,
+        on_delete=on_delete,
+        on_update=on_update,
+    )
+
+
 class DescIndex(str):
     """Marks a column as descending in ``create_index``."""
 

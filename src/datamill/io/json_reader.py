@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -63,18 +64,33 @@ class _Buffer:
         return line, offset - line_start
 
 
-class JsonReader:
-    """Yields the records of a JSON document: each element of a top-level array, or the
-    top-level value itself."""
+class _RecordReader(ABC):
+    """A UTF-8 input read as ``(value, line)`` records, in batches."""
 
-    def __init__(self, fp: BinaryIO, hint: str = JSON_HINT) -> None:
+    def __init__(self, fp: BinaryIO) -> None:
         self.source = TextSource(fp, "utf-8")
-        self.hint = hint
-        self._buffer = _Buffer(self.source)
 
     @property
     def bytes_read(self) -> int:
         return self.source.bytes_read
+
+    @abstractmethod
+    def records(self) -> Iterator[tuple[Any, int]]:
+        """Yield ``(value, line)`` for each record, where ``line`` is where it starts."""
+
+    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
+        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
+        yield from batched(self.records(), size, first_size or size)
+
+
+class JsonReader(_RecordReader):
+    """Yields the records of a JSON document: each element of a top-level array, or the
+    top-level value itself."""
+
+    def __init__(self, fp: BinaryIO, hint: str = JSON_HINT) -> None:
+        super().__init__(fp)
+        self.hint = hint
+        self._buffer = _Buffer(self.source)
 
     def _syntax_error(self, offset: int, reason: str) -> InputError:
         line, column = self._buffer.position(offset)
@@ -147,20 +163,9 @@ class JsonReader:
         if pos < len(self._buffer.text):
             raise self._syntax_error(pos, "Extra data")
 
-    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
-        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
-        yield from batched(self.records(), size, first_size or size)
 
-
-class NdjsonReader:
+class NdjsonReader(_RecordReader):
     """One JSON value per line; blank lines are skipped."""
-
-    def __init__(self, fp: BinaryIO) -> None:
-        self.source = TextSource(fp, "utf-8")
-
-    @property
-    def bytes_read(self) -> int:
-        return self.source.bytes_read
 
     def records(self) -> Iterator[tuple[Any, int]]:
         loads = json.loads
@@ -179,20 +184,9 @@ class NdjsonReader:
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
 
-    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
-        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
-        yield from batched(self.records(), size, first_size or size)
 
-
-class LinesReader:
+class LinesReader(_RecordReader):
     """``--lines``: each line becomes ``{"line": <stripped line>}``."""
-
-    def __init__(self, fp: BinaryIO) -> None:
-        self.source = TextSource(fp, "utf-8")
-
-    @property
-    def bytes_read(self) -> int:
-        return self.source.bytes_read
 
     def records(self) -> Iterator[tuple[Any, int]]:
         try:
@@ -201,20 +195,9 @@ class LinesReader:
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
 
-    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
-        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
-        yield from batched(self.records(), size, first_size or size)
 
-
-class TextReader:
+class TextReader(_RecordReader):
     """``--text``: the whole input becomes one ``{"text": ...}`` record."""
-
-    def __init__(self, fp: BinaryIO) -> None:
-        self.source = TextSource(fp, "utf-8")
-
-    @property
-    def bytes_read(self) -> int:
-        return self.source.bytes_read
 
     def records(self) -> Iterator[tuple[Any, int]]:
         try:
@@ -222,7 +205,3 @@ class TextReader:
         except UnicodeDecodeError as error:
             raise self.source.decode_error(error) from None
         yield {"text": text}, 1
-
-    def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
-        """Yield batches of ``size`` records (the first one ``first_size``, if given)."""
-        yield from batched(self.records(), size, first_size or size)
