@@ -25,9 +25,14 @@ from datamill.io import (
     rows_from_file,
 )
 from datamill.io.csv_reader import ORIGINAL_CSV_FIELD_SIZE_LIMIT, maximize_csv_field_size_limit
+from datamill.io.progress import NullProgressBar, UpdateWrapper, file_progress, progressbar
 
 __all__ = [
     "Format",
+    "NullProgressBar",
+    "UpdateWrapper",
+    "file_progress",
+    "progressbar",
     "ORIGINAL_CSV_FIELD_SIZE_LIMIT",
     "RowError",
     "RowsFromFileBadJSON",

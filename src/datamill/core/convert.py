@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-import click
 
 from datamill.core.errors import BadMultiValues
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
@@ -14,6 +11,7 @@ from datamill.core.row_errors import annotate
 from datamill.core.sqlite import sqlite3
 from datamill.core.types import suggest_column_types
 from datamill.core.values import jsonify_if_needed
+from datamill.io.progress import progressbar
 
 if TYPE_CHECKING:
     from datamill.core.table import Table
@@ -47,7 +45,7 @@ def convert(
         fn_name = f"lambda_{abs(hash(fn))}"
     db = table.db
     count = table.count_where(where, where_args) * len(columns) if show_progress else 0
-    with _progress(show_progress, count) as bar:
+    with progressbar(length=count, silent=not show_progress) as bar:
         tracker.bar = bar
         db.register_function(tracker, name=fn_name, replace=True)
         targets = [output] if output is not None else columns
@@ -121,7 +119,7 @@ def _convert_multi(
     with db.atomic():
         updates = []
         rows = db.execute(sql, where_args or []).fetchall()
-        with _progress(show_progress, len(rows), "1: Evaluating") as bar:
+        with progressbar(length=len(rows), label="1: Evaluating", silent=not show_progress) as bar:
             for position, row in enumerate(rows, start=1):
                 bar.update(1)
                 try:
@@ -145,7 +143,7 @@ def _convert_multi(
         where_pk = " and ".join(
             f"{'rowid' if pk == 'rowid' else quote_identifier(pk)} = ?" for pk in pks
         )
-        with _progress(show_progress, len(updates), "2: Updating") as bar:
+        with progressbar(length=len(updates), label="2: Updating", silent=not show_progress) as bar:
             for pk, result in updates:
                 if result:
                     sets = ", ".join(f"{quote_identifier(key)} = ?" for key in result)
@@ -157,21 +155,3 @@ def _convert_multi(
                 bar.update(1)
         if drop:
             table.transform(drop={column})
-
-
-class _NoProgress:
-    def update(self, n: int) -> None:
-        pass
-
-    def __enter__(self) -> _NoProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _progress(show: bool, length: int, label: str | None = None) -> Any:
-    """A click progress bar on stderr (G-7), or a stand-in that draws nothing."""
-    if not show:
-        return _NoProgress()
-    return click.progressbar(length=length, label=label, file=sys.stderr)
