@@ -88,18 +88,18 @@ def datamill_process(*args, cwd=None):
 )
 def test_installed_plugin_adds_command_and_sql_function(tmp_path):
     wheel = build_wheel(tmp_path)
-    installed = datamill_process("install", str(wheel))
+    installed = datamill_process("install", str(wheel, cwd=tmp_path))
     try:
         assert installed.returncode == 0, installed.stderr + installed.stdout
-        help_text = datamill_process("--help").stdout
+        help_text = datamill_process("--help", cwd=tmp_path).stdout
         assert "test-plugin-hello" in help_text
         assert "Say hello (a command added by a test plugin)" in help_text
-        hello = datamill_process("test-plugin-hello", "plugins")
+        hello = datamill_process("test-plugin-hello", "plugins", cwd=tmp_path)
         assert (hello.returncode, hello.stdout) == (0, "Hello, plugins!\n")
         db = str(tmp_path / "p.db")
-        query = datamill_process(db, "select test_plugin_shout('hi') as s")
+        query = datamill_process(db, "select test_plugin_shout('hi', cwd=tmp_path) as s")
         assert query.stdout == '[{"s": "HI!"}]\n'
-        listed = json.loads(datamill_process("plugins").stdout)
+        listed = json.loads(datamill_process("plugins", cwd=tmp_path).stdout)
         assert listed == [
             {
                 "name": "datamill-test-plugin",
@@ -108,11 +108,11 @@ def test_installed_plugin_adds_command_and_sql_function(tmp_path):
             }
         ]
     finally:
-        removed = datamill_process("uninstall", "-y", "datamill-test-plugin")
+        removed = datamill_process("uninstall", "-y", "datamill-test-plugin", cwd=tmp_path)
     assert removed.returncode == 0, removed.stderr
     assert "Successfully uninstalled datamill-test-plugin-0.1" in removed.stdout
-    assert json.loads(datamill_process("plugins").stdout) == []
-    assert "test-plugin-hello" not in datamill_process("--help").stdout
+    assert json.loads(datamill_process("plugins", cwd=tmp_path).stdout) == []
+    assert "test-plugin-hello" not in datamill_process("--help", cwd=tmp_path).stdout
 
 
 def test_plugins_none_installed():
@@ -177,7 +177,7 @@ def test_install_passes_options_to_pip(monkeypatch):
 
 
 def test_install_without_packages_is_pips_error():
-    result = datamill_process("install")
+    result = datamill_process("install", cwd=tmp_path)
     assert result.returncode == 1
     assert "ERROR: You must give at least one requirement to install" in result.stderr
 
