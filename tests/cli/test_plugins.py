@@ -88,7 +88,7 @@ def datamill_process(*args, cwd=None):
 )
 def test_installed_plugin_adds_command_and_sql_function(tmp_path):
     wheel = build_wheel(tmp_path)
-    installed = datamill_process("install", str(wheel, cwd=tmp_path))
+    installed = datamill_process("install", str(wheel), cwd=tmp_path)
     try:
         assert installed.returncode == 0, installed.stderr + installed.stdout
         help_text = datamill_process("--help", cwd=tmp_path).stdout
@@ -97,7 +97,7 @@ def test_installed_plugin_adds_command_and_sql_function(tmp_path):
         hello = datamill_process("test-plugin-hello", "plugins", cwd=tmp_path)
         assert (hello.returncode, hello.stdout) == (0, "Hello, plugins!\n")
         db = str(tmp_path / "p.db")
-        query = datamill_process(db, "select test_plugin_shout('hi', cwd=tmp_path) as s")
+        query = datamill_process(db, "select test_plugin_shout('hi') as s", cwd=tmp_path)
         assert query.stdout == '[{"s": "HI!"}]\n'
         listed = json.loads(datamill_process("plugins", cwd=tmp_path).stdout)
         assert listed == [
@@ -177,7 +177,7 @@ def test_install_passes_options_to_pip(monkeypatch):
 
 
 def test_install_without_packages_is_pips_error():
-    result = datamill_process("install", cwd=tmp_path)
+    result = datamill_process("install")
     assert result.returncode == 1
     assert "ERROR: You must give at least one requirement to install" in result.stderr
 
