@@ -12,6 +12,7 @@ from datamill.io.errors import InputError
 from datamill.io.source import TextSource
 
 ORIGINAL_CSV_FIELD_SIZE_LIMIT = csv.field_size_limit()
+PULL = 250
 ENCODING_HINT = " - use --encoding, e.g. --encoding=latin-1"
 
 
@@ -105,8 +106,14 @@ class CsvReader:
                 first_line = self._pending_line
                 self._pending = None
             try:
-                # extend() keeps the rows read before an error, which locate it
-                rows.extend(itertools.islice(reader, limit - len(rows)))
+                # extend() keeps the rows read before an error, which locate it. It is called
+                # for slices of PULL rows: one call holds the GIL throughout, and the writer
+                # thread, back from SQLite (which runs without the GIL), should not wait long.
+                while len(rows) < limit:
+                    before = len(rows)
+                    rows.extend(itertools.islice(reader, min(PULL, limit - before)))
+                    if len(rows) == before:
+                        break
             except (csv.Error, UnicodeDecodeError, InputError) as error:
                 good = [r for r in rows if r]
                 start = first_line + sum(physical_lines(r) for r in good)
