@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from datamill.io.detect import ColumnTypes, TypeTracker, is_integer_text, is_real_text
+from datamill.io.detect import (
+    _PLAIN_VALUE,
+    _VALUE,
+    ColumnTypes,
+    TypeTracker,
+    _batch_pattern,
+    is_integer_text,
+    is_real_text,
+)
 
 
 @pytest.mark.parametrize("value", ["0", "7", "-3", "+12", " 5 ", "123456789012"])
@@ -121,3 +129,19 @@ def test_batched_detection_of_several_columns(batches):
         tracker.feed([list(row) for row in batch])
     columns = list(zip(*[row for batch in batches for row in batch]))
     assert tracker.types == [reference_type(column) for column in columns]
+
+
+@given(st.text(alphabet="0123456789.-+eE \x00x", max_size=12))
+def test_plain_batch_patterns_accept_nothing_the_full_ones_reject(text):
+    # O-DETECT: the fast pattern is only a shortcut, never a looser rule
+    for kinds in (("INTEGER",), ("REAL",), ("INTEGER", "REAL")):
+        plain = _batch_pattern(kinds, _PLAIN_VALUE)
+        full = _batch_pattern(kinds, _VALUE)
+        if plain.fullmatch(text):
+            assert full.fullmatch(text)
+
+
+def test_numbers_the_plain_pattern_rejects_still_detect():
+    tracker = ColumnTypes(2)
+    tracker.feed([["+1", " 2.5"], ["3 ", "1e3"], ["-4", "-.5"]])
+    assert tracker.types == ["INTEGER", "REAL"]

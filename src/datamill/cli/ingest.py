@@ -19,7 +19,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from datamill.cli.csv_writer import CsvTableWriter
-from datamill.cli.load_settings import CSV_BATCH, LoadError, LoadResult, LoadSettings, located
+from datamill.cli.load_settings import (
+    CSV_BATCH,
+    CSV_SWITCH_INTERVAL,
+    LoadError,
+    LoadResult,
+    LoadSettings,
+    located,
+)
 from datamill.cli.progress import Progress
 from datamill.cli.record_writer import Prepare, RecordTableWriter
 from datamill.core.database import Database
@@ -61,7 +68,7 @@ class Loader:
                 yield batch, tracker.types
 
         writer = CsvTableWriter(self, list(reader.columns), detect)
-        self._run(prefetch(shaped()), writer.write, reader)
+        self._run(prefetch(shaped(), switch_interval=CSV_SWITCH_INTERVAL), writer.write, reader)
         return self.result
 
     def load_records(

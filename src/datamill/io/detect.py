@@ -6,7 +6,9 @@ or ``.D`` whose integer part follows the same leading-zero rule, and an optional
 Empty values are ignored; a column with no other values is TEXT.
 
 ``ColumnTypes`` checks whole batches of cells with one compiled regular expression per
-column, so detection costs a C-level scan rather than a Python call per value.
+column, so detection costs a C-level scan rather than a Python call per value. Most data
+writes numbers plainly (no spaces, ``+`` or exponent): a smaller pattern accepts those in
+fewer steps, and only a batch it rejects is checked with the full one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ _REALS = re.compile(rf"(?:{REAL_PATTERN})?+(?:{SEPARATOR}(?:{REAL_PATTERN})?+)*+
 
 INTEGER, REAL, TEXT = "INTEGER", "REAL", "TEXT"
 _VALUE = {INTEGER: f"(?:{INTEGER_PATTERN})?+", REAL: f"(?:{REAL_PATTERN})?+"}
+_PLAIN_VALUE = {  # a subset of _VALUE: what it accepts, _VALUE accepts
+    INTEGER: rf"(?:-?+{_UNSIGNED_INTEGER})?+",
+    REAL: rf"(?:-?+(?:{_UNSIGNED_INTEGER}(?:\.[0-9]*+)?+|\.[0-9]++))?+",
+}
+
+
+def _batch_pattern(kinds: tuple[str, ...], values: dict[str, str]) -> re.Pattern[str]:
+    """Rows of SEPARATOR-joined cells, one cell of each kind per row."""
+    row = SEPARATOR.join(values[kind] for kind in kinds)
+    return re.compile(rf"{row}(?:{SEPARATOR}{row})*+")
 
 
 def is_integer_text(value: str) -> bool:
@@ -55,7 +67,7 @@ class ColumnTypes:
     def __init__(self, count: int) -> None:
         self._candidate = [INTEGER] * count
         self._seen = [False] * count
-        self._patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
+        self._patterns: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
     def feed(self, rows: Sequence[Sequence[Any]]) -> None:
         """Update with one batch of rows, each holding one cell per column.
@@ -73,10 +85,10 @@ class ColumnTypes:
 
     def _batch_fits(self, rows: Sequence[Sequence[Any]], active: list[int]) -> bool:
         kinds = tuple(self._candidate[i] for i in active)
-        pattern = self._patterns.get(kinds)
-        if pattern is None:
-            row = SEPARATOR.join(_VALUE[kind] for kind in kinds)
-            pattern = self._patterns[kinds] = re.compile(rf"{row}(?:{SEPARATOR}{row})*+")
+        patterns = self._patterns.get(kinds)
+        if patterns is None:
+            patterns = (_batch_pattern(kinds, _PLAIN_VALUE), _batch_pattern(kinds, _VALUE))
+            self._patterns[kinds] = patterns
         getter = operator.itemgetter(*active)
         try:
             if len(active) == 1:
@@ -85,7 +97,8 @@ class ColumnTypes:
                 text = SEPARATOR.join(map(SEPARATOR.join, map(getter, rows)))
         except TypeError:  # a missing cell (None): check column by column
             return False
-        return pattern.fullmatch(text) is not None
+        plain, full = patterns
+        return plain.fullmatch(text) is not None or full.fullmatch(text) is not None
 
     def _feed_column(self, index: int, text: str) -> None:
         if not self._seen[index] and text.strip(SEPARATOR):
