@@ -8,7 +8,9 @@ from typing import Any
 WINDOW = 100  # C-INSERT sample window for JSON-like input
 DICT_BATCH = 1000
 CSV_BATCH = 5000
-ROWS_PER_STATEMENT = 1000  # bigger statements are no faster and their prepared form costs RSS
+# rows per CSV INSERT: 1000 measured best on bench/ingest.py; 500 and 2000 were ~3% slower,
+# and 2000 rows' prepared statement added 15 MB of RSS
+ROWS_PER_STATEMENT = 1000
 # CSV ingest: the writer binds ~18 values per row and waits for the GIL after every statement;
 # a 0.1 ms switch interval while the reader thread runs took bench/ingest.py's 1M-row CSV from
 # 3.5 s to 3.2 s. JSON loads, whose writer does more Python work, were slower with it.
