@@ -177,8 +177,8 @@ def methods(fts4: Path, fts5: Path) -> tuple[list[Method], dict]:
         "py4": connect(fts4, "python")[0],
         "const4": connect(fts4, "const")[0],
         "dm5": connect(fts5, "datamill"),
+        "plain4": connect(fts4, "plain")[0],
     }
-    conns["plain4"] = connect(fts4, "plain")[0]
     result = [
         sql_method(
             "M0", conns["plain4"], RANKED.format(score="length(matchinfo(docs_fts, 'pcnalx'))")
