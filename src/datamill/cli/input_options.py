@@ -14,7 +14,7 @@ import click
 
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
 from datamill.io.errors import InputError
-from datamill.io.formats import SNIFF_BYTES, sniff_dialect
+from datamill.io.formats import SNIFF_BYTES, sniff_head
 from datamill.io.json_reader import JSON_HINT, JsonReader, LinesReader, NdjsonReader, TextReader
 
 
@@ -160,7 +160,7 @@ def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
     if options.sniff:
         buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
         try:
-            dialect = sniff_dialect(buffered.peek(SNIFF_BYTES), encoding)
+            dialect = sniff_head(buffered.peek(SNIFF_BYTES), encoding)
         except csv.Error:
             raise InputError("Could not determine delimiter") from None
         stream = buffered  # type: ignore[assignment]

@@ -15,7 +15,8 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
-SNIFF_CHARS = 1024 * 1024
+from datamill.diff.csvrecords import SNIFF_CHARS, sniff_sample
+
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
 
 csv.field_size_limit(sys.maxsize)  # DF-IN-3.6: no 128 KiB field limit
@@ -50,14 +51,6 @@ def decode(data: bytes, encoding: str, source: str) -> str:
     if encoding.lower().replace("_", "-") in UTF8_NAMES and text.startswith("\ufeff"):
         text = text[1:]
     return text
-
-
-def sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    """DF-IN-3.2: sniff the first MiB among ``,``, tab and ``;``; Excel when sniffing fails."""
-    try:
-        return csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=",\t;")
-    except csv.Error:
-        return csv.excel
 
 
 def iter_rows(
@@ -120,7 +113,7 @@ def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
 def _dialect(text: str, fmt: str | None, dialect):
     if dialect is not None:
         return dialect
-    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
+    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_sample(text)
 
 
 def _csv_records(lines: Iterable[str], source: str, dialect) -> Iterator[tuple[int, list[str]]]:
