@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import ok_stdout
+
 from generated_trees import derived_csv, needs_generator, trees_csv
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "data"

@@ -10,11 +10,11 @@ import csv
 import io
 
 import pytest
-from generated_trees import needs_generator, trees_csv
 
 from datamill.diff.csvrecords import sniff_sample
 from datamill.io.dialect import sniff_dialect
 from datamill.io.formats import Format, detect_format
+from generated_trees import needs_generator, trees_csv
 
 SIZES_AND_SEEDS = [(10, 1), (10, 2), (50, 4), (200, 1), (200, 2), (1000, 5), (10_000, 1)]
 
