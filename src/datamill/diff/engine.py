@@ -41,6 +41,9 @@ class Plan:
     ) -> None:
         self.key = key
         self.ignore = set(ignore)
+        for index, name in enumerate(key):
+            if name in key[:index]:
+                raise DiffInputError(f"--key cannot name a column twice: {name}", source=None)
         prev_cols, cur_cols = previous.columns, current.columns
         if ignore:
             for name in ignore:
