@@ -143,8 +143,11 @@ def open_input(file: str) -> tuple[BinaryIO, int | None]:
     return stream, size
 
 
-def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
-    """The reader for the chosen format; CSV/TSV readers parse the header immediately."""
+def make_reader(stream: BinaryIO, options: InputOptions, source: str = "stdin") -> Any:
+    """The reader for the chosen format; CSV/TSV readers parse the header immediately.
+
+    ``source`` names the input in errors.
+    """
     if options.lines:
         return LinesReader(stream)
     if options.text:
@@ -174,6 +177,7 @@ def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
             dialect,
             encoding=encoding,
             headers=not options.no_headers,
+            source=source,
             **fmtparams,
         )
     except TypeError as error:

@@ -212,9 +212,10 @@ def _convert_var(inputs: InputOptions) -> str:
 def _reader(stream: Any, inputs: InputOptions, file: str) -> Any:
     """FILE's reader, made before the database is opened: a CSV header is read now, and
     an empty JSON document is an error (a JSON array with no items, ``[]``, is not)."""
-    reader = make_reader(stream, inputs)
+    source = "stdin" if file == "-" else file
+    reader = make_reader(stream, inputs, source)
     if isinstance(reader, JsonReader) and reader.is_empty():
-        raise InputError(f"{'stdin' if file == '-' else file} is empty")
+        raise InputError(f"{source} is empty")
     return reader
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TextIO
 
-from datamill.diff.errors import DiffInputError
+from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.io.dialect import sniff_dialect
 
 SNIFF_CHARS = 1 << 20
@@ -92,15 +92,9 @@ class CsvRecords:
                 raise DiffInputError(
                     "looks like JSON; use --format json or --format nl", source=self.source
                 )
-            seen: dict[str, int] = {}
-            for position, name in enumerate(header, 1):
-                if name in seen:
-                    raise DiffInputError(
-                        f'duplicate column name "{name}" (columns {seen[name]} and {position})',
-                        source=self.source,
-                        line=lineno,
-                    )
-                seen[name] = position
+            duplicate = duplicate_column(header)
+            if duplicate is not None:
+                raise DiffInputError(duplicate, source=self.source, line=lineno)
             self.columns = header
             return header
         return None

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from datamill.diff.csvrecords import SNIFF_CHARS, sniff_sample
+from datamill.diff.errors import duplicate_column
 
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
 
@@ -153,14 +154,9 @@ def csv_rows(lines: Iterable[str], source: str, dialect) -> tuple[list[str], Ite
         return [], iter(())
     if header and header[0].lstrip().startswith(("[{", '{"')):
         raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
-    seen: dict[str, int] = {}
-    for number, name in enumerate(header, 1):
-        if name in seen:
-            raise ContentError(
-                f'{source}, line 1: duplicate column name "{name}" '
-                f"(columns {seen[name]} and {number})"
-            )
-        seen[name] = number
+    duplicate = duplicate_column(header)
+    if duplicate is not None:
+        raise ContentError(f"{source}, line 1: {duplicate}")
     return list(header), _csv_dicts(header, records, source)
 
 
