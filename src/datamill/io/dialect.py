@@ -16,9 +16,11 @@ dialect whose quote character the sample contradicts.
 from __future__ import annotations
 
 import csv
-import io
+import re
 
 __all__ = ["sniff_dialect"]
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 def sniff_dialect(
@@ -62,8 +64,9 @@ def _standard(delimiter: str) -> type[csv.Dialect]:
 
 
 def _complete_lines(sample: str) -> list[str]:
-    """The sample's lines, without a last line that the end of the sample may have cut."""
-    lines = list(io.StringIO(sample, newline=""))
+    """The sample's lines (ended by CR, LF or CRLF, as the csv module reads them), without a
+    last line that the end of the sample may have cut."""
+    lines = _LINE.findall(sample)
     if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
         lines.pop()
     return lines
