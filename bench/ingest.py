@@ -11,9 +11,16 @@ floor, rows per second and the child's peak RSS:
   SQLite's own JSON functions (``json_each(readfile(...))`` for the array, ``.import`` of the
   lines plus ``->>`` for NDJSON) vs ``datamill insert`` vs ``sqlite-utils insert``.
 
+- Small inputs (``--small`` runs only this part; issue 11): start-up dominates, so each command
+  runs ``--small-runs`` times (default 15) as a whole process, datamill interleaved with its peer,
+  and the median wall time is reported: ``insert`` of a 300-row JSON array, ``query``, ``tables``
+  and ``rows`` on the 300-row database, against sqlite-utils, and ``diff`` of two 300-row CSVs
+  against csv-diff, next to ``python -c pass`` (the interpreter's own start-up, the floor).
+
 Usage: python bench/ingest.py [--rows N] [--json-rows N] [--peer-rows N] [--repeat 3]
+                              [--small] [--small-runs 15]
 Targets (issue 3): CSV with types <= 1.5x the sqlite3 .import time; a 400k-row JSON array loads
-with peak RSS under 100 MB.
+with peak RSS under 100 MB. Issue 11: each small-input command <= 1.0x its peer.
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ import json
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 from shared_data import GEN_TREES
+
+SMALL_ROWS = 300
 
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -128,7 +138,15 @@ def main() -> None:
     parser.add_argument("--json-rows", type=int, default=400_000)
     parser.add_argument("--peer-rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small", action="store_true", help="only the small-input part")
+    parser.add_argument("--small-runs", type=int, default=15)
     args = parser.parse_args()
+    if not args.small:
+        large_inputs(args)
+    small_inputs(args.small_runs)
+
+
+def large_inputs(args: argparse.Namespace) -> None:
     sqlite3_cli = shutil.which("sqlite3")
     peer = BIN / "sqlite-utils"
     datamill = str(BIN / "datamill")
@@ -249,6 +267,75 @@ def print_table(results, array: pathlib.Path) -> None:
         f"JSON array file: {array.stat().st_size / 1e6:.0f} MB. Best of the repeats; CPU is "
         "user+sys of the child (datamill parses in a second thread, so CPU can exceed wall)."
     )
+
+
+def small_trees() -> tuple[pathlib.Path, pathlib.Path, pathlib.Path, pathlib.Path]:
+    """The 300-row CSV, the same rows as a JSON array and as a database, and a next version."""
+    source = trees_csv(SMALL_ROWS)
+    array, _ = trees_json(SMALL_ROWS)
+    database = DATA / f"trees-{SMALL_ROWS}.db"
+    following = DATA / f"trees-{SMALL_ROWS}-next.csv"
+    if not database.exists():
+        subprocess.run(
+            [BIN / "datamill", "insert", database, "trees", array, "--pk", "TreeID"], check=True
+        )
+    if not following.exists():
+        derive = ["--derive", source, "--key", "TreeID", "--changed", "15", "--removed", "5"]
+        subprocess.run(
+            [sys.executable, GEN_TREES, *derive, "--added", "5", "--out", following, "--quiet"],
+            check=True,
+        )
+    return source, array, database, following
+
+
+def small_inputs(runs: int) -> None:
+    """Median whole-process wall time of each small command, datamill vs its peer (issue 11)."""
+    source, array, database, following = small_trees()
+    datamill, peer = str(BIN / "datamill"), str(BIN / "sqlite-utils")
+    sql = "select qSpecies, count(*) from trees group by qSpecies"
+    cases = [
+        ("insert", ["insert", "{db}", "trees", str(array)], None),
+        ("query", [str(database), sql], None),
+        ("tables", ["tables", str(database)], None),
+        ("rows", ["rows", str(database), "trees"], None),
+        ("diff", ["diff", str(source), str(following), "--key", "TreeID", "--format", "csv"], []),
+    ]
+    floor = median_wall(lambda db: [sys.executable, "-c", "pass"], runs)
+    print(f"\nSmall inputs ({SMALL_ROWS} rows): median wall of {runs} whole-process runs")
+    print(f"{'command':<8} {'datamill s':>10} {'peer s':>8} {'x peer':>7} {'x floor':>8}  peer")
+    for name, arguments, diff_peer in cases:
+        if diff_peer is not None:
+            peer_name, peer_command = "csv-diff", [str(BIN / "csv-diff"), *arguments[1:]]
+        else:
+            peer_name, peer_command = "sqlite-utils", [peer, *arguments]
+        ours, theirs = median_walls(
+            lambda db, a=arguments: with_db([datamill, *a], db),
+            lambda db, c=peer_command: with_db(c, db),
+            runs,
+        )
+        print(
+            f"{name:<8} {ours:>10.3f} {theirs:>8.3f} {ours / theirs:>7.2f} "
+            f"{ours / floor:>8.2f}  {peer_name}"
+        )
+    print(f"floor: python -c pass = {floor:.3f} s")
+
+
+def with_db(command: list[str], db: pathlib.Path) -> list[str]:
+    return [str(db) if part == "{db}" else part for part in command]
+
+
+def median_walls(ours, theirs, runs: int) -> tuple[float, float]:
+    """Median wall seconds of two commands run alternately, each into a fresh database path."""
+    walls: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for command_for, times in zip((ours, theirs), walls):
+            with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+                times.append(run(command_for(pathlib.Path(tmp) / "small.db"))[0])
+    return statistics.median(walls[0]), statistics.median(walls[1])
+
+
+def median_wall(command_for, runs: int) -> float:
+    return median_walls(command_for, command_for, runs)[0]
 
 
 if __name__ == "__main__":
