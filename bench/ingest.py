@@ -13,7 +13,7 @@ floor, rows per second and the child's peak RSS:
 
 - Small inputs (``--small`` runs only this part; issue 11): start-up dominates, so each command
   runs ``--small-runs`` times (default 15) as a whole process, datamill interleaved with its peer,
-  and the median wall time is reported: ``insert`` of a 300-row JSON array, ``query``, ``tables``
+  and the median wall and CPU times are reported: ``insert`` of a 300-row JSON array, ``query``, ``tables``
   and ``rows`` on the 300-row database, against sqlite-utils, and ``diff`` of two 300-row CSVs
   against csv-diff, next to ``python -c pass`` (the interpreter's own start-up, the floor).
 
@@ -291,57 +291,59 @@ def small_trees() -> tuple[pathlib.Path, pathlib.Path, pathlib.Path, pathlib.Pat
 
 
 def small_inputs(runs: int) -> None:
-    """Median whole-process wall time of each small command, datamill vs its peer (issue 11)."""
+    """Median whole-process time of each small command, datamill vs its peer (issue 11)."""
     source, array, database, following = small_trees()
     # pip compiles an installed package; an editable install (or PYTHONDONTWRITEBYTECODE) would
     # leave datamill compiling its sources on every run while the peers load bytecode.
     for location in importlib.util.find_spec("datamill").submodule_search_locations:
         compileall.compile_dir(location, quiet=1)
-    datamill, peer = str(BIN / "datamill"), str(BIN / "sqlite-utils")
     sql = "select qSpecies, count(*) from trees group by qSpecies"
     cases = [
-        ("insert", ["insert", "{db}", "trees", str(array)], None),
-        ("query", [str(database), sql], None),
-        ("tables", ["tables", str(database)], None),
-        ("rows", ["rows", str(database), "trees"], None),
-        ("diff", ["diff", str(source), str(following), "--key", "TreeID", "--format", "csv"], []),
+        ("insert", "sqlite-utils", ["insert", "{db}", "trees", str(array)]),
+        ("query", "sqlite-utils", [str(database), sql]),
+        ("tables", "sqlite-utils", ["tables", str(database)]),
+        ("rows", "sqlite-utils", ["rows", str(database), "trees"]),
+        # --format csv: both tools read the same dialect, without sniffing
+        (
+            "diff",
+            "csv-diff",
+            ["diff", str(source), str(following), "--key", "TreeID", "--format", "csv"],
+        ),
     ]
-    floor = median_wall(lambda db: [sys.executable, "-c", "pass"], runs)
-    print(f"\nSmall inputs ({SMALL_ROWS} rows): median wall of {runs} whole-process runs")
-    print(f"{'command':<8} {'datamill s':>10} {'peer s':>8} {'x peer':>7} {'x floor':>8}  peer")
-    for name, arguments, diff_peer in cases:
-        if diff_peer is not None:
-            peer_name, peer_command = "csv-diff", [str(BIN / "csv-diff"), *arguments[1:]]
-        else:
-            peer_name, peer_command = "sqlite-utils", [peer, *arguments]
-        ours, theirs = median_walls(
-            lambda db, a=arguments: with_db([datamill, *a], db),
-            lambda db, c=peer_command: with_db(c, db),
-            runs,
+    [(floor, _)] = medians([[sys.executable, "-c", "pass"]], runs)
+    print(f"\nSmall inputs ({SMALL_ROWS} rows): medians of {runs} whole-process runs, alternating")
+    print(
+        f"{'command':<8} {'peer':<12} {'datamill s':>10} {'peer s':>7} {'x peer':>6} "
+        f"{'x floor':>7} {'CPU s':>6} {'peer CPU':>8} {'x peer':>6}"
+    )
+    for name, peer, arguments in cases:
+        peer_arguments = arguments[1:] if peer == "csv-diff" else arguments
+        (wall, cpu), (peer_wall, peer_cpu) = medians(
+            [[str(BIN / "datamill"), *arguments], [str(BIN / peer), *peer_arguments]], runs
         )
         print(
-            f"{name:<8} {ours:>10.3f} {theirs:>8.3f} {ours / theirs:>7.2f} "
-            f"{ours / floor:>8.2f}  {peer_name}"
+            f"{name:<8} {peer:<12} {wall:>10.3f} {peer_wall:>7.3f} {wall / peer_wall:>6.2f} "
+            f"{wall / floor:>7.1f} {cpu:>6.3f} {peer_cpu:>8.3f} {cpu / peer_cpu:>6.2f}"
         )
-    print(f"floor: python -c pass = {floor:.3f} s")
+    print(f"floor: python -c pass = {floor:.3f} s wall; CPU is user+sys of the child")
 
 
-def with_db(command: list[str], db: pathlib.Path) -> list[str]:
-    return [str(db) if part == "{db}" else part for part in command]
+def medians(commands: list[list[str]], runs: int) -> list[tuple[float, float]]:
+    """Median (wall, CPU) seconds of each command, run in turn ``runs`` times.
 
-
-def median_walls(ours, theirs, runs: int) -> tuple[float, float]:
-    """Median wall seconds of two commands run alternately, each into a fresh database path."""
-    walls: tuple[list[float], list[float]] = ([], [])
+    A ``{db}`` argument becomes a path in a fresh directory, so inserts always start empty.
+    """
+    times: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        for command_for, times in zip((ours, theirs), walls):
+        for command, samples in zip(commands, times):
             with tempfile.TemporaryDirectory(dir=DATA) as tmp:
-                times.append(run(command_for(pathlib.Path(tmp) / "small.db"))[0])
-    return statistics.median(walls[0]), statistics.median(walls[1])
-
-
-def median_wall(command_for, runs: int) -> float:
-    return median_walls(command_for, command_for, runs)[0]
+                db = str(pathlib.Path(tmp) / "small.db")
+                wall, cpu, _ = run([db if part == "{db}" else part for part in command])
+            samples.append((wall, cpu))
+    return [
+        (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
+        for samples in times
+    ]
 
 
 if __name__ == "__main__":
