@@ -8,12 +8,15 @@ the history importer needs; this reader applies the same rules (diff.md DF-IN) a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+
+from datamill.track.errors import TrackUsageError
 
 SNIFF_CHARS = 1024 * 1024
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
@@ -33,6 +36,19 @@ def infer_format(path: str) -> str | None:
     if lower.endswith((".jsonl", ".ndjson")):
         return "nl"
     return None
+
+
+def check_encoding(encoding: str) -> None:
+    """``--encoding`` must name a text codec: a usage error before any work (TR-2, HI-2)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        problem = f"unknown encoding {encoding!r}"
+    else:
+        if getattr(info, "_is_text_encoding", True):  # False for base64, rot13, zlib...
+            return
+        problem = f"{encoding!r} is not a text encoding"
+    raise TrackUsageError(f"Invalid value for '--encoding': {problem}")
 
 
 def decode(data: bytes, encoding: str, source: str) -> str:
