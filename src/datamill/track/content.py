@@ -38,6 +38,19 @@ def infer_format(path: str) -> str | None:
     return None
 
 
+def looks_like_csv(data: bytes, path: str) -> bool:
+    """Whether content that failed to parse as JSON is probably CSV/TSV, to say so.
+
+    True for a ``.csv``/``.tsv`` path, or when the first non-blank line does not open a JSON
+    array or object and holds a comma, tab or semicolon.
+    """
+    if path.lower().endswith((".csv", ".tsv")):
+        return True
+    head = data[:SNIFF_CHARS].decode("utf-8", "replace").removeprefix("\ufeff")
+    first = next((line.strip() for line in head.splitlines() if line.strip()), "")
+    return bool(first) and first[0] not in "[{" and any(sep in first for sep in ",\t;")
+
+
 def check_encoding(encoding: str) -> None:
     """``--encoding`` must name a text codec: a usage error before any work (TR-2, HI-2)."""
     try:
