@@ -12,10 +12,10 @@ floor, rows per second and the child's peak RSS:
   lines plus ``->>`` for NDJSON) vs ``datamill insert`` vs ``sqlite-utils insert``.
 
 - Small inputs (``--small`` runs only this part; issue 11): start-up dominates, so each command
-  runs ``--small-runs`` times (default 15) as a whole process, datamill interleaved with its peer,
-  and the median wall and CPU times are reported: ``insert`` of a 300-row JSON array, ``query``, ``tables``
-  and ``rows`` on the 300-row database, against sqlite-utils, and ``diff`` of two 300-row CSVs
-  against csv-diff, next to ``python -c pass`` (the interpreter's own start-up, the floor).
+  runs ``--small-runs`` times (default 15) as a whole process, datamill alternating with its
+  peer, and the median wall and CPU times are reported: ``insert`` of a 300-row JSON array,
+  ``query``, ``tables`` and ``rows`` on the 300-row database, against sqlite-utils, and ``diff``
+  of two 300-row CSVs against csv-diff, next to ``python -c pass`` (the interpreter's start-up).
 
 Usage: python bench/ingest.py [--rows N] [--json-rows N] [--peer-rows N] [--repeat 3]
                               [--small] [--small-runs 15]
