@@ -2,8 +2,9 @@
 
 Each case runs one command in a fresh interpreter and lists ``sys.modules`` afterwards: slow
 dependencies load only on the paths that use them (``tabulate`` for table output, ``dateutil``
-for the date recipes, ``ijson`` for JSON diff inputs), and commands that never open a database
-(``diff`` of two files) load neither the library core nor the plugin machinery.
+for the date recipes, ``ijson`` for JSON diff inputs), commands that only read a database skip
+the writing machinery, and commands that never open a database (``diff`` of two files) load
+neither the library core nor the plugin machinery.
 """
 
 import json
@@ -16,6 +17,8 @@ import pytest
 HEAVY = {"dateutil", "ijson", "tabulate"}
 #: The library core and plugin discovery: loaded when a command opens a database.
 DATABASE = {"datamill.core", "datamill.plugins", "pluggy", "importlib.metadata", "sqlite3"}
+#: Library parts that only writing commands use (tables, rows and query read).
+WRITING = {"datamill.core.transform", "datamill.core.insert", "datamill.io", "datamill.utils"}
 
 RUN_AND_LIST_MODULES = """
 import json, sys
@@ -82,13 +85,17 @@ def test_diff_of_two_csv_files_loads_neither_the_core_nor_plugins(files):
     ids=["insert", "tables", "rows", "query"],
 )
 def test_database_commands_skip_the_dependencies_they_do_not_use(files, args, expected):
-    if args[0] != "insert":
+    writing = args[0] == "insert"
+    if not writing:
         loaded_by("insert", "data.db", "trees", "rows.json", "--pk", "id", cwd=files)
     output, loaded = loaded_by(*args, cwd=files)
     assert output == expected
     assert "datamill.core.database" in loaded
     assert not HEAVY & loaded
     assert not {m for m in loaded if m.startswith("datamill.diff")}
+    assert writing == ("datamill.core.insert" in loaded)
+    if not writing:
+        assert not WRITING & loaded
 
 
 def test_table_output_still_loads_tabulate_when_asked_for(files):
