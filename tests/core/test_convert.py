@@ -64,6 +64,20 @@ def test_output_column_created_with_type_and_drop(db):
     assert db["posts"].get(2)["quarter"] == 5.0
 
 
+def test_output_matches_an_existing_column_case_insensitively(db):
+    # L-GEN-3, issue 11 §3.4: output="upper" writes into the existing column "Upper".
+    db["posts"].add_column("Upper", str)
+    db["posts"].convert("title", str.upper, output="upper")
+    assert db["posts"].schema == (
+        'CREATE TABLE "posts" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "title" TEXT,\n'
+        '   "n" INTEGER\n'
+        ', "Upper" TEXT)'
+    )
+    assert [row["Upper"] for row in db["posts"].rows] == ["ONE", "TWO", "THREE"]
+
+
 def test_output_needs_single_column(db):
     with pytest.raises(ValueError, match=r"^output= can only be used with a single column$"):
         db["posts"].convert(["title", "n"], str, output="x")

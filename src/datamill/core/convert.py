@@ -37,8 +37,10 @@ def convert(
     if multi:
         _convert_multi(table, columns[0], fn, drop, where, where_args, show_progress)
         return
-    if output is not None and len(columns) != 1:
-        raise ValueError("output= can only be used with a single column")
+    if output is not None:
+        if len(columns) != 1:
+            raise ValueError("output= can only be used with a single column")
+        output = resolve_casing(output, names)
     tracker = _CallTracker(fn, columns)
     fn_name = fn.__name__
     if fn_name == "<lambda>":
