@@ -93,6 +93,23 @@ def test_uniques():
     ]
 
 
+@pytest.mark.parametrize(
+    "column_sql, expected",
+    [
+        ("a TEXT COLLATE NOCASE UNIQUE", Unique((UniqueColumn("a", "NOCASE"),), column="a")),
+        ("a TEXT UNIQUE COLLATE RTRIM", Unique((UniqueColumn("a", "RTRIM"),), column="a")),
+        (
+            'a TEXT CONSTRAINT u UNIQUE ON CONFLICT IGNORE COLLATE "nocase"',
+            Unique((UniqueColumn("a", "nocase"),), name="u", column="a", conflict="IGNORE"),
+        ),
+        ("a TEXT UNIQUE", Unique((UniqueColumn("a"),), column="a")),
+    ],
+)
+def test_column_unique_reports_the_column_collation(column_sql, expected):
+    # L-HELP-8, issue 11 §3.6: a column UNIQUE compares with the column's COLLATE.
+    assert parse_uniques(f"CREATE TABLE t ({column_sql}, b INT)") == [expected]
+
+
 def test_column_comments():
     assert parse_column_comments(FULL) == {
         "id": ColumnComments(before="-- lead", after="-- the id"),
