@@ -63,11 +63,13 @@ def convert(
                 table.add_column(output, output_type or str)
             try:
                 db.execute(sql + ";", where_args or [])
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as error:
                 if tracker.error is None:
                     raise
+                # SQLite's own error, as the baseline raises it, naming the row and column;
+                # the function's exception is its cause (L-IMP-4, L-FUNC-3).
                 row, column = tracker.position()
-                raise annotate(tracker.error, row, column) from tracker.error
+                raise annotate(error, row, column) from tracker.error
             if drop:
                 table.transform(drop=set(columns))
 
