@@ -122,6 +122,48 @@ def test_rename_pk_not_null_defaults_column_order(trees):
     )
 
 
+def test_renamed_column_options_under_the_old_name(trees):
+    # L-XFM-2, issue 11 §3.12: not_null, defaults, types and column_order may name a renamed
+    # column by its old name, as 4.2.1 reads them.
+    trees.update(3, {"species": "elm"})
+    trees.transform(
+        rename={"species": "kind"},
+        not_null={"species"},
+        defaults={"Species": "oak", "addr": "?"},
+        types={"species": "TEXT"},
+        column_order=("species",),
+    )
+    assert trees.schema == (
+        'CREATE TABLE "trees" (\n'
+        "   \"kind\" TEXT NOT NULL DEFAULT 'oak',\n"
+        '   "id" INTEGER PRIMARY KEY,\n'
+        "   \"addr\" TEXT DEFAULT '?'\n)"
+    )
+
+
+def test_swapped_names_mean_the_old_columns(db):
+    # With a swap, a key is the old column's name (the baseline's reading).
+    db["t"].create({"id": int, "a": str, "b": int}, pk="id")
+    db["t"].transform(
+        rename={"a": "b", "b": "a"},
+        types={"a": float},
+        not_null={"a"},
+        defaults={"b": 7},
+        column_order=["a"],
+    )
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "b" REAL NOT NULL,\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "a" INTEGER DEFAULT 7\n)'
+    )
+
+
+def test_pk_may_name_a_renamed_column_by_its_old_name(trees):
+    trees.transform(rename={"addr": "address"}, pk="addr")
+    assert trees.pks == ["address"]
+
+
 def test_not_null_dict_and_default_removal(db):
     db.execute("create table t (a text not null default 'x', b text)")
     db["t"].transform(not_null={"a": False, "b": True}, defaults={"a": None})
