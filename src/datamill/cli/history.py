@@ -6,28 +6,19 @@ import sys
 
 import click
 
-from datamill.cli.errors import track_failure
 from datamill.cli.main import cli
-from datamill.track import content
-from datamill.track.errors import TrackError
+from datamill.track.errors import HistoryError
 from datamill.track.history.importer import HistoryOptions
 from datamill.track.history.run import history
 from datamill.track.history.versions import Reader, compile_convert
 
-FORMAT_TO_READER = {
-    "csv": ("csv", "excel"),
-    "tsv": ("tsv", "excel-tab"),
-    "json": ("json", None),
-    "nl": ("nl", None),
-}
+FORMAT_TO_READER = {"csv": ("csv", "excel"), "tsv": ("tsv", "excel-tab"), "json": ("json", None)}
 
 
 def build_reader(filepath: str, params: dict) -> Reader:
     """HI-2's format options and their conflict errors."""
     csv_, dialect, encoding = params["csv_"], params["dialect"], params["encoding"]
     convert, fmt = params["convert"], params["fmt"]
-    if encoding:
-        content.check_encoding(encoding)  # a bad name is the first thing to report
     if fmt and (csv_ or dialect or convert):
         raise click.ClickException("Cannot combine --format with --csv, --dialect or --convert")
     if csv_ and convert:
@@ -38,12 +29,11 @@ def build_reader(filepath: str, params: dict) -> Reader:
     encoding = encoding or "utf-8"
     if convert:
         return Reader(filepath, convert=compile_convert(convert, params["imports"]), ignore=ignore)
+    if fmt == "nl":
+        return Reader(filepath, fmt="nl", ignore=ignore)
     if fmt:
         kind, dialect_name = FORMAT_TO_READER[fmt]
-        return Reader(
-            filepath, fmt=kind, dialect=dialect_name, encoding=encoding, ignore=ignore,
-            csv_option="--format csv",
-        )  # fmt: skip
+        return Reader(filepath, fmt=kind, dialect=dialect_name, encoding=encoding, ignore=ignore)
     if dialect:
         return Reader(filepath, fmt="csv", dialect=dialect, encoding=encoding, ignore=ignore)
     if csv_:
@@ -81,10 +71,7 @@ def history_command(database: str, filepath: str, **params) -> None:
     """Build DATABASE from the git history of FILEPATH: every row's versions over time."""
     if params["start_at"] and params["start_after"]:
         raise click.ClickException("Cannot use --start-at and --start-after at the same time")
-    try:
-        reader = build_reader(filepath, params)
-    except TrackError as err:
-        track_failure(err)
+    reader = build_reader(filepath, params)
     show = not params["silent"] and sys.stderr.isatty()
     bar = None
 
@@ -118,10 +105,11 @@ def history_command(database: str, filepath: str, **params) -> None:
     )
     try:
         history(options)
-    except TrackError as err:
+    except HistoryError as err:
         if bar is not None:
             bar.__exit__(None, None, None)
             click.echo("", err=True)
-        track_failure(err)
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
     if bar is not None:
         bar.__exit__(None, None, None)
