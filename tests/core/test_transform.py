@@ -265,7 +265,7 @@ def test_rename_rewrites_constraints_comments_and_foreign_keys(db):
         " -- pet name\n"
         '   "owner" INTEGER REFERENCES "owners"("id") ON UPDATE SET NULL ON DELETE CASCADE,\n'
         "   \"species\" TEXT CHECK (\"species\" in ('cat', 'dog')),\n"
-        '   CONSTRAINT "u2" UNIQUE ("title" COLLATE nocase DESC, "species") ON CONFLICT IGNORE,\n'
+        '   CONSTRAINT "u2" UNIQUE ("title" COLLATE "nocase" DESC, "species") ON CONFLICT IGNORE,\n'
         "   CONSTRAINT \"sane\" CHECK (title <> 'name' and upper(species) <> '')\n"
         ")"
     )
@@ -704,3 +704,25 @@ def test_checks_named_column_check(db):
     assert repr(db["scores"].checks) == (
         "[Check(check='score > 0', name='positive', column='score', options=None)]"
     )
+
+
+def test_regenerated_ddl_quotes_table_unique_collations_and_keeps_what_was_written(db):
+    # L-IMP-5, issue 11 §3.13: a table-level UNIQUE's collation is quoted, COLLATE "NOCASE".
+    # The two deliberate differences from 4.2.1 stay: DEFAULT 1 is kept as written (4.2.1
+    # writes DEFAULT '1') and a column-level COLLATE ... UNIQUE keeps its collation.
+    db.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 1, "
+        "b TEXT COLLATE NOCASE UNIQUE, c TEXT, d TEXT, UNIQUE (c COLLATE NOCASE DESC, d))"
+    )
+    db["t"].transform()
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "n" INTEGER DEFAULT 1,\n'
+        '   "b" TEXT UNIQUE COLLATE NOCASE,\n'
+        '   "c" TEXT,\n'
+        '   "d" TEXT,\n'
+        '   UNIQUE ("c" COLLATE "NOCASE" DESC, "d")\n'
+        ")"
+    )
+    assert db["t"].default_values == {"n": 1}
