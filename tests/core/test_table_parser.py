@@ -227,6 +227,24 @@ def test_rename_identifiers_leaves_literals_and_functions_alone():
     )
 
 
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("CAST(text AS text) <> ''", "CAST(body AS text) <> ''"),
+        ('CAST("text" AS "text") = text', 'CAST("body" AS "text") = body'),
+        (
+            "CAST(CAST(text AS TEXT) AS text varying(10))",
+            "CAST(CAST(body AS TEXT) AS text varying(10))",
+        ),
+        ("cast((text) as text) || cast(1 as Text)", "cast((body) as text) || cast(1 as Text)"),
+    ],
+)
+def test_rename_identifiers_leaves_cast_type_names_alone(expression, expected):
+    # L-IMP-5, issue 11 §3.14: a CAST type name is not a column reference.
+    assert rename_identifiers(expression, {"text": "body"}) == expected
+    assert not references_identifier("CAST(x AS text) > 0", "text")
+
+
 def test_rename_identifiers_quotes_when_needed():
     assert rename_identifiers("a > 1", {"a": "b c"}) == '"b c" > 1'
     assert rename_identifiers("a > 1", {"a": "select"}) == '"select" > 1'

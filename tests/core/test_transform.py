@@ -726,3 +726,23 @@ def test_regenerated_ddl_quotes_table_unique_collations_and_keeps_what_was_writt
         ")"
     )
     assert db["t"].default_values == {"n": 1}
+
+
+def test_rename_keeps_cast_type_names_in_checks(db):
+    # L-IMP-5, issue 11 §3.14: renaming columns named "text" and "nocase" leaves the CAST type
+    # names alone, so the CHECKs mean what they meant.
+    db.execute(
+        'CREATE TABLE t (id INTEGER PRIMARY KEY, "text" TEXT, "nocase" TEXT, '
+        "CHECK (CAST(\"text\" AS text) <> 'text' AND CAST(text AS TEXT) = text COLLATE nocase), "
+        "CHECK (nocase <> CAST(id AS nocase)))"
+    )
+    db["t"].transform(rename={"text": "body", "nocase": "nc"})
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "body" TEXT,\n'
+        '   "nc" TEXT,\n'
+        "   CHECK (CAST(\"body\" AS text) <> 'text' AND CAST(body AS TEXT) = body COLLATE nocase),\n"
+        "   CHECK (nc <> CAST(id AS nocase))\n"
+        ")"
+    )
