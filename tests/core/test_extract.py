@@ -92,6 +92,11 @@ def test_extract_fk_column_named_like_the_extracted_column(db):
     assert list(db["species"].rows) == [{"id": 1, "species": "Oak"}, {"id": 2, "species": "Ash"}]
 
 
+def test_extract_fk_column_respelled_keeps_the_column_position(db):
+    db["trees"].extract("species", fk_column="Species")
+    assert [c.name for c in db["trees"].columns] == ["id", "addr", "Species", "latin"]
+
+
 def test_extract_several_columns_into_one_of_their_names(db):
     # The spelling given as fk_column wins; the other extracted column goes too.
     db["trees"].extract(["species", "latin"], fk_column="Latin")

@@ -259,7 +259,7 @@ class _Plan:
         given by its old name; a key that is no old column is read as a new name (L-GEN-3).
         """
         old = resolve_casing(name, self.all_old_names)
-        if old in self.all_old_names:
+        if old in self.all_old_names and old not in self.dropped:
             return self.renamed(old)
         return resolve_casing(name, self.new_names)
 
