@@ -18,6 +18,7 @@ from datamill.db import (
     TransactionError,
     TransformError,
 )
+from datamill.fuzzy import missing_function_hint
 from datamill.utils import sqlite3
 
 #: Exceptions whose message is already the text a user should see.
@@ -43,4 +44,4 @@ def reported_errors(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except REPORTABLE as error:
-        raise click.ClickException(f"{prefix}{error}") from error
+        raise click.ClickException(f"{prefix}{missing_function_hint(str(error))}") from error
