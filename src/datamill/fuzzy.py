@@ -58,8 +58,8 @@ def register(conn: sqlite3.Connection) -> None:
     """Register every function of ``FUNCTIONS`` on ``conn``, deterministic (FZ-1)."""
     if jellyfish is None:
         raise RuntimeError("jellyfish is not installed - pip install 'datamill[fuzzy]'")
-    for name, (arity, function) in _sql_functions().items():
-        create_function(conn, name, arity, function, deterministic=True)
+    for name, function in _SQL_FUNCTIONS.items():
+        create_function(conn, name, FUNCTIONS[name], function, deterministic=True)
 
 
 def missing_function_hint(message: str) -> str:
@@ -69,19 +69,6 @@ def missing_function_hint(message: str) -> str:
     if jellyfish is not None or match is None or match.group(1).lower() not in FUNCTIONS:
         return message
     return f"{message} - install datamill[fuzzy] for the fuzzy matching functions"
-
-
-_SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {}
-
-
-def _sql_functions() -> dict[str, tuple[int, Callable[..., Any]]]:
-    """The SQL function of each name, made once per process."""
-    if not _SQL_FUNCTIONS:
-        for name, arity in FUNCTIONS.items():
-            compute = getattr(jellyfish, _ALIASES.get(name, name))
-            make = _one_argument if arity == 1 else _two_arguments
-            _SQL_FUNCTIONS[name] = (arity, make(name, compute))
-    return _SQL_FUNCTIONS
 
 
 # The wrappers run once per row, so text takes the shortest path: jellyfish itself rejects
@@ -124,3 +111,12 @@ def _not_text(name: str, *args: Any) -> None:
             remember_error(error)
             raise error
     raise  # every argument is text: jellyfish's own TypeError stands
+
+
+def _sql_function(name: str) -> Callable[..., Any]:
+    compute = getattr(jellyfish, _ALIASES.get(name, name))
+    return (_one_argument if FUNCTIONS[name] == 1 else _two_arguments)(name, compute)
+
+
+#: The SQL function of each name, made once.
+_SQL_FUNCTIONS = {} if jellyfish is None else {name: _sql_function(name) for name in FUNCTIONS}
