@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import NoReturn
 
 import click
 
@@ -19,6 +20,7 @@ from datamill.db import (
     TransformError,
 )
 from datamill.fuzzy import missing_function_hint
+from datamill.track.errors import TrackError, TrackUsageError
 from datamill.utils import sqlite3
 
 #: Exceptions whose message is already the text a user should see.
@@ -45,3 +47,10 @@ def reported_errors(prefix: str = "") -> Iterator[None]:
         yield
     except REPORTABLE as error:
         raise click.ClickException(f"{prefix}{missing_function_hint(str(error))}") from error
+
+
+def track_failure(error: TrackError) -> NoReturn:
+    """A ``track``/``history`` failure: usage errors exit 2, the rest ``Error: ...`` exit 1."""
+    if isinstance(error, TrackUsageError):
+        raise click.UsageError(str(error))
+    raise click.ClickException(str(error))
