@@ -19,6 +19,7 @@ from datamill.db import (
     TransactionError,
     TransformError,
 )
+from datamill.fuzzy import missing_function_hint
 from datamill.track.errors import TrackError, TrackUsageError
 from datamill.utils import sqlite3
 
@@ -45,7 +46,7 @@ def reported_errors(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except REPORTABLE as error:
-        raise click.ClickException(f"{prefix}{error}") from error
+        raise click.ClickException(f"{prefix}{missing_function_hint(str(error))}") from error
 
 
 def track_failure(error: TrackError) -> NoReturn:
