@@ -397,7 +397,11 @@ class Table(Queryable, TableSearchMixin):
                 for name, kind in wanted.items()
             )
         )
-        pk = resolved["pk"]
+        # The key a new table would get: pk, else the hash_id column (L-CRT-7), else none,
+        # so a transform without either makes a rowid table, as the baseline does.
+        pk = (
+            resolved["pk"] or resolved["hash_id"] or ("id" if resolved["hash_id_columns"] else None)
+        )
         new_pks = (
             [resolve_casing(pk, names)]
             if isinstance(pk, str)
@@ -418,7 +422,7 @@ class Table(Queryable, TableSearchMixin):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else DEFAULT,
+                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else None,
             )
 
     # -- inserting ----------------------------------------------------------------------
