@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import click
 
+from datamill.core.sqlite import sqlite3
 from datamill.db import (
     AlterError,
     BadPrimaryKey,
@@ -21,7 +22,6 @@ from datamill.db import (
 )
 from datamill.fuzzy import missing_function_hint
 from datamill.track.errors import TrackError, TrackUsageError
-from datamill.utils import sqlite3
 
 #: Exceptions whose message is already the text a user should see.
 REPORTABLE = (

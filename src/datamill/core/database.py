@@ -15,7 +15,6 @@ from datamill import fuzzy, plugins
 from datamill.core import introspect, spatialite
 from datamill.core.ddl import quote_default_value
 from datamill.core.errors import NoTable, NoView, TransactionError
-from datamill.core.foreign_keys import add_foreign_keys, index_foreign_keys
 from datamill.core.identifiers import quote_identifier
 from datamill.core.m2m import m2m_table_candidates
 from datamill.core.models import SQLITE_MAX_VARS, Trigger
@@ -549,10 +548,14 @@ class Database(DatabaseSearchMixin):
 
     def add_foreign_keys(self, foreign_keys: Iterable[Any]) -> None:
         """Add foreign keys given as 4-tuples or ForeignKey objects (L-ALT-4)."""
+        from datamill.core.foreign_keys import add_foreign_keys
+
         add_foreign_keys(self, foreign_keys)
 
     def index_foreign_keys(self) -> None:
         """Index every foreign key that no index covers yet (L-ALT-5)."""
+        from datamill.core.foreign_keys import index_foreign_keys
+
         index_foreign_keys(self)
 
     def m2m_table_candidates(self, table: str, other_table: str) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +170,8 @@ def transform_sql(
         ) from error
     plan = _Plan(table, options, parsed)
     fts = fts_transform(table, options.rename, options.drop)  # S-IDX-6
+    import secrets  # start-up: only a transform needs it (issue 11)
+
     new_name = f"{table.name}_new_{tmp_suffix or secrets.token_hex(6)}"
     statements = [plan.create_sql(new_name)]
     statements.append(plan.copy_sql(new_name, sources or {}))
