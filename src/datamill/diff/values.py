@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import re
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _CODE = re.compile(r"\s*[+-]?0[0-9]")  # 007, 00501: a code, never a number (DF-IN-8)
 
@@ -97,12 +98,16 @@ def _sqlite_real(field: str) -> float:
 
 @functools.cache
 def _sqlite() -> sqlite3.Connection:
+    import sqlite3  # only mixed-format diffs with a REAL to check need it: start-up
+
     return sqlite3.connect(":memory:", check_same_thread=False)
 
 
 def json_default(value: Any) -> Any:
     """``json.dumps`` hook: BLOBs become ``{"$base64": true, "encoded": ...}``."""
     if isinstance(value, bytes):
+        import base64  # only BLOBs need it: start-up (issue 11)
+
         return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
