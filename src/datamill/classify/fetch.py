@@ -18,6 +18,7 @@ from datamill.classify.errors import FetchError, PrivateAddressError
 from datamill.track.errors import TrackError
 from datamill.track.fetch import Limits, display_url, fetch_url
 
+SIZE_LIMIT_NAME = "the image size limit"  # as in errors.too_large
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
@@ -38,7 +39,7 @@ def fetch_image(url: str, *, timeout: float, max_bytes: int, allow_private: bool
     if match is None or match.group(1).lower() not in ("http", "https"):
         raise FetchError(f"{shown}: only http:// and https:// URLs can be fetched")
     handlers = () if allow_private else (_PublicHTTPHandler(), _PublicHTTPSHandler())
-    limits = Limits(timeout=timeout, max_bytes=max_bytes, size_name="the image size limit")
+    limits = Limits(timeout=timeout, max_bytes=max_bytes, size_name=SIZE_LIMIT_NAME)
     body = io.BytesIO()
     try:
         fetch_url(url, shown, [], limits, body, handlers=handlers)

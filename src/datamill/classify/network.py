@@ -11,19 +11,15 @@ EfficientNet-Lite checkpoints. What the weights do not say, and this module does
 - ReLU6 after the stem, every expansion and depthwise convolution, and the head; none after
   a block's projection; global average pooling, then the 1,000-way linear classifier.
 
-Tensors are NHWC float32 so that a 1×1 convolution is one matrix product. BLAS runs on a
-single thread during a forward pass: parallelism comes from concurrent calls (each one is
-independent), and a multi-threaded BLAS competing for the same cores is many times slower.
+Tensors are NHWC float32 so that a 1×1 convolution is one matrix product.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 #: Per stage: (repeats, kernel size, stride of the first block, expansion, output channels).
 STAGES = (
@@ -89,12 +85,11 @@ class EfficientNetLite0:
 
     def features(self, images: np.ndarray) -> np.ndarray:
         """Pooled features, shape (N, 1280), of preprocessed images of shape (N, 224, 224, 3)."""
-        with _SINGLE_THREADED_BLAS:
-            x = self._stem_conv(np.asarray(images, dtype=np.float32))
-            for block in self._blocks:
-                x = _run_block(block, x)
-            x = _pointwise(x, self._head, relu6=True)
-            return x.mean(axis=(1, 2))
+        x = self._stem_conv(np.asarray(images, dtype=np.float32))
+        for block in self._blocks:
+            x = _run_block(block, x)
+        x = _pointwise(x, self._head, relu6=True)
+        return x.mean(axis=(1, 2))
 
     def classifier(self) -> tuple[np.ndarray, np.ndarray]:
         """The ImageNet classifier: logits are ``features @ weight + bias`` (1280×1000, 1000)."""
@@ -235,31 +230,3 @@ def _depthwise(x: np.ndarray, conv: _Conv, kernel: int, stride: int) -> np.ndarr
     y += conv.bias
     np.clip(y, 0.0, 6.0, out=y)
     return y
-
-
-class _BlasScope:
-    """Limits BLAS to one thread while at least one forward pass runs, in any thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active = 0
-        self._controller: ThreadpoolController | None = None
-        self._limiter = None
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._active == 0:
-                if self._controller is None:
-                    self._controller = ThreadpoolController()
-                self._limiter = self._controller.limit(limits=1, user_api="blas")
-            self._active += 1
-
-    def __exit__(self, *exc_info) -> None:
-        with self._lock:
-            self._active -= 1
-            if self._active == 0 and self._limiter is not None:
-                self._limiter.restore_original_limits()
-                self._limiter = None
-
-
-_SINGLE_THREADED_BLAS = _BlasScope()

@@ -35,7 +35,7 @@ from PIL import (
     WebPImagePlugin,
 )
 
-from datamill.classify.errors import ImageError
+from datamill.classify.errors import ImageError, too_large
 from datamill.classify.limits import MAX_IMAGE_BYTES, MAX_PIXELS, MIN_SIDE
 from datamill.classify.network import INPUT_SIZE
 
@@ -68,7 +68,7 @@ def load_image(data: bytes, name: str, max_bytes: int = MAX_IMAGE_BYTES) -> Imag
     pixels (checked before decoding), an unknown format, truncated data, or too few pixels.
     """
     if len(data) > max_bytes:
-        raise ImageError(f"{name} is larger than {max_bytes:,} bytes")
+        raise too_large(name, max_bytes)
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from datamill.classify.errors import ImageError
+from datamill.classify.errors import ImageError, too_large
 from datamill.classify.fetch import fetch_image, is_url
 from datamill.classify.limits import FETCH_TIMEOUT, MAX_SOURCE_BYTES
 
@@ -31,12 +31,12 @@ def read_source(
     if source == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise ImageError(f"stdin is larger than {max_bytes:,} bytes")
+            raise too_large("stdin", max_bytes)
         return data
     path = base / source if base is not None else Path(source)
     try:
         if os.path.getsize(path) > max_bytes:
-            raise ImageError(f"{source} is larger than {max_bytes:,} bytes")
+            raise too_large(source, max_bytes)
         return path.read_bytes()
     except FileNotFoundError:
         raise ImageError(f"Image file not found: {source}") from None

@@ -244,9 +244,19 @@ def train(directory, output, label_regex, label_from, valid_pct, seed, l2, silen
     show_default=True,
     help="Rows classified and committed together.",
 )
+@allow_private_option
 @silent_option
 def table(
-    path, table, column, model, top, label_column, probability_column, batch_size, silent
+    path,
+    table,
+    column,
+    model,
+    top,
+    label_column,
+    probability_column,
+    batch_size,
+    allow_private,
+    silent,
 ) -> None:
     """Label the images that COLUMN of TABLE points at
 
@@ -269,6 +279,7 @@ def table(
             label_column=label_column,
             probability_column=probability_column,
             batch_size=batch_size,
+            allow_private=allow_private,
             on_progress=progress,
         )
     progress.abandon()
