@@ -98,3 +98,18 @@ def test_imagenet_labels_ship_as_data():
     assert labels[286] == "cougar, puma, catamount, mountain lion, painter, panther, Felis concolor"
     assert labels[287] == "lynx, catamount"
     assert labels[967] == "espresso"
+
+
+def test_weights_for_another_architecture_are_refused():
+    from datamill.classify.network import EfficientNetLite0, WeightsError
+
+    state = dict(read_state_dict(io.BytesIO(weights_bytes())))
+    with pytest.raises(WeightsError, match="no 4-d _conv_stem.weight"):
+        EfficientNetLite0({})
+    wrong = dict(state)
+    wrong["_blocks.3._project_conv.weight"] = np.zeros((40, 72, 1, 1), np.float32)
+    with pytest.raises(WeightsError, match="_blocks.3._project_conv does not match"):
+        EfficientNetLite0(wrong)
+    del state["_bn1.running_var"]
+    with pytest.raises(WeightsError, match="the weights have no _bn1.running_var"):
+        EfficientNetLite0(state)

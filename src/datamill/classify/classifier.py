@@ -18,7 +18,7 @@ from datamill.classify.network import EfficientNetLite0
 from datamill.classify.preprocess import image_input
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Classifier:
     """Labels for images: ``name`` (``imagenet`` or the trained model's name) and ``labels``."""
 

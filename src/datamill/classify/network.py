@@ -61,27 +61,25 @@ class _Block:
 
 
 class EfficientNetLite0:
-    """The backbone: ``features`` (pooled, 1,280 wide) and ``logits`` (1,000 ImageNet classes).
+    """The backbone: pooled ``features`` (1,280 wide) and the ImageNet ``classifier``.
 
     Instances are immutable and safe to share between threads.
     """
 
     def __init__(self, state: Mapping[str, np.ndarray]) -> None:
-        self._state = state
-        stem = self._folded("_conv_stem", "_bn0")
-        # (out, in, kh, kw) -> rows ordered (kh, kw, in) to match the patches built in _stem
+        weights = _Weights(state)
+        stem = weights.folded("_conv_stem", "_bn0")
+        # (out, in, kh, kw) -> rows ordered (kh, kw, in) to match the patches of _stem_conv
         self._stem = _Conv(
             np.ascontiguousarray(stem.weight.transpose(2, 3, 1, 0).reshape(-1, STEM_CHANNELS)),
             stem.bias,
         )
-        self._blocks = tuple(self._build_blocks())
-        self._head = self._pointwise("_conv_head", "_bn1")
-        fc_weight = self._tensor("_fc.weight", (CLASSES, FEATURES))
+        self._blocks = tuple(weights.blocks())
+        self._head = weights.pointwise("_conv_head", "_bn1")
         self._fc = _Conv(
-            np.ascontiguousarray(fc_weight.T, dtype=np.float32),
-            self._tensor("_fc.bias", (CLASSES,)).astype(np.float32),
+            np.ascontiguousarray(weights.tensor("_fc.weight", (CLASSES, FEATURES)).T, np.float32),
+            weights.tensor("_fc.bias", (CLASSES,)).astype(np.float32),
         )
-        del self._state
 
     def features(self, images: np.ndarray) -> np.ndarray:
         """Pooled features, shape (N, 1280), of preprocessed images of shape (N, 224, 224, 3)."""
@@ -95,71 +93,6 @@ class EfficientNetLite0:
         """The ImageNet classifier: logits are ``features @ weight + bias`` (1280×1000, 1000)."""
         return self._fc.weight, self._fc.bias
 
-    # -- loading ---------------------------------------------------------------------------
-
-    def _tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
-        value = self._state.get(name)
-        if value is None:
-            raise WeightsError(f"the weights have no {name}")
-        if tuple(value.shape) != shape:
-            raise WeightsError(f"{name} has shape {tuple(value.shape)}, expected {shape}")
-        return value
-
-    def _folded(self, conv: str, bn: str, in_per_group: int | None = None) -> _Conv:
-        """A convolution's weight (PyTorch layout) and bias with batch norm ``bn`` folded in."""
-        weight = self._state.get(f"{conv}.weight")
-        if weight is None or weight.ndim != 4:
-            raise WeightsError(f"the weights have no 4-d {conv}.weight")
-        out = weight.shape[0]
-        gamma, beta, mean, var = (
-            self._tensor(f"{bn}.{part}", (out,)).astype(np.float64)
-            for part in ("weight", "bias", "running_mean", "running_var")
-        )
-        scale = gamma / np.sqrt(var + BN_EPSILON)
-        folded = weight.astype(np.float64) * scale[:, None, None, None]
-        return _Conv(folded.astype(np.float32), (beta - mean * scale).astype(np.float32))
-
-    def _pointwise(self, conv: str, bn: str) -> _Conv:
-        folded = self._folded(conv, bn)
-        if folded.weight.shape[2:] != (1, 1):
-            raise WeightsError(f"{conv} is not a 1x1 convolution")
-        return _Conv(np.ascontiguousarray(folded.weight[:, :, 0, 0].T), folded.bias)
-
-    def _build_blocks(self):
-        channels = STEM_CHANNELS
-        index = 0
-        for repeats, kernel, stride, expansion, out_channels in STAGES:
-            for repeat in range(repeats):
-                name = f"_blocks.{index}"
-                wide = channels * expansion
-                expand = None
-                if expansion != 1:
-                    expand = self._pointwise(f"{name}._expand_conv", f"{name}._bn0")
-                if expand is not None and expand.weight.shape != (channels, wide):
-                    raise WeightsError(f"{name}._expand_conv does not match the architecture")
-                depthwise = self._folded(f"{name}._depthwise_conv", f"{name}._bn1")
-                if depthwise.weight.shape != (wide, 1, kernel, kernel):
-                    raise WeightsError(f"{name}._depthwise_conv does not match the architecture")
-                project = self._pointwise(f"{name}._project_conv", f"{name}._bn2")
-                if project.weight.shape != (wide, out_channels):
-                    raise WeightsError(f"{name}._project_conv does not match the architecture")
-                yield _Block(
-                    expand=expand,
-                    # (C, 1, k, k) -> (k, k, C): one weight per channel for each tap
-                    depthwise=_Conv(
-                        np.ascontiguousarray(depthwise.weight[:, 0].transpose(1, 2, 0)),
-                        depthwise.bias,
-                    ),
-                    project=project,
-                    kernel=kernel,
-                    stride=stride if repeat == 0 else 1,
-                    residual=repeat > 0,
-                )
-                channels = out_channels
-                index += 1
-
-    # -- the forward pass ------------------------------------------------------------------
-
     def _stem_conv(self, x: np.ndarray) -> np.ndarray:
         """3×3 stride-2 convolution of the RGB input, as a product with its 27-wide patches."""
         padded, out_h, out_w = _same_padding(x, 3, 2)
@@ -172,6 +105,76 @@ class EfficientNetLite0:
         y += self._stem.bias
         np.clip(y, 0.0, 6.0, out=y)
         return y.reshape(n, out_h, out_w, STEM_CHANNELS)
+
+
+class _Weights:
+    """The state dict, checked against the architecture and folded for inference."""
+
+    def __init__(self, state: Mapping[str, np.ndarray]) -> None:
+        self.state = state
+
+    def tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        value = self.state.get(name)
+        if value is None:
+            raise WeightsError(f"the weights have no {name}")
+        if tuple(value.shape) != shape:
+            raise WeightsError(f"{name} has shape {tuple(value.shape)}, expected {shape}")
+        return value
+
+    def folded(self, conv: str, bn: str) -> _Conv:
+        """A convolution's weight (PyTorch layout) and bias with batch norm ``bn`` folded in."""
+        weight = self.state.get(f"{conv}.weight")
+        if weight is None or weight.ndim != 4:
+            raise WeightsError(f"the weights have no 4-d {conv}.weight")
+        out = weight.shape[0]
+        gamma, beta, mean, var = (
+            self.tensor(f"{bn}.{part}", (out,)).astype(np.float64)
+            for part in ("weight", "bias", "running_mean", "running_var")
+        )
+        scale = gamma / np.sqrt(var + BN_EPSILON)
+        folded = weight.astype(np.float64) * scale[:, None, None, None]
+        return _Conv(folded.astype(np.float32), (beta - mean * scale).astype(np.float32))
+
+    def pointwise(self, conv: str, bn: str, shape: tuple[int, int] | None = None) -> _Conv:
+        """A folded 1×1 convolution as an (in, out) matrix, checked against ``shape``."""
+        folded = self.folded(conv, bn)
+        matrix = np.ascontiguousarray(folded.weight[:, :, 0, 0].T)
+        if folded.weight.shape[2:] != (1, 1) or (shape and matrix.shape != shape):
+            raise WeightsError(f"{conv} does not match the architecture")
+        return _Conv(matrix, folded.bias)
+
+    def blocks(self):
+        """The 16 blocks of :data:`STAGES`, in order."""
+        channels = STEM_CHANNELS
+        index = 0
+        for repeats, kernel, stride, expansion, out_channels in STAGES:
+            for repeat in range(repeats):
+                name = f"_blocks.{index}"
+                wide = channels * expansion
+                expand = None
+                if expansion != 1:
+                    expand = self.pointwise(
+                        f"{name}._expand_conv", f"{name}._bn0", (channels, wide)
+                    )
+                depthwise = self.folded(f"{name}._depthwise_conv", f"{name}._bn1")
+                if depthwise.weight.shape != (wide, 1, kernel, kernel):
+                    raise WeightsError(f"{name}._depthwise_conv does not match the architecture")
+                yield _Block(
+                    expand=expand,
+                    # (C, 1, k, k) -> (k, k, C): one weight per channel for each tap
+                    depthwise=_Conv(
+                        np.ascontiguousarray(depthwise.weight[:, 0].transpose(1, 2, 0)),
+                        depthwise.bias,
+                    ),
+                    project=self.pointwise(
+                        f"{name}._project_conv", f"{name}._bn2", (wide, out_channels)
+                    ),
+                    kernel=kernel,
+                    stride=stride if repeat == 0 else 1,
+                    residual=repeat > 0,
+                )
+                channels = out_channels
+                index += 1
 
 
 def _run_block(block: _Block, x: np.ndarray) -> np.ndarray:

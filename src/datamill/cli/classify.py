@@ -45,6 +45,12 @@ def model_option(func):
     )(func)
 
 
+def top_option(default: int, help: str):
+    return click.option(
+        "--top", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
 def allow_private_option(func):
     return click.option(
         "--allow-private",
@@ -65,13 +71,7 @@ def classify_group() -> None:
 @classify_group.command(name="predict")
 @click.argument("images", nargs=-1, required=True)
 @model_option
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="How many labels to show per image.",
-)
+@top_option(3, "How many labels to show per image.")
 @click.option(
     "--json",
     "as_json",
@@ -228,13 +228,7 @@ def train(directory, output, label_regex, label_from, valid_pct, seed, l2, silen
 @click.argument("table")
 @click.argument("column")
 @model_option
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Labels per row; above 1 both columns hold JSON arrays.",
-)
+@top_option(1, "Labels per row; above 1 both columns hold JSON arrays.")
 @click.option("--label-column", default="label", show_default=True)
 @click.option("--probability-column", default="probability", show_default=True)
 @click.option(
