@@ -283,6 +283,22 @@ def test_namespace_json_types_nested_values_and_new_columns(tmp_path):
     assert {"trees_version", "trees_changed", "trees_version_detail"} <= names
 
 
+@pytest.mark.parametrize("namespace", ["my-ns", "two words", 'say "hi"', "select"])
+def test_namespace_that_is_not_a_plain_identifier(depot, tmp_path, namespace):
+    # HI-5: -n only prefixes table names; the view must quote names SQL cannot take bare.
+    repo, _ = depot
+    db = tmp_path / "odd.db"
+    result = history(db, "stations.csv", "--repo", str(repo), "--id", "station_id", "--csv")
+    result = history(
+        db, "stations.csv", "--repo", str(repo), "--id", "station_id", "--csv", "-n", namespace
+    )
+    assert result.exit_code == 0, result.stderr
+    view = '"' + f"{namespace}_version_detail".replace('"', '""') + '"'
+    detail = rows(db, f"select _commit_hash, _change from {view}")
+    assert detail == rows(db, 'select _commit_hash, _change from "item_version_detail"')
+    assert len(detail) > 3
+
+
 def test_detect_types_full_versions_ignore_and_reserved_names(tmp_path):
     repo = tmp_path / "repo"
     commit_versions(repo, [

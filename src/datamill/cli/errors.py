@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import click
 
+from datamill.core.sqlite import sqlite3
 from datamill.db import (
     AlterError,
     BadPrimaryKey,
@@ -19,8 +20,8 @@ from datamill.db import (
     TransactionError,
     TransformError,
 )
+from datamill.fuzzy import missing_function_hint
 from datamill.track.errors import TrackError, TrackUsageError
-from datamill.utils import sqlite3
 
 #: Exceptions whose message is already the text a user should see.
 REPORTABLE = (
@@ -45,7 +46,7 @@ def reported_errors(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except REPORTABLE as error:
-        raise click.ClickException(f"{prefix}{error}") from error
+        raise click.ClickException(f"{prefix}{missing_function_hint(str(error))}") from error
 
 
 def track_failure(error: TrackError) -> NoReturn:
