@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from datamill.track.errors import TrackError
@@ -72,10 +73,14 @@ def user_agent() -> str:
 
 @dataclass(frozen=True)
 class Limits:
-    """The acquisition bounds shared by every source kind."""
+    """The acquisition bounds shared by every source kind.
+
+    ``size_name`` names the size limit in the "is larger than" message.
+    """
 
     timeout: float
     max_bytes: int
+    size_name: str = "--max-bytes"
 
 
 class _SizeGuard:
@@ -96,7 +101,7 @@ class _SizeGuard:
 
 
 def too_large(source: str, limits: Limits) -> TrackError:
-    return TrackError(f"{source} is larger than --max-bytes ({limits.max_bytes} bytes)")
+    return TrackError(f"{source} is larger than {limits.size_name} ({limits.max_bytes} bytes)")
 
 
 def split_userinfo(url: str) -> tuple[str, str | None]:
@@ -173,12 +178,14 @@ def fetch_url(
     limits: Limits,
     out,
     hidden: list[str] | None = None,
+    handlers: Sequence[urllib.request.BaseHandler] = (),
 ) -> None:
     """GET ``url`` into the binary file ``out``; ``shown`` is the URL for messages.
 
     ``hidden`` lists substituted secret values, masked in any reason quoted from below.
     A body that ends before its ``Content-Length``, its last chunk or its gzip trailer is an
-    error, never content (TR-3.1).
+    error, never content (TR-3.1). ``handlers`` are added to the opener (they replace the
+    default handler of their kind, e.g. one that checks each address before connecting).
     """
     hidden = list(hidden or [])
     deadline = time.monotonic() + limits.timeout
@@ -194,7 +201,7 @@ def fetch_url(
         request.add_header("Accept-Encoding", "gzip")
         for name, value in headers:
             request.add_header(name, value)
-        opener = urllib.request.build_opener(_RedirectHandler)
+        opener = urllib.request.build_opener(_RedirectHandler, *handlers)
         with opener.open(request, timeout=limits.timeout) as response:
             _Body(response, shown, limits).copy(deadline, timed_out, out)
     except urllib.error.HTTPError as err:
