@@ -260,6 +260,58 @@ def test_row_source_validation(run, tmp_path):
     assert not db.exists()
 
 
+def test_an_empty_json_file_is_an_error_and_changes_nothing(run, tmp_path, garden):
+    """Issue 11: an empty document is not a JSON array; `[]` still inserts nothing."""
+    (tmp_path / "empty.json").write_text("")
+    (tmp_path / "blank.json").write_text("  \n\t\n")
+    before = (garden.read_bytes(), schema(garden))
+    for name in ("empty.json", "blank.json"):
+        path = tmp_path / name
+        for db, extra in ((tmp_path / "new.db", []), (garden, []), (garden, ["--batch-size", "2"])):
+            for command in ("insert", "upsert"):
+                result = run(command, db, "plants", path, "--pk", "id", *extra)
+                assert (result.exit_code, result.stderr) == (1, f"Error: {path} is empty\n")
+                assert result.stdout == ""
+            result = run("bulk", db, "insert into plants (id) values (:id)", path)
+            assert (result.exit_code, result.stderr) == (1, f"Error: {path} is empty\n")
+    result = run("insert", tmp_path / "new.db", "t", "-", "--batch-size", "5", input=" ")
+    assert (result.exit_code, result.stderr) == (1, "Error: stdin is empty\n")
+    assert not (tmp_path / "new.db").exists()
+    assert (garden.read_bytes(), schema(garden)) == before
+
+
+def test_an_empty_csv_leaves_no_database_behind_even_in_batches(run, tmp_path):
+    db = tmp_path / "c.db"
+    result = run("insert", db, "t", "-", "--csv", "--batch-size", "10", input="")
+    assert (result.exit_code, result.stderr) == (1, "Error: CSV input is empty - no header row\n")
+    assert not db.exists()
+
+
+def test_a_header_naming_a_column_twice_is_an_error_everywhere(run, tmp_path, garden):
+    """Issue 11: the second "name" silently replaced the first; now every loader refuses."""
+    data = "id,name,x,y,name\n1,a,2,3,b\n"
+    path = tmp_path / "dup.csv"
+    path.write_text(data)
+    message = 'column "name" appears twice in the header (columns 2 and 5)'
+    before = garden.read_bytes()
+    for db in (garden, tmp_path / "new.db"):
+        for args in (
+            ["insert", db, "plants", path, "--csv"],
+            ["insert", db, "plants", path, "--sniff"],
+            ["upsert", db, "plants", path, "--csv", "--pk", "id"],
+            ["insert", db, "plants", path, "--csv", "--batch-size", "1"],
+            ["bulk", db, "insert into plants (id) values (:id)", path, "--csv"],
+        ):
+            result = run(*args)
+            assert (result.exit_code, result.stderr) == (1, f"Error: {path}: {message}\n"), args
+    result = run("insert", garden, "plants", "-", "--csv", input=data)
+    assert result.stderr == f"Error: stdin: {message}\n"
+    result = run("memory", path, "select 1")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {path}: {message}\n")
+    assert garden.read_bytes() == before
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_empty_inputs_create_nothing(run, tmp_path):
     db = tmp_path / "e.db"
     for args, data in [(["-"], "[]"), (["-", "--nl"], "\n\n")]:

@@ -125,13 +125,14 @@ def test_json_missing_members_are_null_in_first_seen_order_df_fix_4(workdir, dm)
 
 
 def test_mixed_formats_compare_as_text_df_in_8(workdir, dm):
-    (workdir / "a.csv").write_text("id,n,f,b,e\n1,2,2.5,true,\n2,3,1.0,false,x\n")
+    # The CSV field "1.0" denotes the JSON number 1 (DF-FIX-9); "true" is text, not 1.
+    (workdir / "a.csv").write_text("id,n,f,b,e\n1,2,2.5,true,\n2,3,1.0,1,x\n")
     (workdir / "b.json").write_text(
         '[{"id": 1, "n": 2, "f": 2.5, "b": true, "e": null},'
-        ' {"id": 2, "n": 3, "f": 1, "b": false, "e": "x"}]'
+        ' {"id": 2, "n": 3, "f": 1, "b": true, "e": "x"}]'
     )
     r = dm("a.csv", "b.json", "--key", "id")
-    assert r.stdout == '1 row changed\n\n  id: 2\n    f: "1.0" => "1"\n'
+    assert r.stdout == '1 row changed\n\n  id: 2\n    b: "1" => "true"\n'
 
 
 def _make_db(path, rows, *, pk: str = "id integer primary key", without_rowid: bool = False):

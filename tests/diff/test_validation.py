@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+from datamill.diff import diff_sources
+from datamill.diff.errors import DiffInputError
+
 V1 = "stations_v1.csv"
 
 
@@ -258,6 +261,15 @@ def test_ignore_errors_df_cmp_5(workdir, dm):
     r = dm(V1, "stations_v2.csv", "--key", "station_id", "--ignore", "station_id")
     assert r.exit_code == 2
     assert r.stderr.endswith("\n\nError: --ignore cannot name a --key column: station_id\n")
+
+
+def test_a_key_named_twice_is_a_usage_error_df_key_2(workdir, dm):
+    r = dm(V1, "stations_v2.csv", "--key", "station_id", "--key", "station_id")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.endswith("\n\nError: --key cannot name a column twice: station_id\n")
+    assert r.stderr.count("Error:") == 1 and "Traceback" not in r.stderr
+    with pytest.raises(DiffInputError, match="--key cannot name a column twice: station_id"):
+        diff_sources(V1, "stations_v2.csv", key=["station_id", "name", "station_id"])
 
 
 def test_previous_error_wins_when_both_sides_are_bad(workdir, dm):

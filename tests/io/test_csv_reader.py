@@ -34,10 +34,21 @@ def test_no_headers_numbers_columns_and_starts_at_line_one():
     assert rows == [(1, 1, ["1", "2"]), (2, 2, ["3", "4"])]
 
 
-def test_bom_is_ignored_and_duplicate_header_keeps_last_value():
-    columns, rows = read_all(b"\xef\xbb\xbfa,b,a\n1,2,3\n")
+def test_bom_is_ignored():
+    columns, rows = read_all(b"\xef\xbb\xbfa,b\n1,2\n")
     assert columns == ["a", "b"]
-    assert rows == [(1, 2, ["3", "2"])]
+    assert rows == [(1, 2, ["1", "2"])]
+
+
+def test_a_header_naming_a_column_twice_is_an_error():
+    """Issue 11: one column's values were silently dropped (C-INSERT)."""
+    with pytest.raises(InputError) as info:
+        CsvReader(io.BytesIO(b"\n\nid,name,x,y,name\n1,a,2,3,b\n"), source="t.csv")
+    assert str(info.value) == 't.csv: column "name" appears twice in the header (columns 2 and 5)'
+    assert (info.value.line, info.value.column) == (3, "name")
+    columns, rows = read_all(b"a,a\n1,2\n", headers=False)  # numbered columns: no header
+    assert columns == ["untitled_1", "untitled_2"]
+    assert rows == [(1, 1, ["a", "a"]), (2, 2, ["1", "2"])]
 
 
 def test_tsv_and_latin1():

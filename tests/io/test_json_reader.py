@@ -24,6 +24,16 @@ def test_array_elements_with_their_start_lines():
     ]
 
 
+def test_is_empty_reads_only_whitespace_and_keeps_positions(monkeypatch):
+    monkeypatch.setattr(source, "CHUNK_SIZE", 4)  # the whitespace spans several chunks
+    for data in (b"", b"  \n\t \r\n  "):
+        assert JsonReader(io.BytesIO(data)).is_empty()
+    reader = JsonReader(io.BytesIO(b'  \n\n   [{"a": 1},\n {"b": 2}]'))
+    assert not reader.is_empty()
+    assert list(reader.records()) == [({"a": 1}, 3), ({"b": 2}, 4)]
+    assert not JsonReader(io.BytesIO(b"[]")).is_empty()
+
+
 def test_single_object_empty_input_and_empty_array():
     assert records(b' {"a": 1} ') == [({"a": 1}, 1)]
     assert records(b"  \n ") == []

@@ -145,6 +145,18 @@ def test_c_enable_populate_rebuild_disable_optimize(garden):
     assert run("optimize", garden + ".missing").exit_code == 2
 
 
+@pytest.mark.parametrize("version", ["--fts4", "--fts5"])
+def test_enable_fts_names_a_missing_column(garden, version):
+    """Issue 11: a renamed column gave only "SQL logic error"; nothing is created."""
+    result = run("enable-fts", garden, "plants", "name", "qSpecies", version)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: Table plants has no column named qSpecies\n",
+    )
+    assert datamill.Database(garden).table_names() == ["plants"]
+    assert run("enable-fts", garden, "plants", "NAME", version).exit_code == 0  # any case
+
+
 @pytest.mark.parametrize(
     "args",
     [

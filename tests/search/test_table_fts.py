@@ -113,6 +113,8 @@ def test_enable_fts_rejects_other_versions_and_rolls_back():
         db["plants"].enable_fts(["name"], fts_version="FTS3")
     with pytest.raises(sqlite3.OperationalError):
         db["plants"].enable_fts(["name"], tokenize="no_such_tokenizer")
+    with pytest.raises(sqlite3.OperationalError, match="^Table plants has no column named nope$"):
+        db["plants"].enable_fts(["name", "nope"], create_triggers=True)
     assert db.table_names() == ["plants"]
 
 

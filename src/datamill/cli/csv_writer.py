@@ -3,6 +3,9 @@
 The table is created from the first batch's detected types; a column that a later batch
 shows needs a wider type is widened in place (schema only) and just that column's written
 values are converted, so the input is read once and the table written once.
+
+In a table this load creates, the cells of REAL columns that detection found numeric bind as
+``float(text)``, correctly rounded (L-IMP-6), not through SQLite's text-to-real conversion.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from datamill.cli.ingest import Loader
 
 OVERRIDDEN = "OVERRIDDEN"  # a column typed with --type: detection never changes it
+REAL_TYPES = {REAL, "FLOAT"}
 
 
 class CsvTableWriter:
@@ -31,6 +35,7 @@ class CsvTableWriter:
         self.columns = columns
         self.detect = detect
         self.declared: list[str] = []
+        self.real_declared: list[bool] = []  # per column, when this load created the table
         self.writer: RowListWriter | None = None
 
     def write(self, item: tuple[Batch, list[str]]) -> int:
@@ -41,8 +46,14 @@ class CsvTableWriter:
             self.writer = self._open(detected)
         elif self.detect and detected != self.declared:
             self._widen(detected)
+        # numeric text, empty or None in every row so far: safe for float()
+        reals = [
+            i
+            for i, (real, seen) in enumerate(zip(self.real_declared, detected))
+            if real and seen != TEXT
+        ]
         with self.loader.located_errors(lambda i: (batch.row_number(i), batch.line_of(i))):
-            self.writer.write(batch.rows, 1)
+            self.writer.write(batch.rows, 1, reals)
         return len(batch.rows)
 
     def _open(self, detected: list[str]) -> RowListWriter:
@@ -70,11 +81,13 @@ class CsvTableWriter:
     def _writer(self, created: bool, overrides: dict[str, str]) -> RowListWriter:
         settings = self.loader.settings
         conversions = {}
+        self.real_declared = []
         if created:
             for column, declared in zip(self.columns, self.declared):
                 kind = overrides.get(column, declared)
                 if kind in NUMERIC_TYPES:
                     conversions[column] = "nullif(?, '')"
+                self.real_declared.append(kind in REAL_TYPES)
         options = InsertOptions(
             pk=settings.pk_value,
             alter=settings.alter,

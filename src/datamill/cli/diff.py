@@ -120,6 +120,9 @@ def diff_command(
         raise click.UsageError("Only one of PREVIOUS and CURRENT can be -")
     _check_spec(previous, "PREVIOUS")
     _check_spec(current, "CURRENT")
+    for index, name in enumerate(keys):
+        if name in keys[:index]:
+            raise click.UsageError(f"--key cannot name a column twice: {name}")
     for name in ignore:
         if name in keys:
             raise click.UsageError(f"--ignore cannot name a --key column: {name}")

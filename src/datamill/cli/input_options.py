@@ -14,7 +14,7 @@ import click
 
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
 from datamill.io.errors import InputError
-from datamill.io.formats import SNIFF_BYTES, sniff_dialect
+from datamill.io.formats import SNIFF_BYTES, sniff_head
 from datamill.io.json_reader import JSON_HINT, JsonReader, LinesReader, NdjsonReader, TextReader
 
 
@@ -143,8 +143,11 @@ def open_input(file: str) -> tuple[BinaryIO, int | None]:
     return stream, size
 
 
-def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
-    """The reader for the chosen format; CSV/TSV readers parse the header immediately."""
+def make_reader(stream: BinaryIO, options: InputOptions, source: str = "stdin") -> Any:
+    """The reader for the chosen format; CSV/TSV readers parse the header immediately.
+
+    ``source`` names the input in errors.
+    """
     if options.lines:
         return LinesReader(stream)
     if options.text:
@@ -160,7 +163,7 @@ def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
     if options.sniff:
         buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
         try:
-            dialect = sniff_dialect(buffered.peek(SNIFF_BYTES), encoding)
+            dialect = sniff_head(buffered.peek(SNIFF_BYTES), encoding)
         except csv.Error:
             raise InputError("Could not determine delimiter") from None
         stream = buffered  # type: ignore[assignment]
@@ -174,6 +177,7 @@ def make_reader(stream: BinaryIO, options: InputOptions) -> Any:
             dialect,
             encoding=encoding,
             headers=not options.no_headers,
+            source=source,
             **fmtparams,
         )
     except TypeError as error:

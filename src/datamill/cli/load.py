@@ -30,6 +30,7 @@ from datamill.core.sqlite import sqlite3
 from datamill.io.batch import Batch, batched
 from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
+from datamill.io.json_reader import JsonReader
 from datamill.io.prefetch import prefetch
 
 LIBRARY_ERRORS = tuple(
@@ -183,13 +184,15 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
     stream, size = open_input(file) if file is not None else (None, None)
     progress = Progress(size, enabled=stderr_is_terminal() and not kwargs["silent"])
     try:
-        with clean_errors(), database_for(path, atomic=not settings.batch_size) as db:
-            load_extensions(db, kwargs["load_extension"])
-            loader = Loader(db, settings, progress)
-            if rows_from_code is not None:
-                _load_code_rows(loader, rows_from_code, settings)
-            else:
-                _load_stream(loader, stream, inputs, convert, settings)
+        with clean_errors():
+            reader = _reader(stream, inputs, file) if stream is not None else None
+            with database_for(path, atomic=not settings.batch_size) as db:
+                load_extensions(db, kwargs["load_extension"])
+                loader = Loader(db, settings, progress)
+                if reader is None:
+                    _load_code_rows(loader, rows_from_code, settings)
+                else:
+                    _load_stream(loader, reader, inputs, convert, settings)
     except click.ClickException:
         progress.abandon()
         raise
@@ -206,14 +209,23 @@ def _convert_var(inputs: InputOptions) -> str:
     return "row"
 
 
+def _reader(stream: Any, inputs: InputOptions, file: str) -> Any:
+    """FILE's reader, made before the database is opened: a CSV header is read now, and
+    an empty JSON document is an error (a JSON array with no items, ``[]``, is not)."""
+    source = "stdin" if file == "-" else file
+    reader = make_reader(stream, inputs, source)
+    if isinstance(reader, JsonReader) and reader.is_empty():
+        raise InputError(f"{source} is empty")
+    return reader
+
+
 def _load_stream(
     loader: Loader,
-    stream: Any,
+    reader: Any,
     inputs: InputOptions,
     convert: Callable[[Any], Any] | None,
     settings: LoadSettings,
 ) -> None:
-    reader = make_reader(stream, inputs)
     fast = not (settings.upsert and required_missing(loader.table, getattr(reader, "columns", ())))
     if isinstance(reader, CsvReader) and convert is None and fast:
         loader.load_csv(reader)
@@ -293,10 +305,12 @@ def bulk(**kwargs: Any) -> None:
     )
     stream, _ = open_input(file)
     try:
-        with clean_errors(), database_for(path, atomic=not kwargs["batch_size"]) as db:
-            load_extensions(db, kwargs["load_extension"])
-            register_functions(db, kwargs["functions"])
-            _bulk(db, sql, make_reader(stream, inputs), inputs, convert, kwargs["batch_size"])
+        with clean_errors():
+            reader = _reader(stream, inputs, file)
+            with database_for(path, atomic=not kwargs["batch_size"]) as db:
+                load_extensions(db, kwargs["load_extension"])
+                register_functions(db, kwargs["functions"])
+                _bulk(db, sql, reader, inputs, convert, kwargs["batch_size"])
     finally:
         if file != "-":
             stream.close()

@@ -64,8 +64,12 @@ def load_path(
     encoding: str,
     detect_types: bool,
     flatten: bool,
+    source: str = "stdin",
 ) -> bool:
-    """Load one input into ``table``; returns False when the input was empty (no table)."""
+    """Load one input into ``table``; returns False when the input was empty (no table).
+
+    ``source`` names the input in errors.
+    """
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore
     dialect: Any = None
     if fmt is None:
@@ -82,7 +86,7 @@ def load_path(
         maximize_csv_field_size_limit()
         if dialect is None:
             dialect = "excel-tab" if fmt == Format.TSV else "excel"
-        loader.load_csv(CsvReader(buffered, dialect, encoding=encoding))
+        loader.load_csv(CsvReader(buffered, dialect, encoding=encoding, source=source))
         return True
     reader: Any = NdjsonReader(buffered) if fmt == Format.NL else JsonReader(buffered, JSON_HINT)
     prepare = prepare_records(None, "json", flatten)
@@ -157,7 +161,7 @@ def memory(
                     ) from None
                 with stream:
                     loaded = load_path(
-                        db, stream, table, fmt, encoding, not no_detect_types, flatten
+                        db, stream, table, fmt, encoding, not no_detect_types, flatten, path
                     )
             if loaded:
                 _add_views(db, table, number)

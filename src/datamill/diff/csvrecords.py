@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TextIO
 
-from datamill.diff.errors import DiffInputError
+from datamill.diff.errors import DiffInputError, duplicate_column
+from datamill.io.dialect import sniff_dialect
 
 SNIFF_CHARS = 1 << 20
 
@@ -31,18 +32,15 @@ def compact_key(text: str) -> int | str:
 
 
 def sniff(stream: TextIO) -> type[csv.Dialect]:
-    """The dialect csv-diff would choose for ``stream``; rewinds it."""
+    """The sniffed dialect of ``stream`` (DF-IN-3); rewinds it."""
     sample = stream.read(SNIFF_CHARS)
     stream.seek(0)
     return sniff_sample(sample)
 
 
 def sniff_sample(sample: str) -> type[csv.Dialect]:
-    """``csv.Sniffer`` over the first MiB of text, falling back to Excel (DF-IN-3)."""
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        return csv.excel
+    """The dialect of the first MiB of text among ``,``, tab and ``;``; Excel when none fits."""
+    return sniff_dialect(sample[:SNIFF_CHARS], ",\t;", csv.excel)
 
 
 def _fast_dialect(dialect: type[csv.Dialect]) -> bool:
@@ -94,15 +92,9 @@ class CsvRecords:
                 raise DiffInputError(
                     "looks like JSON; use --format json or --format nl", source=self.source
                 )
-            seen: dict[str, int] = {}
-            for position, name in enumerate(header, 1):
-                if name in seen:
-                    raise DiffInputError(
-                        f'duplicate column name "{name}" (columns {seen[name]} and {position})',
-                        source=self.source,
-                        line=lineno,
-                    )
-                seen[name] = position
+            duplicate = duplicate_column(header)
+            if duplicate is not None:
+                raise DiffInputError(duplicate, source=self.source, line=lineno)
             self.columns = header
             return header
         return None

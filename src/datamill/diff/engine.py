@@ -24,7 +24,7 @@ from typing import Any
 from datamill.diff.errors import DiffInputError
 from datamill.diff.render import DiffResult
 from datamill.diff.sides import CsvSide, Scan, Side
-from datamill.diff.values import json_default
+from datamill.diff.values import equal_in_mixed_formats, json_default, number_bucket
 
 COMPACT_KEYS_BYTES = 64 << 20
 MATCHED = 1 << 64  # pass-2 marker: values >= MATCHED are "matched at CURRENT index v - MATCHED"
@@ -40,6 +40,9 @@ class Plan:
     ) -> None:
         self.key = key
         self.ignore = set(ignore)
+        for index, name in enumerate(key):
+            if name in key[:index]:
+                raise DiffInputError(f"--key cannot name a column twice: {name}", source=None)
         prev_cols, cur_cols = previous.columns, current.columns
         if ignore:
             for name in ignore:
@@ -325,10 +328,16 @@ def _report(
     key_set = set(key_names)
     common = plan.common
     composite = len(key_names) > 1
+    mixed = plan.prev_as_text or plan.cur_as_text
     for k, (_index, raw, fields) in candidates.items():
         old = prev_row(*prev_records[k])
         new = cur_row(raw, fields)
-        changes = {c: [old[c], new[c]] for c in common if old[c] != new[c]}
+        if mixed:
+            changes = {
+                c: [old[c], new[c]] for c in common if not equal_in_mixed_formats(old[c], new[c])
+            }
+        else:
+            changes = {c: [old[c], new[c]] for c in common if old[c] != new[c]}
         if not changes:
             continue
         shown = _shown_key(k, plan)
@@ -422,4 +431,37 @@ def _unkeyed(previous, current, plan) -> DiffResult:
             if nth >= matched.get(d, 0):
                 removed.append(shown)
         scan.close()
+    if added and removed and (plan.prev_as_text or plan.cur_as_text):
+        added, removed = _pair_equal_numbers(added, removed)
     return _result(plan, added=added, removed=removed, changed=[])
+
+
+def _pair_equal_numbers(added: list, removed: list) -> tuple[list, list]:
+    """Drop added/removed pairs that differ only in how numbers are written (DF-IN-8).
+
+    The content digest compares text; in mixed formats a REAL ``3.5`` equals the CSV
+    field ``3.50``. Only rows already unmatched are paired, each with the first equal one.
+    """
+    buckets: dict[tuple, list[int]] = {}
+    for index, row in enumerate(removed):
+        buckets.setdefault(_bucket(row), []).append(index)
+    paired: set[int] = set()
+    kept = []
+    for row in added:
+        for index in buckets.get(_bucket(row), ()):
+            if index not in paired and _rows_equal(removed[index], row):
+                paired.add(index)
+                break
+        else:
+            kept.append(row)
+    return kept, [row for index, row in enumerate(removed) if index not in paired]
+
+
+def _bucket(row: dict[str, Any]) -> tuple:
+    return tuple(sorted((name, number_bucket(value)) for name, value in row.items()))
+
+
+def _rows_equal(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return old.keys() == new.keys() and all(
+        equal_in_mixed_formats(value, new[name]) for name, value in old.items()
+    )

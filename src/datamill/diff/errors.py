@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from datamill.io.header import repeated_column
+
 
 class DiffInputError(ValueError):
     """An input violates a DF-VAL rule.
@@ -36,3 +40,12 @@ def _compose(message: str, source: str | None, line: int | None, column: int | N
         if column is not None:
             where += f", column {column}"
     return f"{where}: {message}"
+
+
+def duplicate_column(names: Sequence[str]) -> str | None:
+    """DF-VAL-4's text for the first name in ``names`` that repeats an earlier one."""
+    repeated = repeated_column(names)
+    if repeated is None:
+        return None
+    name, first, repeat = repeated
+    return f'duplicate column name "{name}" (columns {first} and {repeat})'

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from datamill.diff import jsonrows
 from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
-from datamill.diff.errors import DiffInputError
+from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.diff.textinput import decode_error, text_stream
 from datamill.diff.values import as_text
 
@@ -336,14 +336,9 @@ class SqliteSide(Side):
             self._without_rowid = "without rowid" in " ".join((sql or "").lower().split())
 
     def _load_columns(self) -> list[str] | None:
-        seen: dict[str, int] = {}
-        for position, name in enumerate(self._names, 1):
-            if name in seen:
-                raise DiffInputError(
-                    f'duplicate column name "{name}" (columns {seen[name]} and {position})',
-                    source=self.label,
-                )
-            seen[name] = position
+        duplicate = duplicate_column(self._names)
+        if duplicate is not None:
+            raise DiffInputError(duplicate, source=self.label)
         return list(self._names)
 
     def _select(self) -> str:

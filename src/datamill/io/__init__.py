@@ -1,15 +1,38 @@
-"""Streaming input: CSV/TSV/JSON/NDJSON readers, format and type detection (L-UTIL-2..4)."""
+"""Streaming input: CSV/TSV/JSON/NDJSON readers, format and type detection (L-UTIL-2..4).
 
-from datamill.io.detect import TypeTracker, ValueTracker
-from datamill.io.errors import (
-    CSVInputError,
-    InputError,
-    RowError,
-    RowsFromFileBadJSON,
-    RowsFromFileError,
-)
-from datamill.io.formats import Format
-from datamill.io.rows_from_file import rows_from_file
+The public names are imported on first use, as in ``datamill``: ``diff`` needs only the
+dialect sniffer and the header check, not the readers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datamill.io.detect import TypeTracker, ValueTracker
+    from datamill.io.errors import (
+        CSVInputError,
+        InputError,
+        RowError,
+        RowsFromFileBadJSON,
+        RowsFromFileError,
+    )
+    from datamill.io.formats import Format
+    from datamill.io.rows_from_file import rows_from_file
+
+#: Each public name and the module that defines it.
+_EXPORTS = {
+    "CSVInputError": "datamill.io.errors",
+    "Format": "datamill.io.formats",
+    "InputError": "datamill.io.errors",
+    "RowError": "datamill.io.errors",
+    "RowsFromFileBadJSON": "datamill.io.errors",
+    "RowsFromFileError": "datamill.io.errors",
+    "TypeTracker": "datamill.io.detect",
+    "ValueTracker": "datamill.io.detect",
+    "rows_from_file": "datamill.io.rows_from_file",
+}
 
 __all__ = [
     "CSVInputError",
@@ -22,3 +45,16 @@ __all__ = [
     "ValueTracker",
     "rows_from_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'datamill.io' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 
 from datamill.io.batch import Batch
 from datamill.io.errors import InputError
+from datamill.io.header import repeated_column
 from datamill.io.source import TextSource
 
 ORIGINAL_CSV_FIELD_SIZE_LIMIT = csv.field_size_limit()
@@ -40,7 +41,8 @@ class CsvReader:
     """Reads a header (or numbers the columns) and then yields batches of padded rows.
 
     Every row has exactly ``len(columns)`` cells: surplus cells are dropped and missing
-    ones are None. Blank lines are skipped and not counted as records.
+    ones are None. Blank lines are skipped and not counted as records. A header that names
+    a column twice is an ``InputError`` naming ``source`` (C-INSERT).
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class CsvReader:
         dialect: Any = "excel",
         encoding: str = "utf-8",
         headers: bool = True,
+        source: str = "CSV input",
         **fmtparams: Any,
     ) -> None:
         self.source = TextSource(fp, encoding, reject_nul=True, hint=ENCODING_HINT)
@@ -61,14 +64,20 @@ class CsvReader:
         if first is None:
             raise InputError("CSV input is empty - no header row")
         if headers:
-            names = first
+            repeated = repeated_column(first)
+            if repeated is not None:
+                name, column, repeat = repeated
+                raise InputError(
+                    f'{source}: column "{name}" appears twice in the header '
+                    f"(columns {column} and {repeat})",
+                    line=self._pending_line,
+                    column=name,
+                )
+            self.columns = first
         else:
-            names = [f"untitled_{i}" for i in range(1, len(first) + 1)]
+            self.columns = [f"untitled_{i}" for i in range(1, len(first) + 1)]
             self._pending = first
-        self.columns = list(dict.fromkeys(names))
-        self._last_index = [len(names) - 1 - names[::-1].index(c) for c in self.columns]
-        self._width = len(names)
-        self._remap = len(self.columns) != len(names)
+        self._width = len(self.columns)
 
     def _error(self, error: Exception, start_line: int) -> InputError:
         if isinstance(error, UnicodeDecodeError):
@@ -140,8 +149,6 @@ class CsvReader:
         else:
             starts = _start_lines(rows, first_line)
             line_of = starts.__getitem__
-        if self._remap:
-            rows = [[r[i] for i in self._last_index] for r in rows]
         batch = Batch(rows, self.rows_read + 1, line_of)
         self.rows_read += len(rows)
         return batch

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import enum
 
+from datamill.io.dialect import sniff_dialect
+
 
 class Format(enum.Enum):
     """The file formats ``rows_from_file`` understands."""
@@ -30,11 +32,11 @@ def detect_format(head: bytes) -> tuple[Format | None, type[csv.Dialect] | None]
         return None, None
     if stripped[:1] in (b"[", b"{"):
         return Format.JSON, None
-    dialect = sniff_dialect(head)
+    dialect = sniff_head(head)
     return (Format.TSV if dialect.delimiter == "\t" else Format.CSV), dialect
 
 
-def sniff_dialect(head: bytes, encoding: str = "utf-8") -> type[csv.Dialect]:
+def sniff_head(head: bytes, encoding: str = "utf-8") -> type[csv.Dialect]:
     """Sniff a CSV dialect from the first 2048 bytes; ``csv.Error`` if that fails."""
     text = head[:SNIFF_BYTES].decode(encoding, errors="ignore").lstrip("\ufeff")
-    return csv.Sniffer().sniff(text)
+    return sniff_dialect(text)

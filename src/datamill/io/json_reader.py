@@ -92,6 +92,10 @@ class JsonReader(_RecordReader):
         self.hint = hint
         self._buffer = _Buffer(self.source)
 
+    def is_empty(self) -> bool:
+        """True when the input holds nothing but whitespace (reads only that far)."""
+        return self._skip_space(0) >= len(self._buffer.text)
+
     def _syntax_error(self, offset: int, reason: str) -> InputError:
         line, column = self._buffer.position(offset)
         return InputError(

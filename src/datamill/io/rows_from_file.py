@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.io.errors import CSVInputError, RowError, RowsFromFileBadJSON, RowsFromFileError
-from datamill.io.formats import SNIFF_BYTES, Format, sniff_dialect
+from datamill.io.formats import SNIFF_BYTES, Format, sniff_head
 from datamill.io.json_reader import JsonReader, NdjsonReader
 from datamill.io.source import TextSource
 
@@ -44,7 +44,7 @@ def rows_from_file(
         if stripped[:1] in (b"[", b"{"):
             format = Format.JSON
         else:
-            dialect = sniff_dialect(head, encoding or "utf-8")
+            dialect = sniff_head(head, encoding or "utf-8")
             format = Format.TSV if dialect.delimiter == "\t" else Format.CSV
     if format == Format.JSON:
         return _json_rows(fp), Format.JSON

@@ -96,9 +96,14 @@ class TableSearchMixin:
         """The name of this table's FTS table, or None (L-FTS-6)."""
         return detect_fts(self.db, self.name)
 
-    def _resolve_columns(self, columns: Iterable[str]) -> list[str]:
+    def _resolve_columns(self, columns: Iterable[str], must_exist: bool = False) -> list[str]:
+        """``columns`` spelled as the table spells them (names are case-insensitive)."""
         existing = [row[1] for row in self.db.execute(f"PRAGMA table_info({self._quoted})")]
-        return [resolve_casing(column, existing) for column in columns]
+        resolved = [resolve_casing(column, existing) for column in columns]
+        for column in resolved if must_exist else ():
+            if column not in existing:
+                raise sqlite3.OperationalError(f"Table {self.name} has no column named {column}")
+        return resolved
 
     @property
     def _quoted(self) -> str:
@@ -116,7 +121,7 @@ class TableSearchMixin:
         version = str(fts_version).upper()
         if version not in ("FTS4", "FTS5"):
             raise ValueError("fts_version must be 'FTS4' or 'FTS5'")
-        columns = self._resolve_columns(columns)
+        columns = self._resolve_columns(columns, must_exist=True)
         fts = f"{self.name}_fts"
         tokenize_literal = self.db.quote(tokenize) if tokenize else None
         create = create_fts_sql(self.name, columns, version, tokenize_literal)

@@ -16,9 +16,10 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
+from datamill.diff.csvrecords import SNIFF_CHARS, sniff_sample
+from datamill.diff.errors import duplicate_column
 from datamill.track.errors import TrackUsageError
 
-SNIFF_CHARS = 1024 * 1024
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
 
 csv.field_size_limit(sys.maxsize)  # DF-IN-3.6: no 128 KiB field limit
@@ -81,14 +82,6 @@ def decode(data: bytes, encoding: str, source: str) -> str:
     return text
 
 
-def sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    """DF-IN-3.2: sniff the first MiB among ``,``, tab and ``;``; Excel when sniffing fails."""
-    try:
-        return csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=",\t;")
-    except csv.Error:
-        return csv.excel
-
-
 def iter_rows(
     data: bytes,
     fmt: str | None,
@@ -149,7 +142,7 @@ def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
 def _dialect(text: str, fmt: str | None, dialect):
     if dialect is not None:
         return dialect
-    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_dialect(text)
+    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_sample(text)
 
 
 def _csv_records(lines: Iterable[str], source: str, dialect) -> Iterator[tuple[int, list[str]]]:
@@ -189,14 +182,9 @@ def csv_rows(lines: Iterable[str], source: str, dialect) -> tuple[list[str], Ite
         return [], iter(())
     if header and header[0].lstrip().startswith(("[{", '{"')):
         raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
-    seen: dict[str, int] = {}
-    for number, name in enumerate(header, 1):
-        if name in seen:
-            raise ContentError(
-                f'{source}, line 1: duplicate column name "{name}" '
-                f"(columns {seen[name]} and {number})"
-            )
-        seen[name] = number
+    duplicate = duplicate_column(header)
+    if duplicate is not None:
+        raise ContentError(f"{source}, line 1: {duplicate}")
     return list(header), _csv_dicts(header, records, source)
 
 
