@@ -104,6 +104,8 @@ CREATE TABLE other.members (id integer PRIMARY KEY,
   group_id integer REFERENCES other.groups(id), name text);
 INSERT INTO other.groups VALUES (1, 'one');
 INSERT INTO other.members VALUES (1, 1, 'm');
+CREATE TABLE links (id integer PRIMARY KEY, group_id integer REFERENCES other.groups(id));
+INSERT INTO links VALUES (1, 1);
 """
 
 

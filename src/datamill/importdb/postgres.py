@@ -86,7 +86,8 @@ def relations(connection: sa.Connection, schema: str) -> list[tuple[str, str, bo
 def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None:
     """Register psycopg 3 loaders so values arrive as IDB-4 wants them."""
     from psycopg import DataError
-    from psycopg.types import TypeInfo, datetime
+    from psycopg.pq import Format
+    from psycopg.types import TypeInfo
     from psycopg.types.array import register_array
     from psycopg.types.string import TextLoader
 
@@ -97,15 +98,9 @@ def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None
             if info.array_oid:
                 adapters.register_loader(info.array_oid, TextLoader)
 
-    fallbacks = {
-        "date": datetime.DateLoader,
-        "time": datetime.TimeLoader,
-        "timetz": datetime.TimetzLoader,
-        "timestamp": datetime.TimestampLoader,
-        "timestamptz": datetime.TimestamptzLoader,
-    }
-    for name, base in fallbacks.items():
-        adapters.register_loader(name, _fallback(base, DataError))
+    for name in ("date", "time", "timetz", "timestamp", "timestamptz"):
+        oid = adapters.types[name].oid
+        adapters.register_loader(oid, _fallback(adapters.get_loader(oid, Format.TEXT), DataError))
 
     enums = connection.exec_driver_sql(
         "SELECT typname, oid, typarray FROM pg_catalog.pg_type WHERE typtype = 'e'"
@@ -114,13 +109,19 @@ def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None
         register_array(TypeInfo(name, oid, array_oid), driver_connection)
 
 
-def _fallback(base: type, error: type[Exception]) -> type:
-    """``base`` returning the server's text for values Python cannot represent."""
+def _fallback(fast: type, error: type[Exception]) -> type:
+    """A loader using ``fast`` that returns the server's text where it raises ``error``
+    (a date or time Python cannot represent)."""
+    from psycopg.adapt import Loader
 
-    class ServerTextFallback(base):  # type: ignore[misc, valid-type]
+    class ServerTextFallback(Loader):
+        def __init__(self, oid: int, context: Any = None) -> None:
+            super().__init__(oid, context)
+            self._load = fast(oid, context).load
+
         def load(self, data: Any) -> Any:
             try:
-                return super().load(data)
+                return self._load(data)
             except error:
                 return bytes(data).decode()
 

@@ -149,4 +149,4 @@ def check_case(names: Iterable[str], kind: str, where: str = "") -> None:
     for name in names:
         other = seen.setdefault(fold_identifier_case(name), name)
         if other != name:
-            raise ImportDbError(f'{kind} names "{other}" and "{name}" differ only in case{where}')
+            raise ImportDbError(f'{kind} names "{other}" and "{name}"{where} differ only in case')

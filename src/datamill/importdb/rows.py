@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,19 +47,16 @@ def stream(
 def converted(
     batches: Iterator[Sequence[Any]], converters: Sequence[Converter | None]
 ) -> Iterator[Sequence[Any]]:
-    """``batches`` with each row's values passed through its column's converter, if any."""
+    """``batches`` with each column's values passed through its converter, if it has one."""
     active = [(index, convert) for index, convert in enumerate(converters) if convert]
     if not active:
         yield from batches
         return
     for rows in batches:
-        out = []
-        for row in rows:
-            row = list(row)
-            for index, convert in active:
-                row[index] = convert(row[index])
-            out.append(row)
-        yield out
+        columns: list[Iterable[Any]] = list(zip(*rows))
+        for index, convert in active:
+            columns[index] = map(convert, columns[index])
+        yield list(zip(*columns))
 
 
 def write(

@@ -141,9 +141,7 @@ def _copy_table(
         count = f"SELECT count(*) FROM {relation}"
         total = rows.read(lambda: source.connection.exec_driver_sql(count).scalar(), context)
     _, batches = rows.stream(source, select, context)
-    writer = RowListWriter(
-        db.table(table.name), names, _insert_options(replace=True), plain_values=not any(converters)
-    )
+    writer = RowListWriter(db.table(table.name), names, _insert_options(replace=True))
 
     def locate(row: int, column: str | None) -> str:
         return f"table {table.name}, row {row}" + (f', column "{column}"' if column else "")
@@ -184,9 +182,7 @@ def _copy_query(
                 seen[name].add(type(value))
         pk = options.pk[0] if len(options.pk) == 1 else tuple(options.pk) or None
         db.table(output).create(types_for_column_types(seen), pk=pk)
-    writer = RowListWriter(
-        db.table(output), header, _insert_options(replace=False), plain_values=False
-    )
+    writer = RowListWriter(db.table(output), header, _insert_options(replace=False))
 
     def locate(row: int, column: str | None) -> str:
         return f"query row {row}"

@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from datamill.core.values import jsonify_if_needed
+
 #: Decimal digits a double keeps exactly: a decimal with more may be rounded by ``float()``.
 EXACT_DIGITS = 15
 REDACTED = "***"
@@ -25,7 +27,7 @@ class ValueConverter:
     """Converts one column's values; counts the decimals a REAL conversion rounded.
 
     ``decimals`` says what a ``Decimal`` becomes: ``"int"`` (an INTEGER column), ``"text"``
-    (exact plain notation) or ``"float"``.
+    (exact plain notation) or ``"float"``. Results are always None, int, float, str or bytes.
     """
 
     def __init__(self, decimals: str = "float") -> None:
@@ -48,36 +50,41 @@ class ValueConverter:
             uuid.UUID: str,
             list: self._array,
             tuple: self._array,
-            dict: _same,  # stored as JSON text (L-GEN-6)
+            dict: jsonify_if_needed,
+        }
+        #: Inside arrays: binary values as base64 objects, nested arrays as lists.
+        self._element_handlers = {
+            **self._handlers,
+            bytes: _base64,
+            memoryview: _base64,
+            list: self._items,
+            tuple: self._items,
+            dict: _same,
         }
 
     def __call__(self, value: Any) -> Any:
-        handler = self._handlers.get(type(value))
-        if handler is None:
-            handler = next(
-                (h for kind, h in self._handlers.items() if isinstance(value, kind)), str
-            )
+        return self._handlers.get(type(value), self._other)(value)
+
+    def _other(self, value: Any) -> Any:
+        """Subclasses of the known types as their base type; anything else as ``str()``."""
+        handler = next((h for t, h in self._handlers.items() if isinstance(value, t)), str)
         return handler(value)
 
     def _decimal_to_float(self, value: decimal.Decimal) -> float | None:
-        if value.is_nan():
-            return None
         converted = float(value)
-        if (
-            value.is_finite()
-            and len(value.as_tuple().digits) > EXACT_DIGITS
-            and decimal.Decimal(repr(converted)) != value
-        ):
+        if converted != converted:  # NaN
+            return None
+        # Text that short holds at most 15 digits, which a double keeps exactly.
+        if len(str(value)) > EXACT_DIGITS and decimal.Decimal(repr(converted)) != value:
             self.rounded += 1
         return converted
 
-    def _array(self, value: list[Any] | tuple[Any, ...]) -> list[Any]:
-        return [self._element(item) for item in value]
+    def _array(self, value: list[Any] | tuple[Any, ...]) -> str:
+        return jsonify_if_needed(self._items(value))
 
-    def _element(self, item: Any) -> Any:
-        if isinstance(item, (bytes, memoryview)):
-            return {"$base64": True, "encoded": base64.b64encode(item).decode("ascii")}
-        return self(item)
+    def _items(self, value: list[Any] | tuple[Any, ...]) -> list[Any]:
+        handlers = self._element_handlers
+        return [handlers.get(type(item), self._other)(item) for item in value]
 
 
 def redact(value: Any) -> str:
@@ -99,6 +106,10 @@ def _decimal_to_int(value: decimal.Decimal) -> int | None:
 
 def _decimal_to_text(value: decimal.Decimal) -> str:
     return format(value, "f")
+
+
+def _base64(value: bytes | memoryview) -> dict[str, Any]:
+    return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
 
 
 def _isoformat(value: datetime.date | datetime.time) -> str:
