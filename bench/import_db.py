@@ -27,27 +27,12 @@ import sys
 import tempfile
 import time
 
+from ingest import DATA, trees_csv
 from pg_cluster import find_bindir, running_cluster
-from shared_data import GEN_TREES
 
-HERE = pathlib.Path(__file__).resolve().parent
-DATA = HERE / "_data"
 BIN = pathlib.Path(sys.executable).parent
 FETCH = 10_000
 SMALL_ROWS = 100_000
-
-
-def trees_csv(rows: int) -> pathlib.Path:
-    """The gen_trees.py CSV with ``rows`` rows (seed 1), generated once."""
-    path = DATA / f"trees-{rows}.csv"
-    if not path.exists():
-        DATA.mkdir(exist_ok=True)
-        subprocess.run(
-            [sys.executable, GEN_TREES, "--rows", str(rows), "--seed", "1", "--out", path],
-            check=True,
-            capture_output=True,
-        )
-    return path
 
 
 def load(conninfo: str, source: pathlib.Path) -> list[str]:

@@ -117,6 +117,15 @@ def make_sqlite_database(path: Path, sql: str) -> str:
     return str(path)
 
 
+def query(path: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` run on the SQLite file at ``path``."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def file_digest(path: Path) -> str | None:
     """The SHA-256 of a file, or None when it does not exist."""
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None

@@ -47,3 +47,20 @@ def test_library_call_reports_to_the_given_stream(tmp_path):
         "1/2: plants\n2/2: kinds\n\nAdding 1 foreign key\n  plants.kind_id => kinds.id\n"
     )
     assert [row["secret"] for row in db["plants"].rows] == ["***", "***", "***"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_adds_a_row_bar(tmp_path):
+    """IDB-7: ``-p`` on a terminal draws a bar per table, sized by the table's row count."""
+    source = make_sqlite_database(tmp_path / "src.db", STRUCTURE_SQL)
+    stream = Terminal()
+    options = ImportOptions(tables=["plants", "empty"])
+    import_database(source, Database(tmp_path / "out.db"), options, Reporter(stream, True, True))
+    text = stream.getvalue()
+    assert text.startswith("1/2: plants\n")
+    assert "2/2: empty\n" in text
+    assert "[####################################]  100%" in text

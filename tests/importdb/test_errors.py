@@ -122,7 +122,7 @@ def test_explicit_driver_that_is_missing(fails, monkeypatch):
     monkeypatch.setitem(sys.modules, "pg8000", None)
     url = "postgresql+pg8000://app:secret@127.0.0.1:1/prod"
     fails(
-        "The PostgreSQL driver for postgresql+pg8000 is not installed: "
+        "The driver for postgresql+pg8000 is not installed: "
         "import of pg8000 halted; None in sys.modules",
         url,
         "--all",
@@ -233,6 +233,18 @@ def test_a_source_value_that_cannot_be_read(fails, tmp_path):
     conn.close()
     result_message = "Could not decode to UTF-8 column 'note' with text '\ufffd' (table t)"
     fails(result_message, str(source), "--all")
+
+
+def test_source_file_that_is_not_a_database(fails, tmp_path):
+    source = tmp_path / "notes.txt"
+    source.write_text("not a database\n" * 100)
+    fails(f"Could not connect to {source}: file is not a database", str(source), "--all")
+
+
+def test_sql_with_a_repeated_column_name(fails, structure):
+    sql = "select id, name as id from plants"
+    fails('Column "id" appears more than once in the --sql result', structure, "--sql", sql,
+          "--output", "q")  # fmt: skip
 
 
 def test_sql_errors_show_the_drivers_first_line(fails, structure):

@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 import pytest
-from importdb_fixtures import POSTGRES_SQL
+from importdb_fixtures import POSTGRES_SQL, query
 
 from datamill import Database
 
@@ -44,14 +44,6 @@ def row(path, table, key):
     conn.row_factory = sqlite3.Row
     try:
         return dict(conn.execute(f"select * from {table} where id = ?", [key]).fetchone())
-    finally:
-        conn.close()
-
-
-def query(path, sql):
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
     finally:
         conn.close()
 

@@ -4,10 +4,8 @@ Every test runs twice through the ``structure`` fixture: once on a SQLite source
 server) and once on a real PostgreSQL database; both must give the same result.
 """
 
-import sqlite3
-
 import pytest
-from importdb_fixtures import STRUCTURE_TABLES
+from importdb_fixtures import STRUCTURE_TABLES, query
 
 from datamill import Database
 
@@ -16,18 +14,10 @@ def schema(path, table):
     return Database(path)[table].schema
 
 
-def rows(path, sql):
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def index_names(path):
     return sorted(
         name
-        for (name,) in rows(path, "select name from sqlite_master where type = 'index'")
+        for (name,) in query(path, "select name from sqlite_master where type = 'index'")
         if not name.startswith("sqlite_autoindex")
     )
 
@@ -84,21 +74,21 @@ def test_all_copies_every_table_with_keys_not_null_and_foreign_keys(structure, t
         'CREATE TABLE "empty" (\n   "id" INTEGER PRIMARY KEY,\n   "label" TEXT NOT NULL\n)'
     )
     assert schema(out, "log") == 'CREATE TABLE "log" (\n   "at" TEXT,\n   "message" TEXT\n)'
-    assert rows(out, "select count(*) from empty") == [(0,)]
+    assert query(out, "select count(*) from empty") == [(0,)]
 
 
 def test_values_and_key_order(structure, tmp_path, run):
     """IDB-4 values (NUMERIC(6,2) as REAL, DATE as text); IDB-7 rows written in key order."""
     out = tmp_path / "copy.db"
     assert run("import-db", structure, out, "--all").exit_code == 0
-    assert rows(out, "select * from plants order by id") == [
+    assert query(out, "select * from plants order by id") == [
         (1, "Basil", 1, 3.5, "s1"),
         (2, "Oak", 2, 120.0, "s2"),
         (3, "Fern", None, None, None),
     ]
-    assert rows(out, "select typeof(price) from plants where id = 2") == [("real",)]
-    assert rows(out, "select opened from sites where opened is not null") == [("2024-01-02",)]
-    assert rows(out, "select plant_id, site, day from stock order by rowid") == [
+    assert query(out, "select typeof(price) from plants where id = 2") == [("real",)]
+    assert query(out, "select opened from sites where opened is not null") == [("2024-01-02",)]
+    assert query(out, "select plant_id, site, day from stock order by rowid") == [
         (1, "north", "mon"),
         (1, "south", "tue"),
         (2, "north", "mon"),
@@ -148,7 +138,7 @@ def test_foreign_key_to_a_table_already_in_the_destination(structure, tmp_path, 
     result = run("import-db", structure, out, "--all", "--skip", "archive")
     assert result.exit_code == 0, result.stderr
     assert '"archive_id" INTEGER REFERENCES "archive"("id")' in schema(out, "notes")
-    assert rows(out, "select note from archive") == [("here already",)]
+    assert query(out, "select note from archive") == [("here already",)]
 
 
 def test_table_copies_the_given_tables_in_the_given_order(structure, tmp_path, run):
@@ -173,11 +163,11 @@ def test_redact_replaces_every_value_and_drops_the_key(structure, tmp_path, run)
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "Adding" not in result.stderr
-    assert rows(out, "select user_id, typeof(user_id) from sessions") == [
+    assert query(out, "select user_id, typeof(user_id) from sessions") == [
         ("***", "text"),
         ("***", "text"),
     ]
-    assert rows(out, "select pw from users") == [("***",), ("***",)]
+    assert query(out, "select pw from users") == [("***",), ("***",)]
     assert schema(out, "sessions") == (
         'CREATE TABLE "sessions" (\n'
         '   "id" INTEGER PRIMARY KEY,\n'
@@ -195,7 +185,7 @@ def test_views_are_copied_as_tables_only_when_asked(structure, tmp_path, run):
     assert run("import-db", structure, views, "--all", "--views").exit_code == 0
     assert Database(views).table_names() == sorted([*STRUCTURE_TABLES, "cheap"])
     assert run("import-db", structure, one, "--table", "cheap").exit_code == 0
-    assert rows(one, "select * from cheap") == [(1, "Basil")]
+    assert query(one, "select * from cheap") == [(1, "Basil")]
     assert Database(one)["cheap"].use_rowid
     assert Database(one).view_names() == []
 
@@ -218,7 +208,7 @@ def test_sql_into_a_table_typed_from_its_first_batch(structure, tmp_path, run):
         '   "blank" TEXT\n'
         ")"
     )
-    assert rows(out, "select * from q order by rowid") == [
+    assert query(out, "select * from q order by rowid") == [
         ("Basil", 3.5, 1, None),
         ("Oak", 120.0, 2, None),
         ("Fern", None, None, None),
@@ -249,7 +239,7 @@ def test_existing_tables_keep_their_schema_and_rows_are_replaced(structure, tmp_
     db.close()
     assert run("import-db", structure, out, "--table", "kinds").exit_code == 0
     assert schema(out, "kinds") == before
-    assert rows(out, "select * from kinds order by id") == [
+    assert query(out, "select * from kinds order by id") == [
         (1, "herb", None),
         (2, "tree", None),
         (9, "mine", None),
@@ -258,7 +248,7 @@ def test_existing_tables_keep_their_schema_and_rows_are_replaced(structure, tmp_
     assert schema(out, "kinds") == (
         'CREATE TABLE "kinds" (\n   "id" INTEGER PRIMARY KEY,\n   "label" TEXT NOT NULL\n)'
     )
-    assert rows(out, "select * from kinds order by id") == [(1, "herb"), (2, "tree")]
+    assert query(out, "select * from kinds order by id") == [(1, "herb"), (2, "tree")]
 
 
 def test_sql_into_an_existing_table_uses_plain_insert(structure, tmp_path, run):
@@ -271,7 +261,7 @@ def test_sql_into_an_existing_table_uses_plain_insert(structure, tmp_path, run):
     assert result.exit_code == 1
     assert result.stderr == "Error: UNIQUE constraint failed: q.name (query row 1)\n"
     assert run("import-db", structure, out, *args, "--replace-tables").exit_code == 0
-    assert rows(out, "select count(*) from q") == [(3,)]
+    assert query(out, "select count(*) from q") == [(3,)]
 
 
 def test_sql_into_a_table_the_run_copied(structure, tmp_path, run):
@@ -281,15 +271,15 @@ def test_sql_into_a_table_the_run_copied(structure, tmp_path, run):
     sql = "select 7 as id, 'shrub' as label"
     result = run("import-db", structure, out, "--table", "kinds", "--sql", sql, "--output", "kinds")
     assert result.exit_code == 0, result.stderr
-    assert rows(out, "select * from kinds order by id") == [(1, "herb"), (2, "tree"), (7, "shrub")]
+    assert query(out, "select * from kinds order by id") == [(1, "herb"), (2, "tree"), (7, "shrub")]
 
 
 def test_a_second_run_refreshes_the_copy(structure, tmp_path, run):
     out = tmp_path / "copy.db"
     assert run("import-db", structure, out, "--all").exit_code == 0
-    first = rows(out, "select * from stock order by 1, 2, 3")
+    first = query(out, "select * from stock order by 1, 2, 3")
     assert run("import-db", structure, out, "--all").exit_code == 0
-    assert rows(out, "select * from stock order by 1, 2, 3") == first
+    assert query(out, "select * from stock order by 1, 2, 3") == first
 
 
 def test_foreign_key_enforcement_is_restored(structure, tmp_path):

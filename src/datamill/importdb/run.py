@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
@@ -163,6 +164,9 @@ def _copy_query(
     output = options.output or ""
     header, batches = rows.stream(source, options.sql or "")
     check_case(header, "Column", " in the --sql result")
+    for name in header:
+        if header.count(name) > 1:
+            raise ImportDbError(f'Column "{name}" appears more than once in the --sql result')
     for column in options.pk:
         if column not in header:
             raise ImportDbError(f'--pk column "{column}" is not in the --sql result')
@@ -187,14 +191,8 @@ def _copy_query(
     def locate(row: int, column: str | None) -> str:
         return f"query row {row}"
 
-    rows.write(writer, _chain(first, batches), locate, lambda n: None)
+    rows.write(writer, itertools.chain([first], batches), locate, lambda n: None)
     _warn_rounded(reporter, output, header, converters)
-
-
-def _chain(first: Sequence[object], batches: Iterator[Sequence[object]]) -> Iterator:
-    if first:
-        yield first
-    yield from batches
 
 
 def _decimals(declared: str, options: ImportOptions) -> str:

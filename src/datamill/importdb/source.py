@@ -70,7 +70,7 @@ def open_source(connection: str, target: str | None, schema: str | None) -> Iter
         url = _parse(connection)
         display = url.render_as_string(hide_password=True)
         _check_not_target(url.database if url.get_backend_name() == "sqlite" else None, target)
-        engine = _engine(url, display)
+        engine = _engine(url)
     else:
         if not os.path.isfile(connection):
             raise ImportDbError(f'"{connection}" is neither a database URL nor an existing file')
@@ -109,19 +109,22 @@ def _parse(connection: str) -> sa.URL:
     return url
 
 
-def _engine(url: sa.URL, display: str) -> sa.Engine:
+def _engine(url: sa.URL) -> sa.Engine:
+    """The engine, with the first installed driver when the URL names none."""
     backend = url.get_backend_name()
-    explicit_driver = "+" in url.drivername
-    extra, backend_label = EXTRAS.get(backend, (None, backend))
-    if not explicit_driver and backend in PREFERRED_DRIVERS:
-        found = [
-            name
-            for name, module in PREFERRED_DRIVERS[backend]
-            if importlib.util.find_spec(module) is not None
-        ]
-        if not found:
-            raise ImportDbError(_missing_driver(backend_label, extra))
-        url = url.set(drivername=f"{backend}+{found[0]}")
+    explicit = "+" in url.drivername
+    if not explicit and backend in PREFERRED_DRIVERS:
+        found = next(
+            (
+                name
+                for name, module in PREFERRED_DRIVERS[backend]
+                if importlib.util.find_spec(module)
+            ),
+            None,
+        )
+        if found is None:
+            raise ImportDbError(_missing_driver(backend))
+        url = url.set(drivername=f"{backend}+{found}")
     try:
         return sa.create_engine(url, poolclass=sa.NullPool)
     except sa.exc.NoSuchModuleError:
@@ -129,14 +132,15 @@ def _engine(url: sa.URL, display: str) -> sa.Engine:
             f'Unknown database type "{url.drivername}" in the connection URL'
         ) from None
     except ImportError as error:
-        if explicit_driver or extra is None:
+        if explicit or backend not in EXTRAS:
             raise ImportDbError(
-                f"The {backend_label} driver for {url.drivername} is not installed: {error}"
+                f"The driver for {url.drivername} is not installed: {error}"
             ) from None
-        raise ImportDbError(_missing_driver(backend_label, extra)) from None
+        raise ImportDbError(_missing_driver(backend)) from None
 
 
-def _missing_driver(label: str, extra: str | None) -> str:
+def _missing_driver(backend: str) -> str:
+    extra, label = EXTRAS[backend]
     return f"The {label} driver is not installed - pip install 'datamill[{extra}]'"
 
 
