@@ -84,8 +84,10 @@ def relations(connection: sa.Connection, schema: str) -> list[tuple[str, str, bo
 
 
 def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None:
-    """Register psycopg 3 loaders so values arrive as IDB-4 wants them."""
-    from psycopg import DataError
+    """Register psycopg 3 loaders so values arrive as IDB-4 wants them.
+
+    psycopg is imported here: other PostgreSQL drivers work without it.
+    """
     from psycopg.pq import Format
     from psycopg.types import TypeInfo
     from psycopg.types.array import register_array
@@ -100,7 +102,7 @@ def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None
 
     for name in ("date", "time", "timetz", "timestamp", "timestamptz"):
         oid = adapters.types[name].oid
-        adapters.register_loader(oid, _fallback(adapters.get_loader(oid, Format.TEXT), DataError))
+        adapters.register_loader(oid, _fallback(adapters.get_loader(oid, Format.TEXT)))
 
     enums = connection.exec_driver_sql(
         "SELECT typname, oid, typarray FROM pg_catalog.pg_type WHERE typtype = 'e'"
@@ -109,9 +111,10 @@ def _load_server_text(connection: sa.Connection, driver_connection: Any) -> None
         register_array(TypeInfo(name, oid, array_oid), driver_connection)
 
 
-def _fallback(fast: type, error: type[Exception]) -> type:
-    """A loader using ``fast`` that returns the server's text where it raises ``error``
-    (a date or time Python cannot represent)."""
+def _fallback(fast: type) -> type:
+    """A loader using ``fast`` that returns the server's text for a date or time Python
+    cannot represent (infinity, BC, after 9999)."""
+    from psycopg import DataError
     from psycopg.adapt import Loader
 
     class ServerTextFallback(Loader):
@@ -122,7 +125,7 @@ def _fallback(fast: type, error: type[Exception]) -> type:
         def load(self, data: Any) -> Any:
             try:
                 return self._load(data)
-            except error:
+            except DataError:
                 return bytes(data).decode()
 
     return ServerTextFallback
