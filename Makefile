@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install install-classify install-test clean bench-deps
+.PHONY: demo test lint install install-classify install-test test-deps clean bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,19 @@ install: $(BIN)/python
 install-classify: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[classify]'
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python test-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# The import-db tests start a throw-away PostgreSQL server (IDB-TEST): install Debian's
+# package when initdb is missing and this is a root shell with apt-get.
+test-deps:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	else \
+		echo "Note: PostgreSQL's initdb was not found and cannot be installed here: the import-db tests that need a server will be skipped"; \
+	fi
 
 DEMO_DB := $(or $(TMPDIR),/tmp)/datamill-demo-cli.db
 

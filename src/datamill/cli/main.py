@@ -46,6 +46,7 @@ COMMAND_MODULES = {
     "enable-wal": "maintenance",
     "extract": "transform",
     "history": "history",
+    "import-db": "import_db",
     "index-foreign-keys": "transform",
     "indexes": "inspect",
     "insert": "load",

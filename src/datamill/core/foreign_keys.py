@@ -102,9 +102,12 @@ def add_foreign_keys(db: Database, foreign_keys: Iterable[Any]) -> None:
         db.vacuum()
 
 
-def index_foreign_keys(db: Database) -> None:
-    """Create an index for every foreign key whose columns are not already indexed (L-ALT-5)."""
-    for table_name in db.table_names():
+def index_foreign_keys(db: Database, table_names: Iterable[str] | None = None) -> None:
+    """Create an index for every foreign key whose columns are not already indexed (L-ALT-5).
+
+    ``table_names`` limits this to those tables' foreign keys (default: every table).
+    """
+    for table_name in db.table_names() if table_names is None else table_names:
         table = db.table(table_name)
         indexed = [list(index.columns) for index in table.indexes]
         for fk in table.foreign_keys:

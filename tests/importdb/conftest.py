@@ -1,0 +1,70 @@
+"""Fixtures for import-db (IDB-TEST): a throw-away PostgreSQL cluster and source databases.
+
+The cluster helper lives in ``bench/pg_cluster.py`` (the benchmark starts clusters too).
+Without PostgreSQL binaries the server tests skip, unless ``DATAMILL_REQUIRE_PG=1``.
+"""
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from datamill.cli import cli
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parents[1] / "bench"))
+sys.path.insert(0, str(HERE))
+
+from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database  # noqa: E402
+from pg_cluster import find_bindir, running_cluster  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the session, on a Unix socket in a temporary folder."""
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL server binaries (initdb, pg_ctl, pg_isready) not found"
+        if os.environ.get("DATAMILL_REQUIRE_PG") == "1":
+            pytest.fail(message + " and DATAMILL_REQUIRE_PG=1")
+        pytest.skip(message)
+    with running_cluster(bindir) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def make_pg_database(pg_cluster):
+    """``make(sql)``: a new database built with ``sql``; returns its SQLAlchemy URL."""
+
+    def make(sql: str) -> str:
+        name = f"db_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(pg_cluster.conninfo(name), autocommit=True) as conn:
+            conn.execute(sql)
+        return pg_cluster.url(name)
+
+    return make
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def structure(request, tmp_path_factory):
+    """The shared structural fixture as a SQLite file or a PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("source") / "nursery.db"
+        return make_sqlite_database(path, STRUCTURE_SQL)
+    return request.getfixturevalue("make_pg_database")(STRUCTURE_SQL)
+
+
+@pytest.fixture
+def run():
+    """Invoke ``datamill`` in-process; returns the click Result (stderr kept apart)."""
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
