@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from datamill.diff.errors import DiffInputError
-from datamill.diff.textinput import is_utf8
+from datamill.io.source import is_utf8, text_codec
 
 _JSON_TYPES = {
     dict: "object",
@@ -95,7 +95,7 @@ class _Prefixed:
 
 def _syntax_error(binary: BinaryIO, encoding: str, source: str, err: Exception) -> DiffInputError:
     binary.seek(0)
-    text = codecs.decode(binary.read(), "utf-8-sig" if is_utf8(encoding) else encoding)
+    text = codecs.decode(binary.read(), text_codec(encoding))
     try:
         json.loads(text)
     except json.JSONDecodeError as decode_err:
