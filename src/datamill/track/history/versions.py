@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datamill.io.detect import INTEGER, REAL, TEXT, is_integer_text, is_real_text
 from datamill.track import content
 from datamill.track.errors import HistoryError
+from datamill.user_code import UserCodeError, function_from_body, import_modules
 
 RESERVED = (
     "_id",
@@ -41,21 +42,17 @@ def jsonify(value: object) -> object:
 
 
 def compile_convert(code: str, imports: Sequence[str]) -> Callable[[bytes], Iterable]:
-    """``--convert``: a function body over ``content``; a lone expression line gets a return."""
-    if "\n" not in code and not code.strip().startswith("return "):
-        code = f"return {code}"
-    body = "\n".join(f"    {line}" for line in code.split("\n"))
-    namespace: dict = {"json": json}
-    for name in imports:
-        try:
-            namespace[name.split(".")[0]] = __import__(name)
-        except ImportError as err:
-            raise HistoryError(f"--import {name}: {err}") from None
+    """``--convert``: a function body over ``content``; a lone expression line gets a return.
+
+    ``json`` is predefined; ``--import`` binds modules as every command does (HI-2).
+    """
     try:
-        exec(compile(f"def convert(content):\n{body}", "<--convert>", "exec"), namespace)
+        namespace = {"json": json, **import_modules(imports)}
+        return function_from_body(code, "convert", "content", namespace, "<--convert>")
+    except UserCodeError as err:
+        raise HistoryError(str(err)) from None
     except SyntaxError as err:
         raise HistoryError(f"--convert is not valid Python: {err.msg}") from None
-    return namespace["convert"]
 
 
 @dataclass
