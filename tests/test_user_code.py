@@ -48,7 +48,9 @@ def test_a_single_body_line_gets_a_return_unless_it_cannot():
 def test_history_convert_is_a_body_over_content_with_json():
     convert = compile_convert("json.loads(content)", [])
     assert convert(b'[{"a": 1}]') == [{"a": 1}]
-    with pytest.raises(HistoryError, match="^--convert is not valid Python: '\(' was never closed$"):
+    with pytest.raises(
+        HistoryError, match=r"^--convert is not valid Python: '\(' was never closed$"
+    ):
         compile_convert("return (", [])
 
 
