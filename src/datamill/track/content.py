@@ -11,11 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 
-from datamill.diff.errors import duplicate_column
+from datamill.diff import jsonrows
+from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.diff.textinput import decode_error
 from datamill.io.dialect import SNIFF_CHARS, sniff_text
 from datamill.io.field_size import maximize_csv_field_size_limit
@@ -200,83 +200,24 @@ def _check_terminated_quotes(text: str, source: str, dialect) -> None:
         raise ContentError(f"{source}, line {start}: unterminated quoted field") from None
 
 
-class _Object(dict):
-    """A parsed JSON object that remembers its first duplicate member name, if any."""
-
-    duplicate: str | None = None
-
-
-def _collect_pairs(pairs: list[tuple[str, object]]) -> dict:
-    obj = _Object()
-    for key, value in pairs:
-        if key in obj and obj.duplicate is None:
-            obj.duplicate = key
-        obj[key] = value
-    return obj
-
-
-def json_type_name(value: object) -> str:
-    """The JSON name of a parsed value's type, for DF-VAL-8 messages."""
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"
-
-
 def parse_json(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-4: one array of objects."""
-    try:
-        data = json.loads(text, object_pairs_hook=_collect_pairs)
-    except json.JSONDecodeError as err:
-        raise ContentError(
-            f"{source}, line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}"
-        ) from None
-    if not isinstance(data, list):
-        raise ContentError(
-            f"{source}: expected a JSON array of objects, found {json_type_name(data)}"
-        )
-    rows: list[dict] = []
-    known: dict[str, None] = {}
-    for number, element in enumerate(data, 1):
-        if not isinstance(element, dict):
-            raise ContentError(
-                f"{source}: element {number} is not an object (found {json_type_name(element)})"
-            )
-        if element.duplicate is not None:
-            raise ContentError(
-                f'{source}: element {number} has duplicate key "{element.duplicate}"'
-            )
-        known.update(dict.fromkeys(element))
-        rows.append(dict(element))
-    return list(known), rows
+    return _objects(jsonrows.array_text_objects, text, source)
 
 
 def parse_nl(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-5: one object per non-blank line."""
+    return _objects(jsonrows.nl_objects, io.StringIO(text, newline=""), source)
+
+
+def _objects(parse, text, source: str) -> tuple[list[str], list[dict]]:
+    """(columns in first-seen order, rows) of ``diff``'s JSON reader, DF-VAL-8 errors kept."""
     rows: list[dict] = []
     known: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            element = json.loads(line, object_pairs_hook=_collect_pairs)
-        except json.JSONDecodeError as err:
-            raise ContentError(
-                f"{source}, line {number}, column {err.colno}: invalid JSON: {err.msg}"
-            ) from None
-        if not isinstance(element, dict):
-            raise ContentError(
-                f"{source}, line {number}: expected a JSON object, found {json_type_name(element)}"
-            )
-        if element.duplicate is not None:
-            raise ContentError(f'{source}, line {number}: duplicate key "{element.duplicate}"')
-        known.update(dict.fromkeys(element))
-        rows.append(dict(element))
+    try:
+        for _, element in parse(text, source):
+            known.update(dict.fromkeys(element))
+            rows.append(dict(element))
+    except DiffInputError as err:
+        raise ContentError(str(err)) from None
     return list(known), rows
