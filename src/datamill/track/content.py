@@ -12,12 +12,10 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from collections.abc import Iterable, Iterator
 
 from datamill.diff import jsonrows
-from datamill.diff.csvrecords import CsvRecords
-from datamill.diff.errors import DiffInputError
+from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.diff.textinput import decode_error
 from datamill.io.dialect import SNIFF_CHARS, sniff_text
 from datamill.io.field_size import maximize_csv_field_size_limit
@@ -70,13 +68,9 @@ def decode(data: bytes, encoding: str, source: str) -> str:
     try:
         return data.decode(text_codec(encoding))
     except UnicodeDecodeError:
-        raise _decode_failure(data, encoding, source) from None
+        raise ContentError(str(decode_error(io.BytesIO(data), encoding, source))) from None
     except LookupError:
         raise ContentError(f"{source}: unknown encoding: {encoding}") from None
-
-
-def _decode_failure(data: bytes, encoding: str, source: str) -> ContentError:
-    return ContentError(str(decode_error(io.BytesIO(data), encoding, source)))
 
 
 def iter_rows(
@@ -98,9 +92,9 @@ def iter_rows(
     if fmt == "nl":
         return parse_nl(text, source)
     dialect = _dialect(text, fmt, dialect)
+    _check_csv_text(text, source, dialect)
     del text  # rows are decoded again, incrementally, instead of from one in-memory copy
-    stream = text_stream(io.BytesIO(data), encoding)
-    return csv_rows(stream, source, dialect, lambda: _decode_failure(data, encoding, source))
+    return csv_rows(text_stream(io.BytesIO(data), encoding), source, dialect)
 
 
 def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
@@ -135,30 +129,75 @@ def _dialect(text: str, fmt: str | None, dialect):
     return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_text(text)
 
 
-def csv_rows(
-    stream: TextIO, source: str, dialect, on_decode_error: Callable[[], Exception]
-) -> tuple[list[str], Iterator[dict]]:
-    """DF-IN-3 with the DF-VAL-4/6/8 checks, by ``diff``'s record reader: the header now,
-    then the rows lazily."""
-    if isinstance(dialect, str):
-        dialect = csv.get_dialect(dialect)
-    records = CsvRecords(stream, dialect, source, on_decode_error)
+def _csv_records(lines: Iterable[str], source: str, dialect) -> Iterator[tuple[int, list[str]]]:
+    """Yield (start line, fields) for every non-empty record."""
+    maximize_csv_field_size_limit()  # DF-IN-3.6
+    reader = csv.reader(lines, dialect, strict=False)
+    previous_end = 0
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise ContentError(f"{source}, line {start}: {err}") from None
+        previous_end = reader.line_num
+        if record:
+            yield start, record
+
+
+def _check_csv_text(text: str, source: str, dialect) -> None:
+    """DF-VAL-8's whole-input checks: NUL bytes, an unterminated quote, JSON given as CSV."""
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise ContentError(f"{source}, line {line}: NUL byte in input; is this really a CSV file?")
+    _check_terminated_quotes(text, source, dialect)
+    if text.lstrip().startswith(("[{", '{"')):
+        raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
+
+
+def csv_rows(lines: Iterable[str], source: str, dialect) -> tuple[list[str], Iterator[dict]]:
+    """DF-IN-3 with the DF-VAL-4/6 checks: the header now, then the rows lazily."""
+    records = _csv_records(lines, source, dialect)
     try:
-        header = records.read_header()
-    except DiffInputError as err:
-        raise ContentError(str(err)) from None
-    if header is None:
+        _, header = next(records)
+    except StopIteration:
         return [], iter(())
-    return list(header), _csv_dicts(records, header)
+    if header and header[0].lstrip().startswith(("[{", '{"')):
+        raise ContentError(f"{source}: looks like JSON; use --format json or --format nl")
+    duplicate = duplicate_column(header)
+    if duplicate is not None:
+        raise ContentError(f"{source}, line 1: {duplicate}")
+    return list(header), _csv_dicts(header, records, source)
 
 
-def _csv_dicts(records: CsvRecords, header: list[str]) -> Iterator[dict]:
-    fields_of = records.fields_of
+def _csv_dicts(header: list[str], records, source: str) -> Iterator[dict]:
+    width = len(header)
+    for line, record in records:
+        if len(record) != width:
+            if len(record) > width and not any(record[width:]):
+                record = record[:width]
+            else:
+                raise ContentError(
+                    f"{source}, line {line}: expected {width} fields, found {len(record)}"
+                )
+        yield dict(zip(header, record, strict=True))
+
+
+def _check_terminated_quotes(text: str, source: str, dialect) -> None:
+    """DF-VAL-8: an unterminated quoted field at end of input is an error, not silent data."""
+    quote = getattr(dialect, "quotechar", '"') or '"'
+    if text.count(quote) % 2 == 0:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    start = 1
     try:
-        for _, raw, fields in records.records():
-            yield dict(zip(header, fields if fields is not None else fields_of(raw)))
-    except DiffInputError as err:
-        raise ContentError(str(err)) from None
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        raise ContentError(f"{source}, line {start}: unterminated quoted field") from None
 
 
 def parse_json(text: str, source: str) -> tuple[list[str], list[dict]]:
