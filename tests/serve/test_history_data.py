@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import sqlite3
 
 import pytest
 
+from datamill.serve.authorizer import Authorizer
 from datamill.serve.history import (
     HistoryViewError,
     check_history_database,
@@ -352,4 +354,78 @@ def test_namespaces_keep_their_own_commits(tmp_path):
     assert [commit["id"] for commit in commits] == [5, 4]
     assert error_of(diff, conn, "b", "1") == (400, "Unknown commit: 1")
     assert diff(conn, "b")["counts"] == {"added": 1, "removed": 1, "changed": 1}
+    conn.close()
+
+
+def random_versions(seed: int, count: int = 6) -> list[list[dict]]:
+    """JSON file versions with removals, returns, NULLs, vanishing keys and a late column."""
+    rng = random.Random(seed)
+    rows = {key: {"key": key, "n": rng.randint(0, 9), "s": rng.choice("xyz")} for key in "abcdef"}
+    versions = []
+    for number in range(count):
+        for row in rows.values():
+            if rng.random() < 0.3:
+                row["n"] = rng.randint(0, 9)
+            if rng.random() < 0.2:
+                row["s"] = rng.choice(["x", "y", None])
+            if rng.random() < 0.2:
+                row.pop("s", None)
+            if number >= 2 and rng.random() < 0.4:
+                row["f"] = rng.choice([0.5, 1.25, -3.75])
+        present = [dict(row) for key, row in rows.items() if rng.random() < 0.75]
+        versions.append(present)
+    return versions
+
+
+@pytest.mark.parametrize("seed, full", [(1, False), (2, False), (3, True)])
+def test_diff_and_timeline_match_the_files(tmp_path, seed, full):
+    """The state folded from the versions equals the file at every commit (SV-HIST-3/4)."""
+    versions = random_versions(seed)
+    db = tmp_path / "r.db"
+    options = ["--id", "key"] + (["--full-versions"] if full else [])
+    build_history(db, tmp_path / "repo", [json.dumps(v) for v in versions], *options,
+                  path="r.json")  # fmt: skip
+    conn = open_read_only(db)
+    conn.set_authorizer(Authorizer())  # the served connection's SV-SEC-2 authorizer
+    columns = [r[1] for r in conn.execute("pragma table_info(item_version)") if r[1][0] != "_"]
+    items = dict(conn.execute("select key, _id from item"))
+    ids = [row[0] for row in conn.execute("select id from commits order by id")]
+    files = {}
+    for commit_id, rows in zip(ids, versions):
+        if rows:  # an empty version changes nothing (HI-3)
+            files[commit_id] = {row["key"]: {c: row.get(c) for c in columns} for row in rows}
+        else:
+            files[commit_id] = files[commit_id - 1]
+    for a in [0, *ids]:
+        for b in ids:
+            if not a and b != ids[0]:
+                continue  # from defaults to the previous commit; covered by a = b - 1
+            before, after = files.get(a, {}), files[b]
+            got = diff(conn, "item", str(a) if a else None, str(b))
+            expected_changed = [
+                {"_item": items[k], "changes": {c: [before[k][c], after[k][c]]
+                                                for c in columns if before[k][c] != after[k][c]}}
+                for k in sorted(set(before) & set(after), key=items.get)
+                if before[k] != after[k]
+            ]  # fmt: skip
+            assert got["added"] == [
+                {"_item": items[k], **after[k]}
+                for k in sorted(set(after) - set(before), key=items.get)
+            ]
+            assert got["removed"] == [
+                {"_item": items[k], **before[k]}
+                for k in sorted(set(before) - set(after), key=items.get)
+            ]
+            assert got["changed"] == expected_changed
+    for key, pk in items.items():
+        state: dict = {}
+        for version in timeline(conn, "item", pk)["versions"]:
+            assert version["previous"] == (
+                None if version["version"] == 1 else {c: state.get(c) for c in version["values"]}
+            )
+            if version["change"] == "removed":
+                assert key not in files[version["commit"]["id"]]
+                continue
+            state.update(version["values"])
+            assert {c: state.get(c) for c in columns} == files[version["commit"]["id"]][key]
     conn.close()

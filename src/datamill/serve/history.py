@@ -376,14 +376,21 @@ def diff(
         "changed": [],
         "truncated": False,
     }
-    params = {"a": a, "b": b, "lo": min(a, b), "hi": max(a, b), "cap": max_rows}
+    # The query compares the states at the earlier (lo) and the later (hi) commit.
+    kinds = {"new": "added", "gone": "removed", "changed": "changed"}
+    if a > b:
+        kinds = {"new": "removed", "gone": "added", "changed": "changed"}
     width = len(ns.data)
-    for kind, item, total, position, *encoded in conn.execute(_fold_sql(ns), params):
+    params = {"lo": min(a, b), "hi": max(a, b), "cap": max_rows}
+    for fold_kind, item, total, position, *encoded in conn.execute(_fold_sql(ns), params):
+        kind = kinds[fold_kind]
         result["counts"][kind] = total
         result["truncated"] = result["truncated"] or total > max_rows
         if position > max_rows:
             continue
         before, after = encoded[:width], encoded[width:]
+        if a > b:
+            before, after = after, before
         if kind == "added":
             result["added"].append({"_item": item, **_decoded_row(ns.data, after)})
         elif kind == "removed":
@@ -399,77 +406,85 @@ def diff(
 
 
 def _fold_sql(ns: _Namespace) -> str:
-    """One aggregated query: the items that differ between commits ``:a`` and ``:b``.
+    """One aggregated query: the items whose state differs between commits ``:lo`` < ``:hi``.
 
     Only items with a version in ``(:lo, :hi]`` can differ; their versions up to ``:hi`` are
-    read through the ``_item`` index and folded per item. For each column, the latest version
-    that sets it wins: ``max()`` over the value prefixed by its zero-padded ``_version``. Values
-    carry a type tag (``_encode_sql``) so that comparison and decoding are exact. Rows come as
-    ``kind, _item, kind total, position in kind, a_0..a_n, b_0..b_n``, at most ``:cap`` (or
-    one, for the total) per kind.
+    read through the ``_item`` index. Each version gives, per column, its value tagged with its
+    type (``_encode_sql``) where it sets the column, else NULL. The fold is ``max()`` over
+    those values prefixed by the zero-padded ``_version``, so the latest setting version wins:
+    once over the versions up to ``:lo`` (``l``) and once over the later ones (``u``, which
+    override ``l`` at ``:hi``). Rows come as ``kind`` (new, gone or changed at ``:hi``),
+    ``_item``, the kind's total, the position in the kind, the ``:lo`` values and the ``:hi``
+    values (still prefixed): at most ``:cap`` per kind, or one to carry the total. ``limit -1``
+    keeps each stage a co-routine, so every expression runs once per version.
     """
     version = q(ns.version)
-    pad = f"printf('%0{VERSION_DIGITS}d', _version)"
-    names = [f"c{index}" for index in range(len(ns.data))]
-    sides = ("a", "b")
-    folds = [f"max(case when _commit <= :{side} then {pad} || kind end) as last_{side}" for side in sides]  # fmt: skip
-    for side in sides:
-        for index, name in enumerate(names):
-            sets = _sets_sql(ns, ns.data[index], name)
-            folds.append(
-                f"max(case when _commit <= :{side} and ({sets}) "
-                f"then {pad} || {_encode_sql(name)} end) as {side}{index}"
-            )
-    data = ", ".join(f"{q(column)} as {name}" for column, name in zip(ns.data, names))
+    width = range(len(ns.data))
+    data = "".join(f", {q(column)} as c{i}" for i, column in zip(width, ns.data))
+    mask = "null"
+    if ns.has_changed_table:
+        mask = (
+            f"""(select ',' || group_concat("column") || ',' from {q(ns.changed)} """
+            f"where item_version = {version}._id)"
+        )
+    tagged = "".join(
+        f", case when {_sets_sql(ns, column, f'c{i}')} then {_encode_sql(f'c{i}')} end as e{i}"
+        for i, column in zip(width, ns.data)
+    )
+    folds = "".join(
+        f", max(case when _commit <= :lo then pad || e{i} end) as l{i}"
+        f", max(case when _commit > :lo then pad || e{i} end) as u{i}"
+        for i in width
+    )
     skip = VERSION_DIGITS + 1
-    differs = " or ".join(
-        f"coalesce(substr(a{i}, {skip}), 'n') <> coalesce(substr(b{i}, {skip}), 'n')"
-        for i in range(len(names))
-    ) or "0"  # fmt: skip
-    present = "last_{0} is not null and substr(last_{0}, {1}) <> 'removed'"
-    encoded = ", ".join([f"a{i}" for i in range(len(names))] + [f"b{i}" for i in range(len(names))])
+    differs = "".join(
+        f" or (u{i} is not null and substr(u{i}, {skip}) <> coalesce(substr(l{i}, {skip}), 'n'))"
+        for i in width
+    )
+    values = "".join(f", l{i}" for i in width) + "".join(f", coalesce(u{i}, l{i})" for i in width)
+    present = "({0} is not null and substr({0}, " + str(skip) + ") <> 'removed')"
+    in_lo, in_hi = present.format("last_lo"), present.format("coalesce(last_up, last_lo)")
     return f"""
 with candidates as (
-  select distinct _item from {version} where _commit > :lo and _commit <= :hi
+  select _item from {version} where _commit > :lo and _commit <= :hi
+),
+versions as (
+  select _item, _commit, _version, {ns.change_sql} as kind, {mask} as mask{data}
+  from {version} where _item in (select _item from candidates) and _commit <= :hi
+  limit -1
+),
+settings as (
+  select _item, _commit, printf('%0{VERSION_DIGITS}d', _version) as pad, kind{tagged}
+  from versions limit -1
 ),
 folded as (
-  select _item, {", ".join(folds)}
-  from (
-    select _id, _item, _version, _commit, {ns.change_sql} as kind{", " if data else ""}{data}
-    from {version}
-    where _item in (select _item from candidates) and _commit <= :hi
-  )
-  group by _item
-),
-presence as (
-  select *, {present.format("a", skip)} as in_a, {present.format("b", skip)} as in_b
-  from folded
+  select _item,
+    max(case when _commit <= :lo then pad || kind end) as last_lo,
+    max(case when _commit > :lo then pad || kind end) as last_up{folds}
+  from settings group by _item
 ),
 kinds as (
   select case
-    when in_a and not in_b then 'removed'
-    when in_b and not in_a then 'added'
-    when in_a and in_b and ({differs}) then 'changed'
+    when {in_lo} and not {in_hi} then 'gone'
+    when {in_hi} and not {in_lo} then 'new'
+    when {in_lo} and {in_hi} and (0{differs}) then 'changed'
   end as kind, *
-  from presence
+  from folded
 ),
 ranked as (
   select kind, _item, count(*) over (partition by kind) as total,
-    row_number() over (partition by kind order by _item) as position{", " if encoded else ""}{encoded}
+    row_number() over (partition by kind order by _item) as position{values}
   from kinds where kind is not null
 )
-select * from ranked where position <= max(:cap, 1) order by kind, _item"""
+select * from ranked where position <= max(:cap, 1) order by _item"""
 
 
 def _sets_sql(ns: _Namespace, column: str, alias: str) -> str:
-    """SQL: the version row sets this column (module docstring)."""
+    """SQL: the version row sets this column (module docstring); ``mask`` lists N_changed."""
     condition = f"kind in {FULL_KINDS!r} or {alias} is not null"
     column_id = ns.column_ids.get(column)
     if ns.has_changed_table and column_id is not None:
-        condition += (
-            f" or exists (select 1 from {q(ns.changed)} "
-            f'where item_version = _id and "column" = {int(column_id)})'
-        )
+        condition += f" or instr(mask, ',{int(column_id)},') > 0"
     return condition
 
 
