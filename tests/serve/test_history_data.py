@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -138,7 +139,8 @@ def test_paging_returns_each_commit_once(tmp_path):
     counts = [tuple(x[k] for k in ("id", "added", "changed", "removed", "readded")) for x in first + second]  # fmt: skip
     assert counts == [(7, 0, 1, 1, 0), (6, 0, 1, 0, 0), (5, 0, 1, 0, 1), (4, 0, 1, 1, 0)]
     assert commit_page(conn, "item", size=0) == ([], None)
-    for bad in ("", "x", "!!", token + "A", token.lower(), token + "=", "YmVmb3JlOjA"):
+    huge = base64.urlsafe_b64encode(b"before:" + b"9" * 20).decode().rstrip("=")
+    for bad in ("", "x", "!!", token + "A", token.lower(), token + "=", "YmVmb3JlOjA", huge):
         assert error_of(commit_page, conn, "item", after=bad) == (400, "Invalid _next token")
     conn.close()
 
@@ -178,7 +180,7 @@ def test_timeline(depot):
         ("changed", ["docks"], {"docks": "16"}, {"docks": "12"})
     ]
     json.dumps(story)  # JSON-ready as returned
-    for missing in ("99", "abc", "1.5", 0):
+    for missing in ("99", "abc", "1.5", 0, "99999999999999999999"):
         assert error_of(timeline, conn, "item", missing) == (404, f"Item not found: {missing}")
 
 
@@ -229,6 +231,8 @@ def test_diff_refs(depot):
     assert by_prefix["counts"] == {"added": 1, "removed": 0, "changed": 2}
     assert diff(conn, "item", a, c)["to"]["hash"] == c
     assert error_of(diff, conn, "item", "9") == (400, "Unknown commit: 9")
+    huge = "9" * 20
+    assert error_of(diff, conn, "item", huge) == (400, f"Unknown commit: {huge}")
     assert error_of(diff, conn, "item", "1", a[:6]) == (400, f"Unknown commit: {a[:6]}")
     assert error_of(diff, conn, "item", "zzzzzzzz") == (400, "Unknown commit: zzzzzzzz")
     unknown = "0000000" if not a.startswith("0000000") else "fffffff"

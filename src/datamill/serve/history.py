@@ -30,8 +30,8 @@ VERSION_META = frozenset({"_id", "_item", "_version", "_commit", "_change", "_it
 CHANGE_KINDS = ("added", "changed", "removed", "readded")
 FULL_KINDS = ("added", "readded")
 HASH_PREFIX_RE = re.compile(r"[0-9a-fA-F]{7,40}")
-COMMIT_ID_RE = re.compile(r"[0-9]+")
-TOKEN_RE = re.compile(r"before:([1-9][0-9]*)")
+INTEGER_RE = re.compile(r"-?[0-9]{1,18}")  # fits a SQLite INTEGER
+TOKEN_RE = re.compile(r"before:([1-9][0-9]{0,17})")
 VERSION_DIGITS = 10  # width of the version number that prefixes each folded value
 
 
@@ -228,9 +228,8 @@ def _change_counts(
 
 
 def _item_pk(item_id: int | str) -> int | None:
-    if isinstance(item_id, int):
-        return item_id
-    return int(item_id) if re.fullmatch(r"-?[0-9]+", item_id) else None
+    text = str(item_id)
+    return int(text) if INTEGER_RE.fullmatch(text) else None
 
 
 def timeline(conn: sqlite3.Connection, namespace: str, item_id: int | str) -> dict[str, Any]:
@@ -250,9 +249,9 @@ def timeline(conn: sqlite3.Connection, namespace: str, item_id: int | str) -> di
     if row is None:
         raise HistoryViewError(404, f"Item not found: {item_id}")
     item = dict(zip([d[0] for d in cursor.description], row))
-    data = ", ".join(q(column) for column in ns.data)
+    data = "".join(f", {q(column)}" for column in ns.data)
     versions = conn.execute(
-        f"select _id, _version, _commit, {ns.change_sql}, {data} from {q(ns.version)} "
+        f"select _id, _version, _commit, {ns.change_sql}{data} from {q(ns.version)} "
         "where _item = ? order by _version",
         [pk],
     ).fetchall()
@@ -312,7 +311,7 @@ def _listed_columns(conn: sqlite3.Connection, ns: _Namespace, pk: int) -> dict[i
 def _resolve_commit(conn: sqlite3.Connection, ns: _Namespace, ref: str) -> dict[str, Any]:
     """A ``commits.id`` or a unique hash prefix of 7+ hex digits, within the namespace."""
     select = f"select {ns.commit_select} from commits where namespace = ?"
-    if COMMIT_ID_RE.fullmatch(ref):
+    if INTEGER_RE.fullmatch(ref):
         row = conn.execute(f"{select} and id = ?", [ns.id, int(ref)]).fetchone()
         if row is not None:
             return _commit(row)
