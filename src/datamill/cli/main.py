@@ -63,6 +63,7 @@ COMMAND_MODULES = {
     "schema": "inspect",
     "search": "search",
     "search-all": "search",
+    "serve": "serve",
     "tables": "inspect",
     "track": "track",
     "transform": "transform",
