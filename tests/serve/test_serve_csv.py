@@ -13,7 +13,7 @@ from serve.serve_helpers import client_for, error_of
 
 
 @pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
+def database(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("csv") / "mixed.db")
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -42,12 +42,6 @@ def mixed(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def client(mixed):
-    with client_for(mixed) as client:
-        yield client
-
-
 def direct_dump(path: str, sql: str) -> bytes:
     """The floor: sqlite3 and csv.writer, with BLOBs as base64 (SV-CSV-1)."""
     conn = sqlite3.connect(path)
@@ -61,17 +55,17 @@ def direct_dump(path: str, sql: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def test_stream_equals_a_direct_dump_sv_csv_3(client, mixed):
+def test_stream_equals_a_direct_dump_sv_csv_3(client, database):
     response = client.get("/mixed/things.csv?_stream=on")
     assert response.status_code == 200
-    assert response.content == direct_dump(mixed, "select * from things order by id")
+    assert response.content == direct_dump(database, "select * from things order by id")
     assert b"\r\n" in response.content and b"inf" in response.content
 
 
-def test_stream_follows_filters_sort_and_next(client, mixed):
+def test_stream_follows_filters_sort_and_next(client, database):
     response = client.get("/mixed/things.csv?_stream=on&_sort_desc=score&id__gt=100&_size=3")
     assert response.content == direct_dump(
-        mixed, "select * from things where id > 100 order by score desc, id"
+        database, "select * from things where id > 100 order by score desc, id"
     )
     page = client.get("/mixed/things.json?_sort_desc=score&id__gt=100&_size=500").json()
     rest = client.get(
@@ -82,14 +76,14 @@ def test_stream_follows_filters_sort_and_next(client, mixed):
     assert len(lines) - 1 + len(page["rows"]) == 2901
 
 
-def test_sql_stream_covers_every_row(client, mixed):
+def test_sql_stream_covers_every_row(client, database):
     sql = "select id, name from things where id % 2 = 0"
     response = client.get("/mixed/-/query.csv", params={"sql": sql, "_stream": "on"})
-    assert response.content == direct_dump(mixed, sql)
+    assert response.content == direct_dump(database, sql)
     headless = client.get(
         "/mixed/-/query.csv", params={"sql": sql, "_stream": "on", "_header": "off"}
     )
-    assert headless.content == direct_dump(mixed, sql).split(b"\r\n", 1)[1]
+    assert headless.content == direct_dump(database, sql).split(b"\r\n", 1)[1]
 
 
 def test_buffered_csv_is_the_json_page(client):
@@ -134,8 +128,8 @@ def test_ndjson_sv_json_2(client):
     )
 
 
-def test_streams_can_be_turned_off(mixed):
-    with client_for(mixed, settings={"allow_csv_stream": "off"}) as client:
+def test_streams_can_be_turned_off(database):
+    with client_for(database, settings={"allow_csv_stream": "off"}) as client:
         response = client.get("/mixed/things.csv?_stream=on")
         assert response.status_code == 403
         assert error_of(response) == "Streaming exports are turned off on this server"
@@ -153,8 +147,8 @@ def test_stream_errors_before_the_first_row_keep_their_status(client):
     assert error_of(response) == "Statement not allowed: DELETE on things"
 
 
-def test_too_many_streams_get_a_503(mixed):
-    with client_for(mixed, settings={"max_concurrent_streams": "1"}) as client:
+def test_too_many_streams_get_a_503(database):
+    with client_for(database, settings={"max_concurrent_streams": "1"}) as client:
         slots = client.app.slots
         assert slots.try_acquire()
         try:

@@ -11,7 +11,7 @@ from serve.serve_helpers import client_for, error_of, garden_db
 
 
 @pytest.fixture(scope="module")
-def garden(tmp_path_factory):
+def database(tmp_path_factory):
     path = garden_db(tmp_path_factory.mktemp("fix") / "garden.db")
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -27,12 +27,6 @@ def garden(tmp_path_factory):
     conn.close()
     Database(path)["plants"].enable_fts(["name", "kind"])
     return path
-
-
-@pytest.fixture(scope="module")
-def client(garden):
-    with client_for(garden) as client:
-        yield client
 
 
 # -- A9 / SV-FIX-9: mistakes are 400s with a message ----------------------------------
@@ -69,10 +63,12 @@ def test_missing_sql_parameter_is_a_400(client):
 # -- A9: kept deliberately ----------------------------------------------------------------
 
 
-def test_search_is_ranked_by_bm25(client, garden):
+def test_search_is_ranked_by_bm25(client, database):
     expected = [
         r["id"]
-        for r in Database(garden)["plants"].search("herb OR shade", ranking="bm25", columns=["id"])
+        for r in Database(database)["plants"].search(
+            "herb OR shade", ranking="bm25", columns=["id"]
+        )
     ]
     rows = client.get("/garden/plants.json?_search=herb+OR+shade&_searchmode=raw").json()["rows"]
     assert [r["id"] for r in rows] == expected
@@ -125,8 +121,8 @@ def test_fix_1_default_json_is_the_1_0_object(client):
     ]
 
 
-def test_fix_2_suggestions_are_budgeted_sampled_and_cached(garden):
-    with client_for(garden) as client:
+def test_fix_2_suggestions_are_budgeted_sampled_and_cached(database):
+    with client_for(database) as client:
         first = client.get("/garden/numbers.json?_size=0&_extra=suggested_facets,timing").json()
         assert [s["name"] for s in first["suggested_facets"]] == ["grp"]
         second = client.get("/garden/numbers.json?_size=0&_extra=suggested_facets,timing").json()
@@ -135,26 +131,26 @@ def test_fix_2_suggestions_are_budgeted_sampled_and_cached(garden):
         html = client.get("/garden/numbers").text
         assert 'class="suggest-facets"' in html  # deferred: the page does not wait for them
     with client_for(
-        garden, settings={"facet_suggest_budget_ms": "1", "facet_suggest_time_limit_ms": "1"}
+        database, settings={"facet_suggest_budget_ms": "1", "facet_suggest_time_limit_ms": "1"}
     ) as client:
         body = client.get("/garden/numbers.json?_size=0&_extra=suggested_facets").json()
     assert [s["timed_out"] for s in body["suggested_facets"]] == [True]
 
 
-def test_fix_3_facet_limits_are_independent_of_the_sql_limit(garden):
+def test_fix_3_facet_limits_are_independent_of_the_sql_limit(database):
     settings = {"sql_time_limit_ms": "20", "facet_time_limit_ms": "20000"}
-    with client_for(garden, settings=settings) as client:
+    with client_for(database, settings=settings) as client:
         body = client.get("/garden/numbers.json?_size=1&_facet=grp&_extra=facet_results").json()
     assert body["facet_results"]["timed_out"] == []
     assert sum(r["count"] for r in body["facet_results"]["results"]["grp"]["results"]) == 300000
-    with client_for(garden, settings={"facet_time_limit_ms": "1"}) as client:
+    with client_for(database, settings={"facet_time_limit_ms": "1"}) as client:
         body = client.get("/garden/numbers.json?_size=1&_facet=grp&_extra=facet_results").json()
     assert body["facet_results"]["timed_out"] == ["grp"] and len(body["rows"]) == 1
 
 
-def test_fix_4_counts_are_time_capped_lower_bounds(garden):
+def test_fix_4_counts_are_time_capped_lower_bounds(database):
     slow = "length(hex(zeroblob(2000 + id % 2))) > 0"
-    with client_for(garden, settings={"count_time_limit_ms": "25"}) as client:
+    with client_for(database, settings={"count_time_limit_ms": "25"}) as client:
         body = client.get("/garden/numbers.json", params={"_where": slow, "_extra": "count"}).json()
     assert body["count_truncated"] is True and 101 <= body["count"] < 300000
 

@@ -12,7 +12,7 @@ URL = "http://127.0.0.1:8001/yard/plants.json"
 
 
 @pytest.fixture(scope="module")
-def yard(tmp_path_factory):
+def database(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("yard") / "yard.db")
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -36,12 +36,6 @@ def yard(tmp_path_factory):
     conn.commit()
     conn.close()
     return path
-
-
-@pytest.fixture(scope="module")
-def client(yard):
-    with client_for(yard) as client:
-        yield client
 
 
 def facets(client, query: str) -> dict:
@@ -160,8 +154,8 @@ def test_facet_errors(client, query, message):
     assert error_of(client.get(f"/yard/plants.json?{query}")) == message
 
 
-def test_facets_can_be_turned_off(yard):
-    with client_for(yard, settings={"allow_facet": "off"}) as client:
+def test_facets_can_be_turned_off(database):
+    with client_for(database, settings={"allow_facet": "off"}) as client:
         response = client.get("/yard/plants.json?_facet=kind")
         assert response.status_code == 403
         assert error_of(response) == "Facets are turned off on this server"
@@ -170,11 +164,11 @@ def test_facets_can_be_turned_off(yard):
         )
 
 
-def test_metadata_facets_come_first_and_cannot_be_hidden(yard):
+def test_metadata_facets_come_first_and_cannot_be_hidden(database):
     metadata = {
         "databases": {"yard": {"tables": {"plants": {"facets": [{"array": "tags"}, "kind"]}}}}
     }
-    with client_for(yard, metadata=metadata) as client:
+    with client_for(database, metadata=metadata) as client:
         results = facets(client, "_facet=name")["results"]
         assert list(results) == ["tags", "kind", "name"]
         assert [results[k]["hideable"] for k in results] == [False, False, True]
@@ -184,8 +178,8 @@ def test_metadata_facets_come_first_and_cannot_be_hidden(yard):
         assert [f["name"] for f in ordered["sorted_facet_results"]] == ["tags", "kind", "name"]
 
 
-def test_timed_out_facet_is_reported_sv_fac_3(yard):
-    with client_for(yard, settings={"facet_time_limit_ms": "1"}) as client:
+def test_timed_out_facet_is_reported_sv_fac_3(database):
+    with client_for(database, settings={"facet_time_limit_ms": "1"}) as client:
         body = client.get(
             "/yard/numbers.json?_facet=grp&_extra=facet_results,facets_timed_out&_size=0"
         ).json()
@@ -196,7 +190,7 @@ def test_timed_out_facet_is_reported_sv_fac_3(yard):
         html = client.get("/yard/numbers?_facet=grp").text
     assert 'class="facet facet-timed-out"' in html
     assert "grp: timed out after 1 ms" in html
-    assert f"Add an index: datamill create-index {yard} numbers grp" in html
+    assert f"Add an index: datamill create-index {database} numbers grp" in html
 
 
 def test_suggestions_sv_fac_4(client):
@@ -231,16 +225,16 @@ def test_suggestions_sv_fac_4(client):
     )
 
 
-def test_suggestions_off(yard):
-    with client_for(yard, settings={"suggest_facets": "off"}) as client:
+def test_suggestions_off(database):
+    with client_for(database, settings={"suggest_facets": "off"}) as client:
         assert (
             client.get("/yard/plants.json?_extra=suggested_facets").json()["suggested_facets"] == []
         )
 
 
-def test_unchecked_columns_are_listed_as_timed_out_sv_fac_5(yard):
+def test_unchecked_columns_are_listed_as_timed_out_sv_fac_5(database):
     with client_for(
-        yard, settings={"facet_suggest_budget_ms": "1", "facet_suggest_time_limit_ms": "1"}
+        database, settings={"facet_suggest_budget_ms": "1", "facet_suggest_time_limit_ms": "1"}
     ) as client:
         body = client.get("/yard/numbers.json?_size=0&_extra=suggested_facets").json()
     assert body["suggested_facets"] == [

@@ -10,7 +10,7 @@ from serve.serve_helpers import client_for, error_of
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory):
+def database(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("shop") / "shop.db")
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -31,12 +31,6 @@ def shop(tmp_path_factory):
     conn.commit()
     conn.close()
     return path
-
-
-@pytest.fixture(scope="module")
-def client(shop):
-    with client_for(shop) as client:
-        yield client
 
 
 def ids(client, query: str) -> list[int]:
@@ -130,13 +124,13 @@ def test_too_many_in_values_counts_json_lists_too(client):
     assert error_of(response) == "Too many values for id__in (limit 1000)"
 
 
-def test_sorting_with_nulls_sv_tbl_2(client, shop):
+def test_sorting_with_nulls_sv_tbl_2(client, database):
     rows = client.get("/shop/items.json?_sort=qty&_col=qty").json()["rows"]
     assert [r["id"] for r in rows] == [4, 2, 5, 1, 3]  # NULL first ascending, as SQLite
     rows = client.get("/shop/items.json?_sort_desc=qty&_col=qty").json()["rows"]
     assert [r["id"] for r in rows] == [3, 1, 5, 2, 4]  # NULL last descending
     expected = (
-        sqlite3.connect(shop).execute("select id from items order by qty desc, id").fetchall()
+        sqlite3.connect(database).execute("select id from items order by qty desc, id").fetchall()
     )
     assert [r["id"] for r in rows] == [e[0] for e in expected]
 
@@ -170,24 +164,24 @@ def test_view_pages_by_offset(client):
     assert second["next"] is None
 
 
-def test_where_needs_default_allow_sql(shop):
-    with client_for(shop, settings={"default_allow_sql": "off"}) as client:
+def test_where_needs_default_allow_sql(database):
+    with client_for(database, settings={"default_allow_sql": "off"}) as client:
         response = client.get("/shop/items.json?_where=1")
     assert response.status_code == 403
     assert error_of(response) == "Arbitrary SQL is turned off on this server"
 
 
-def test_metadata_sortable_columns_limit_sorting(shop):
+def test_metadata_sortable_columns_limit_sorting(database):
     metadata = {"databases": {"shop": {"tables": {"items": {"sortable_columns": ["name"]}}}}}
-    with client_for(shop, metadata=metadata) as client:
+    with client_for(database, metadata=metadata) as client:
         assert client.get("/shop/items.json?_sort=name").status_code == 200
         response = client.get("/shop/items.json?_sort=qty")
     assert error_of(response) == "Cannot sort by column: qty"
 
 
-def test_metadata_sort_and_size_are_defaults(shop):
+def test_metadata_sort_and_size_are_defaults(database):
     metadata = {"databases": {"shop": {"tables": {"items": {"sort_desc": "price", "size": 2}}}}}
-    with client_for(shop, metadata=metadata) as client:
+    with client_for(database, metadata=metadata) as client:
         rows = client.get("/shop/items.json").json()["rows"]
         assert [r["id"] for r in rows] == [4, 5]
         rows = client.get("/shop/items.json?_sort=id&_size=3").json()["rows"]

@@ -7,13 +7,13 @@ import sqlite3
 import pytest
 
 from datamill.serve.extras import EXTRAS
-from serve.serve_helpers import client_for, error_of, garden_db
+from serve.serve_helpers import error_of, garden_db
 
 BASE = "http://127.0.0.1:8001"
 
 
 @pytest.fixture(scope="module")
-def garden(tmp_path_factory):
+def database(tmp_path_factory):
     path = garden_db(tmp_path_factory.mktemp("json") / "garden.db")
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -30,12 +30,6 @@ def garden(tmp_path_factory):
     conn.commit()
     conn.close()
     return path
-
-
-@pytest.fixture(scope="module")
-def client(garden):
-    with client_for(garden) as client:
-        yield client
 
 
 def get(client, url: str):
@@ -219,7 +213,7 @@ def test_non_ascii_stays_utf8_a9(client):
     assert b"\\u00e9" not in response.content
 
 
-def test_index_json_sv_json_1(client, garden):
+def test_index_json_sv_json_1(client, database):
     body = get(client, "/.json")
     assert body == {
         "ok": True,

@@ -13,7 +13,7 @@ WORDS = "cherry oak maple birch elm willow red tall old young street park avenue
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory):
+def database(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("fts") / "library.db")
     rng = random.Random(7)
     db = Database(path)
@@ -34,12 +34,6 @@ def library(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def client(library):
-    with client_for(library) as client:
-        yield client
-
-
 def walk(client, url: str) -> list[int]:
     seen: list[int] = []
     while url:
@@ -52,10 +46,10 @@ def walk(client, url: str) -> list[int]:
 
 @pytest.mark.parametrize("table", ["docs5", "docs4"])
 @pytest.mark.parametrize("query", ["cherry", "oak street", "red*", '"old lane"'])
-def test_results_are_ranked_by_bm25_sv_fts_2(client, library, table, query):
+def test_results_are_ranked_by_bm25_sv_fts_2(client, database, table, query):
     expected = [
         row["id"]
-        for row in Database(library)[table].search(
+        for row in Database(database)[table].search(
             query, quote=True, ranking="bm25", columns=["id"]
         )
     ]
@@ -69,10 +63,10 @@ def test_fts4_and_fts5_agree(client):
     )
 
 
-def test_search_combines_with_filters_counts_facets_and_csv(client, library):
+def test_search_combines_with_filters_counts_facets_and_csv(client, database):
     expected = [
         row["id"]
-        for row in Database(library)["docs5"].search(
+        for row in Database(database)["docs5"].search(
             "cherry", quote=True, ranking="bm25", columns=["id"], where="shelf = 'a'"
         )
     ]
@@ -97,10 +91,10 @@ def test_sort_overrides_rank(client):
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
 
 
-def test_column_search(client, library):
+def test_column_search(client, database):
     expected = sorted(
         row[0]
-        for row in Database(library).execute(
+        for row in Database(database).execute(
             "select rowid from docs5_fts where title match 'cherry'"
         )
     )
@@ -135,7 +129,7 @@ def test_raw_mode(client):
     assert both and {r["id"] for r in both} != {r["id"] for r in escaped}
 
 
-def test_metadata_searchmode_and_fts_table_for_a_view(library):
+def test_metadata_searchmode_and_fts_table_for_a_view(database):
     metadata = {
         "databases": {
             "library": {
@@ -146,7 +140,7 @@ def test_metadata_searchmode_and_fts_table_for_a_view(library):
             }
         }
     }
-    with client_for(library, metadata=metadata) as client:
+    with client_for(database, metadata=metadata) as client:
         assert client.get("/library/docs5.json?_search=AND").status_code == 400
         assert client.get("/library/docs5.json?_search=AND&_searchmode=escaped").status_code == 200
         view = walk(client, "/library/docs_view.json?_search=cherry&_size=9")

@@ -12,7 +12,7 @@ QUERY = "/garden/-/query.json"
 
 
 @pytest.fixture(scope="module")
-def garden(tmp_path_factory):
+def database(tmp_path_factory):
     path = garden_db(tmp_path_factory.mktemp("sql") / "garden.db")
     conn = sqlite3.connect(path)
     conn.execute("create table numbers (n integer primary key)")
@@ -22,12 +22,6 @@ def garden(tmp_path_factory):
     conn.commit()
     conn.close()
     return path
-
-
-@pytest.fixture(scope="module")
-def client(garden):
-    with client_for(garden) as client:
-        yield client
 
 
 def rows(client, sql: str, **params) -> list[dict]:
@@ -126,7 +120,7 @@ def test_query_redirects_a4(client):
     )
 
 
-def test_query_csv_and_stream(client, garden):
+def test_query_csv_and_stream(client, database):
     text = client.get(
         "/garden/-/query.csv", params={"sql": "select n from numbers", "_size": "3"}
     ).text
@@ -140,8 +134,8 @@ def test_query_csv_and_stream(client, garden):
     assert download.headers["content-type"] == "text/csv; charset=utf-8"
 
 
-def test_sql_can_be_turned_off(garden):
-    with client_for(garden, settings={"default_allow_sql": "0"}) as client:
+def test_sql_can_be_turned_off(database):
+    with client_for(database, settings={"default_allow_sql": "0"}) as client:
         response = client.get(QUERY, params={"sql": "select 1"})
         assert response.status_code == 403
         assert error_of(response) == "Arbitrary SQL is turned off on this server"
