@@ -6,6 +6,8 @@ import json
 import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -169,3 +171,46 @@ def test_database_names_sv_cli_2(garden):
         ("garden", False),
         ("garden_2", True),
     ]
+
+
+WITHOUT_EXTRA = (
+    "import sys\nfor name in ('starlette', 'uvicorn', 'jinja2'):\n    sys.modules[name] = None\n"
+)
+
+
+def test_without_the_extra_sv_cli_6(garden):
+    library = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EXTRA + "from datamill.serve import create_app"],
+        capture_output=True,
+        text=True,
+    )
+    assert library.returncode == 1
+    assert library.stderr.strip().splitlines()[-1] == (
+        "ImportError: datamill serve needs extra packages: pip install 'datamill[serve]'"
+    )
+    command = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_EXTRA + "from datamill.cli import cli\ncli(['serve', 'garden.db'])",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert command.returncode == 1
+    assert (
+        command.stderr
+        == "Error: datamill serve needs extra packages: pip install 'datamill[serve]'\n"
+    )
+    rest = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_EXTRA
+            + "import datamill.serve.settings, datamill.serve.metadata, datamill.serve.history\n"
+            + "from datamill.cli import cli\ncli(['tables', 'garden.db'])",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert (rest.returncode, rest.stdout) == (0, '[{"table": "plants"}]\n')
