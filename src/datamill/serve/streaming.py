@@ -38,12 +38,11 @@ class Encoder(Protocol):
 
 @dataclass
 class StreamSpec:
-    """What a stream runs: SQL and parameters, how many leading columns to send (None: all),
-    the encoder for those columns, and how many rows to skip first (``_next`` on SQL)."""
+    """What a stream runs: SQL and parameters, the encoder for its columns, and how many rows
+    to skip first (``_next`` on an SQL query)."""
 
     sql: str
     params: Any
-    visible: int | None
     encoder_for: Callable[[list[str]], Encoder]
     skip: int = 0
 
@@ -139,31 +138,34 @@ class RowStream:
 
     def _run(self, conn: ReadConnection, spec: StreamSpec) -> None:
         started = time.monotonic()
-        sent = 0
         limit_s = self.row_limit_ms / 1000
+        monotonic = time.monotonic
         with conn.limited(self.row_limit_ms):
             cursor = conn.execute(spec.sql, spec.params)
-            names = [d[0] for d in cursor.description or ()]
-            visible = len(names) if spec.visible is None else spec.visible
-            encoder = spec.encoder_for(names[:visible])
+            encoder = spec.encoder_for([d[0] for d in cursor.description or ()])
             skip_rows(cursor, spec.skip)
-            pending = [encoder.start()]
-            pending_size = len(pending[0])
-            first = True
+            first = cursor.fetchone()
+            # The first chunk goes out with the first row: the response starts only then.
+            head = encoder.start() + (encoder.encode([first]) if first is not None else "")
+            sent = self._flush([head], 0, started)
+            if first is None:
+                return
+            pending: list[str] = []
+            pending_size = 0
             batch: list[Sequence[Any]] = []
-            monotonic = time.monotonic
+            append = batch.append
             for row in cursor:
                 conn.deadline = monotonic() + limit_s  # the limit is the longest gap between rows
-                batch.append(row[:visible] if len(row) > visible else row)
-                if len(batch) < _BATCH_ROWS and not first:
+                append(row)
+                if len(batch) < _BATCH_ROWS:
                     continue
                 text = encoder.encode(batch)
-                batch = []
+                batch.clear()
                 pending.append(text)
                 pending_size += len(text)
-                if first or pending_size >= CHUNK_BYTES:
+                if pending_size >= CHUNK_BYTES:
                     sent = self._flush(pending, sent, started)
-                    pending, pending_size, first = [], 0, False
+                    pending, pending_size = [], 0
             if batch:
                 pending.append(encoder.encode(batch))
             if pending:

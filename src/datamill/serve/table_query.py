@@ -209,11 +209,13 @@ class TableQuery:
 
     # -- statements ----------------------------------------------------------------------
 
-    def select_sql(self, params: dict[str, Any], limit: int | None) -> tuple[str, int]:
+    def select_sql(
+        self, params: dict[str, Any], limit: int | None, hidden: bool = True
+    ) -> tuple[str, int]:
         """The page (or, with ``limit=None``, the whole stream) statement after ``_next``.
 
         Returns the SQL and the offset it starts at. Its result has the visible columns, then
-        the ORDER BY values (keyset mode) and the FTS rowid (searches) as hidden columns.
+        with ``hidden`` the ORDER BY values (keyset mode) and the FTS rowid (searches).
         """
         offset = 0
         terms = self.order_terms()
@@ -225,12 +227,12 @@ class TableQuery:
             else:
                 offset = value
         if self.rank_order:
-            return self._rank_sql(params, conditions, limit, offset), offset
+            return self._rank_sql(params, conditions, limit, offset, hidden), offset
         table = quote_identifier(self.relation.name)
         select = [self._select_item(c) for c in self.columns]
-        if self.keyset:
+        if hidden and self.keyset:
             select += [term.expression for term in terms]
-        if self.search is not None:
+        if hidden and self.search is not None:
             select.append(self.search.content_key)
         sql = f"select {', '.join(select)} from {table}"
         if conditions:
@@ -250,7 +252,12 @@ class TableQuery:
         return qualifier + expression
 
     def _rank_sql(
-        self, params: dict[str, Any], others: list[str], limit: int | None, offset: int
+        self,
+        params: dict[str, Any],
+        others: list[str],
+        limit: int | None,
+        offset: int,
+        hidden: bool,
     ) -> str:
         """Rank in a subquery over the FTS table alone, then join the kept rows (S-SRCH-4)."""
         search = self.search
@@ -268,7 +275,9 @@ class TableQuery:
             f"(select rowid, {search.rank_sql()} as rank from {fts} where {fts} match :{QUERY_PARAM}"
             f"{restrict} order by rank, rowid{paging}) ranked"
         )
-        select = [self._select_item(c, f"{table}.") for c in self.columns] + ["ranked.rowid"]
+        select = [self._select_item(c, f"{table}.") for c in self.columns]
+        if hidden:
+            select.append("ranked.rowid")
         return (
             f"select {', '.join(select)} from {ranked} cross join {table} "
             f"on {table}.{search.content_key} = ranked.rowid order by ranked.rank, ranked.rowid"

@@ -91,7 +91,7 @@ def query_stream(ctx: RequestContext, nl: bool):
     offset = decode_token(ctx.param("_next") or "", None)[1] if ctx.param("_next") else 0
 
     def prepare(conn: ReadConnection, state: DatabaseState) -> StreamSpec:
-        return StreamSpec(sql, values, None, stream_encoder(ctx, nl), skip=offset)
+        return StreamSpec(sql, values, stream_encoder(ctx, nl), skip=offset)
 
     return prepare
 

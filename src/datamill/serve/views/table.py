@@ -323,8 +323,8 @@ def table_stream(ctx: RequestContext, nl: bool):
             raise not_found(f"Table not found: {ctx.route.table}")
         query = TableQuery(conn, relation, ctx.pairs, ctx.settings, table_meta(ctx, relation.name))
         params: dict[str, Any] = {}
-        sql, _ = query.select_sql(params, None)
-        return StreamSpec(sql, params, len(query.columns), stream_encoder(ctx, nl))
+        sql, _ = query.select_sql(params, None, hidden=False)
+        return StreamSpec(sql, params, stream_encoder(ctx, nl))
 
     return prepare
 
