@@ -247,10 +247,17 @@ def test_unchecked_columns_are_listed_as_timed_out_sv_fac_5(database):
     ]
 
 
-def test_html_renders_facets_and_suggestions(client):
-    html = client.get("/yard/plants?_facet=kind").text
-    assert '<section class="facet" data-column="kind">' in html
-    assert "(null)" in html
-    assert 'class="suggest-facets"' in html
-    html = client.get("/yard/plants?_suggest=on").text
-    assert "Suggested facets:" in html and 'class="suggested-facet"' in html
+def test_html_never_waits_for_suggestions_sv_fac_6(database):
+    with client_for(database) as client:
+        html = client.get("/yard/plants?_facet=kind").text
+        assert '<section class="facet" data-column="kind">' in html
+        assert "(null)" in html
+        assert 'class="suggest-facets"' in html and "Suggested facets:" not in html  # not cached
+        html = client.get("/yard/plants?_suggest=on").text
+        assert "Suggested facets:" in html and 'class="suggested-facet"' in html
+        html = client.get("/yard/plants?_facet=kind").text
+        assert 'class="suggest-facets"' not in html  # cached now: rendered inline
+        assert (
+            '<a class="suggested-facet" href="http://127.0.0.1:8001/yard/plants?_facet=kind&amp;_facet=kind_id">'
+            in html
+        )

@@ -18,7 +18,7 @@ from datamill.serve.errors import ServeError
 from datamill.serve.settings import Settings
 from datamill.serve.table_query import TableQuery
 
-__all__ = ["suggest_facets", "SAMPLE_ROWS"]
+__all__ = ["suggest_facets", "cached_suggestions", "SAMPLE_ROWS"]
 
 SAMPLE_ROWS = 10_000
 Pairs = list[tuple[str, str]]
@@ -49,6 +49,13 @@ def _check(
     return 2 <= distinct <= max_values and distinct < rows
 
 
+def _cache_key(query: TableQuery) -> tuple:
+    """Suggestions depend on the table, its filters and its search (SV-FAC-5)."""
+    params: dict[str, Any] = {}
+    conditions = tuple(query.conditions(params))
+    return ("suggest", query.relation.name, conditions, tuple(sorted(params.items(), key=repr)))
+
+
 def suggest_facets(
     conn: ReadConnection,
     state: DatabaseState,
@@ -58,20 +65,23 @@ def suggest_facets(
     link: Callable[[Pairs], str],
 ) -> list[dict[str, Any]]:
     """The ``suggested_facets`` list: qualifying columns, then those not checked in time."""
-    params: dict[str, Any] = {}
-    cache_key = (
-        "suggest",
-        query.relation.name,
-        tuple(query.conditions(params)),
-        tuple(sorted(params.items(), key=repr)),
-    )
-    cached = state.suggestions.get(cache_key)
-    if cached is None:
-        cached = _run_checks(conn, query, settings)
-        if all(outcome is not None for _, outcome in cached):
-            state.suggestions[cache_key] = cached
-    columns = [(c, outcome) for c, outcome in cached if c not in faceted]
-    return _entries(columns, query.pairs, link)
+    key = _cache_key(query)
+    outcomes = state.suggestions.get(key)
+    if outcomes is None:
+        outcomes = _run_checks(conn, query, settings)
+        if all(outcome is not None for _, outcome in outcomes):
+            state.suggestions[key] = outcomes
+    return _entries([(c, o) for c, o in outcomes if c not in faceted], query.pairs, link)
+
+
+def cached_suggestions(
+    state: DatabaseState, query: TableQuery, faceted: set[str], link: Callable[[Pairs], str]
+) -> list[dict[str, Any]] | None:
+    """The suggestions if this version already has them, else None (without running a check)."""
+    outcomes = state.suggestions.get(_cache_key(query))
+    if outcomes is None:
+        return None
+    return _entries([(c, o) for c, o in outcomes if c not in faceted], query.pairs, link)
 
 
 def _run_checks(

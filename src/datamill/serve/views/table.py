@@ -18,7 +18,7 @@ from datamill.serve.json_output import objects, parse_json_columns
 from datamill.serve.schema import Relation
 from datamill.serve.search import QUERY_PARAM, SNIPPET_MARKERS
 from datamill.serve.streaming import StreamSpec
-from datamill.serve.suggestions import suggest_facets
+from datamill.serve.suggestions import cached_suggestions, suggest_facets
 from datamill.serve.table_query import Page, TableQuery
 from datamill.serve.urls import query_string
 from datamill.serve.views.common_extras import COMMON, column_details, common_extra
@@ -283,16 +283,28 @@ def sorted_facets(facet_results: dict[str, Any], specs: list) -> list[dict[str, 
     return fixed + others
 
 
-def table_suggestions(ctx, conn, state, query: TableQuery, specs) -> list[dict[str, Any]]:
+def _suggestions_wanted(ctx: RequestContext) -> bool:
     settings = ctx.settings
-    if (
-        not (settings.suggest_facets and settings.allow_facet)
-        or ctx.flag("_nosuggest")
-        or ctx.flag("_nofacet")
-    ):
+    return (
+        settings.suggest_facets
+        and settings.allow_facet
+        and not ctx.flag("_nosuggest")
+        and not ctx.flag("_nofacet")
+    )
+
+
+def table_suggestions(ctx, conn, state, query: TableQuery, specs) -> list[dict[str, Any]]:
+    if not _suggestions_wanted(ctx):
         return []
     faceted = {spec.column for spec in specs}
-    return suggest_facets(conn, state, query, faceted, settings, ctx.link)
+    return suggest_facets(conn, state, query, faceted, ctx.settings, ctx.link)
+
+
+def html_suggestions(ctx, conn, state, query: TableQuery, specs) -> list[dict[str, Any]] | None:
+    """The page never waits for suggestions: cached ones, or all of them with ``_suggest=on``."""
+    if ctx.flag("_suggest") or not _suggestions_wanted(ctx):
+        return table_suggestions(ctx, conn, state, query, specs)
+    return cached_suggestions(state, query, {spec.column for spec in specs}, ctx.link)
 
 
 def table_snippets(conn: ReadConnection, query: TableQuery, page: Page) -> list[dict[str, Any]]:
@@ -345,9 +357,7 @@ def _html(ctx, conn, state, query: TableQuery, page: Page, specs, facet_size, ne
     relation = query.relation
     count = table_count(ctx, conn, state, query, page)
     facets = sorted_facets(table_facets(ctx, conn, state, query, specs, facet_size), specs)
-    suggestions = (
-        table_suggestions(ctx, conn, state, query, specs) if ctx.flag("_suggest") else None
-    )
+    suggestions = html_suggestions(ctx, conn, state, query, specs)
     db = ctx.route.db or ""
     urls = ctx.server.urls
     key_columns = relation.key_columns if not relation.is_view else []
