@@ -157,9 +157,6 @@ class ReadConnection:
             self.deadline = math.inf
             self.sql_seconds += time.monotonic() - started
 
-    def restart_deadline(self, limit_ms: int) -> None:
-        self.deadline = time.monotonic() + limit_ms / 1000
-
     def _translate(self, error: sqlite3.Error, limit_ms: int | None) -> Exception:
         message = str(error)
         if message == "interrupted":

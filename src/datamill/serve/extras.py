@@ -70,12 +70,12 @@ _ORDER = {name: index for index, name in enumerate(EXTRAS)}
 
 
 def requested_extras(
-    pairs: Sequence[tuple[str, str]], scope: str, available: set[str] | None = None
+    pairs: Sequence[tuple[str, str]], scope: str, searched: bool = False
 ) -> list[str]:
     """The extras asked for with ``_extra`` (or ``_extras``), validated for ``scope``.
 
-    ``available`` narrows the scope's names further (``snippets`` needs a search). Raises
-    ``Unknown _extra: <names>`` or ``_extra=<name> is not available here``.
+    ``snippets`` also needs a ``_search``. Raises ``Unknown _extra: <names>`` or
+    ``_extra=<name> is not available here``.
     """
     names: list[str] = []
     for key, value in pairs:
@@ -87,15 +87,9 @@ def requested_extras(
     if unknown:
         raise bad_request(f"Unknown _extra: {', '.join(unknown)}")
     for name in names:
-        scopes = EXTRAS[name][0]
-        if scope not in scopes or (
-            available is not None and name not in available and name in _CONDITIONAL
-        ):
+        if scope not in EXTRAS[name][0] or (name == "snippets" and not searched):
             raise bad_request(f"_extra={name} is not available here")
     return names
-
-
-_CONDITIONAL = frozenset({"snippets"})
 
 
 def ordered(names: Sequence[str]) -> list[str]:

@@ -184,9 +184,6 @@ class TableQuery:
         where = f" where {' and '.join(conditions)}" if conditions else ""
         return f"from {quote_identifier(self.relation.name)}{where}"
 
-    def is_filtered(self) -> bool:
-        return bool(self.filters or self.wheres or self.search)
-
     def describe(self) -> str:
         """1.0a41's ``human_description_en``: filters, search, then the sort."""
         bits = sorted(f.human() for f in self.filters)

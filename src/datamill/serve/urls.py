@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from datamill.serve.tilde import encode_key, tilde_encode
 
-__all__ = ["Urls", "RequestInfo", "query_string", "with_params"]
+__all__ = ["Urls", "RequestInfo", "query_string"]
 
 Pairs = list[tuple[str, str]]
 
@@ -16,23 +16,6 @@ Pairs = list[tuple[str, str]]
 def query_string(pairs: Iterable[tuple[str, str]]) -> str:
     text = urllib.parse.urlencode(list(pairs))
     return f"?{text}" if text else ""
-
-
-def with_params(
-    pairs: Sequence[tuple[str, str]],
-    set_: dict[str, str] | None = None,
-    remove: Iterable[str] = (),
-    add: Iterable[tuple[str, str]] = (),
-    remove_pairs: Iterable[tuple[str, str]] = (),
-) -> Pairs:
-    """``pairs`` without ``remove`` names and ``remove_pairs``, then ``set_`` and ``add`` appended."""
-    set_ = set_ or {}
-    dropped = set(remove) | set(set_)
-    unwanted = set(remove_pairs)
-    result = [(k, v) for k, v in pairs if k not in dropped and (k, v) not in unwanted]
-    result += list(set_.items())
-    result += [pair for pair in add if pair not in result]
-    return result
 
 
 @dataclass(frozen=True)

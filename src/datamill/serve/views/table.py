@@ -57,10 +57,8 @@ def table_view(ctx: RequestContext) -> Response:
     query = TableQuery(conn, relation, ctx.pairs, ctx.settings, meta)
     extras: list[str] = []
     if fmt == "json":
-        available = (
-            {"snippets"} if query.search is not None and query.search.query is not None else set()
-        )
-        extras = requested_extras(ctx.pairs, "table", available)
+        searched = query.search is not None and query.search.query is not None
+        extras = requested_extras(ctx.pairs, "table", searched)
         if extras and shape in BARE_SHAPES:
             raise bad_request("_extra needs the default shape, _shape=objects or _shape=arrays")
     specs = requested_facets(ctx.pairs, meta, relation, ctx.settings)
