@@ -15,6 +15,7 @@ from datamill.serve.errors import bad_request, not_found
 from datamill.serve.extras import BARE_SHAPES
 from datamill.serve.json_output import dumps
 from datamill.serve.routing import Route
+from datamill.serve.schema import Relation
 from datamill.serve.table_query import last_value
 from datamill.serve.urls import RequestInfo, query_string
 
@@ -57,6 +58,18 @@ class RequestContext:
         if database is None:
             raise not_found(f"Database not found: {self.route.db}")
         return database
+
+    def relation(self) -> tuple[ReadConnection, DatabaseState, Relation]:
+        """The connection, state and relation of a table, view or row route; 404s otherwise."""
+        conn, state = self.session(self.database())
+        relation = state.schema.get(self.route.table or "")
+        if relation is None:
+            raise not_found(f"Table not found: {self.route.table}")
+        return conn, state, relation
+
+    def table_meta(self, table: str) -> dict[str, Any]:
+        """Metadata of ``table`` in this route's database."""
+        return self.server.metadata.table(self.route.db or "", table)
 
     def session(self, database: ServedDatabase) -> tuple[ReadConnection, DatabaseState]:
         """This thread's connection and the database's state; starts the timing counters."""

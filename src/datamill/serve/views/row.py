@@ -19,7 +19,6 @@ from datamill.serve.table_query import Page
 from datamill.serve.views.common_extras import COMMON, column_details, common_extra
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
 from datamill.serve.views.rows_output import bare_shape_response, csv_response, html_rows
-from datamill.serve.views.table import load_relation, table_meta
 
 __all__ = ["row_view"]
 
@@ -88,7 +87,7 @@ def foreign_key_tables(
 
 
 def row_view(ctx: RequestContext) -> Response:
-    conn, state, relation = load_relation(ctx)
+    conn, state, relation = ctx.relation()
     fmt = ctx.route.fmt
     shape, _ = parse_shape(ctx, "row", is_table=True)
     extras: list[str] = []
@@ -167,8 +166,8 @@ def _extra(
         "column_types": lambda: {},
         "foreign_key_tables": lambda: foreign_key_tables(ctx, conn, state, relation, row),
         "metadata": lambda: {
-            **table_meta(ctx, relation.name),
-            "columns": table_meta(ctx, relation.name).get("columns", {}),
+            **ctx.table_meta(relation.name),
+            "columns": ctx.table_meta(relation.name).get("columns", {}),
         },
     }
     return values[name]()
