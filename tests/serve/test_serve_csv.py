@@ -167,3 +167,9 @@ def test_json_values_sv_json_4(client):
         {"id": 7, "score": 7 / 3, "data": {"$base64": True, "encoded": "B/8="}},
         {"id": 3001, "score": None, "data": None},  # an infinite REAL is null
     ]
+
+
+def test_head_on_a_stream_stops_it(client):
+    response = client.head("/mixed/things.csv?_stream=on")
+    assert response.status_code == 200 and response.content == b""
+    assert client.app.slots.active == 0

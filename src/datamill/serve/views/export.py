@@ -57,6 +57,9 @@ class StreamedRows:
                     "headers": self.raw_headers,
                 }
             )
+            if scope["method"] == "HEAD":  # the headers are the answer: stop the export
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
             await send({"type": "http.response.body", "body": self.first, "more_body": True})
             while True:
                 try:
