@@ -115,7 +115,13 @@ class RowStream:
                     raise QueryCancelled()
                 if self.stopping.is_set():
                     raise StreamAborted("server shutting down")
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        self._post(item)
+
+    def _post(self, item: Any) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        except RuntimeError:  # the event loop is gone (the server stopped): nobody is listening
+            pass
 
     def _produce(self) -> None:
         conn = None
@@ -129,7 +135,8 @@ class RowStream:
             self._run(conn, spec)
             self._hand_over(_END)
         except BaseException as error:  # every failure reaches the event loop
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
+            if not self.cancelled.is_set():
+                self._post(error)
         finally:
             if conn is not None:
                 with self._conn_lock:
@@ -188,7 +195,9 @@ class RowStream:
     # -- event loop side -------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Stop the producer: the client left or the response failed."""
+        """Stop the producer: the client left or the response failed (call on the event loop)."""
+        if not self.cancelled.is_set():
+            self._queue.put_nowait(QueryCancelled())  # wakes a consumer waiting for a chunk
         self.cancelled.set()
         with self._conn_lock:
             if self.conn is not None:
