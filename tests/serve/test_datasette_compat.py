@@ -223,9 +223,14 @@ def _rows_by_key(key: str) -> Callable[[Any], Any]:
     return order
 
 
-def rank_order(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
+def rank_order(dm: Reply, ds: Reply, key: str = "id") -> tuple[Reply, Reply]:
     """SV-GEN-4 A9, SV-FTS-2: datamill ranks matches by BM25; 1.0a41 keeps key order."""
-    return _on_bodies(_rows_by_key("id"))(dm, ds)
+    return _on_bodies(_rows_by_key(key))(dm, ds)
+
+
+def rank_order_by_rowid(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
+    """SV-GEN-4 A9, SV-FTS-2: as ``rank_order``, for the FTS table itself (keyed by rowid)."""
+    return rank_order(dm, ds, "rowid")
 
 
 def _sqlite_order(value: Any) -> tuple:
@@ -496,6 +501,9 @@ CASES = [
         "/garden/docs.json?_search=sun&_extra=count",
         fixes=(rank_order,),
     ),
+    Case("/garden/docs_fts.json?_search=sun&_col=title", (rank_order_by_rowid,)),
+    # the FTS table's own rows: the spec is silent, so 1.0a41's columns are the reference
+    *cases("/garden/docs_fts.json?_size=2", "/garden/docs_fts.json?_size=0&_extra=columns"),
     Case(
         "/garden/docs.json?_search=sun&_facet=title&_extra=facet_results",
         (rank_order, facet_timed_out_flag),
