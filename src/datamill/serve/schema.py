@@ -66,8 +66,6 @@ class Relation:
     pk_positions: dict[str, int] = field(default_factory=dict)
     hidden_kinds: dict[str, int] = field(default_factory=dict)
     index_sql: list[str] = field(default_factory=list)
-    #: Every column ``PRAGMA table_xinfo`` lists, hidden virtual-table ones too (listings).
-    all_columns: list[str] = field(default_factory=list)
 
     @property
     def is_view(self) -> bool:
@@ -163,7 +161,7 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
         sql = sql or ""
         quoted = quote_identifier(name)
         info = execute(f"PRAGMA table_xinfo({quoted})").fetchall()
-        visible = [row for row in info if row[6] != 1]  # 1: hidden virtual-table column
+        visible = info  # hidden virtual-table columns too (FTS's own), as 1.0a41 selects them
         columns = [row[1] for row in visible]
         relation = Relation(
             name=name,
@@ -177,7 +175,6 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
             defaults={row[1]: row[4] for row in visible},
             pk_positions={row[1]: row[5] for row in visible},
             hidden_kinds={row[1]: row[6] for row in visible},
-            all_columns=[row[1] for row in info],
         )
         if kind == "table":
             relation.pks = [

@@ -73,7 +73,7 @@ def _counted_tables(
         tables.append(
             {
                 "name": relation.name,
-                "columns": list(relation.all_columns),
+                "columns": list(relation.columns),
                 "primary_keys": list(relation.pks),
                 "count": count,
                 "count_truncated": truncated,
