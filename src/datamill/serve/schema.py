@@ -160,9 +160,9 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
     for kind, name, sql in master:
         sql = sql or ""
         quoted = quote_identifier(name)
+        # Hidden virtual-table columns too (an FTS table's own), as 1.0a41 selects them.
         info = execute(f"PRAGMA table_xinfo({quoted})").fetchall()
-        visible = info  # hidden virtual-table columns too (FTS's own), as 1.0a41 selects them
-        columns = [row[1] for row in visible]
+        columns = [row[1] for row in info]
         relation = Relation(
             name=name,
             kind="view"
@@ -170,15 +170,15 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
             else ("virtual" if sql.upper().startswith("CREATE VIRTUAL") else "table"),
             sql=sql,
             columns=columns,
-            types={row[1]: row[2] or "" for row in visible},
-            notnull={row[1]: bool(row[3]) for row in visible},
-            defaults={row[1]: row[4] for row in visible},
-            pk_positions={row[1]: row[5] for row in visible},
-            hidden_kinds={row[1]: row[6] for row in visible},
+            types={row[1]: row[2] or "" for row in info},
+            notnull={row[1]: bool(row[3]) for row in info},
+            defaults={row[1]: row[4] for row in info},
+            pk_positions={row[1]: row[5] for row in info},
+            hidden_kinds={row[1]: row[6] for row in info},
         )
         if kind == "table":
             relation.pks = [
-                row[1] for row in sorted((r for r in visible if r[5]), key=lambda r: r[5])
+                row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])
             ]
             without_rowid = (
                 bool(listing[name][1])
