@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
-__all__ = ["Templates", "display_cell", "count_text", "STATIC_FILES"]
+__all__ = ["Cell", "Templates", "display_cell", "count_text", "STATIC_FILES"]
 
 #: The only files ``/-/static/`` serves, with their content types (SV-URL-3).
 STATIC_FILES = {
@@ -31,17 +31,31 @@ def count_text(count: int | None, truncated: bool) -> str:
     return f"{'>= ' if truncated else ''}{count:,} {noun}"
 
 
-def display_cell(value: Any, truncate: int) -> dict[str, Any]:
-    """How a value shows in a table cell: ``{"kind", "text", "href"}``."""
+class Cell:
+    """One table cell as a template shows it (slots: templates read these attributes fast)."""
+
+    __slots__ = ("column", "kind", "text", "href", "row_href", "fk_href")
+
+    def __init__(self, column: str, kind: str, text: str, href: str | None) -> None:
+        self.column = column
+        self.kind = kind
+        self.text = text
+        self.href = href
+        self.row_href: str | None = None
+        self.fk_href: str | None = None
+
+
+def display_cell(column: str, value: Any, truncate: int) -> Cell:
+    """How a value shows in a cell: NULL empty, a BLOB's size, long text cut, whole URLs linked."""
     if value is None:
-        return {"kind": "null", "text": "", "href": None}
+        return Cell(column, "null", "", None)
     if isinstance(value, (bytes, memoryview)):
-        return {"kind": "blob", "text": f"<Binary: {len(bytes(value))} bytes>", "href": None}
+        return Cell(column, "blob", f"<Binary: {len(bytes(value))} bytes>", None)
     text = str(value)
     href = text if isinstance(value, str) and _URL.match(text) else None
     if truncate and len(text) > truncate:
         text = text[:truncate] + "…"
-    return {"kind": "value", "text": text, "href": href}
+    return Cell(column, "value", text, href)
 
 
 class Templates:

@@ -136,12 +136,11 @@ def html_rows(
         cells = []
         href = row_href(row)
         for column, value in zip(page.columns, row):
-            cell = display_cell(value, truncate)
-            cell["column"] = column
+            cell = display_cell(column, value, truncate)
             if href and column in key_columns:
-                cell["row_href"] = href
+                cell.row_href = href
             else:
-                cell["fk_href"] = fk_href(column, value)
+                cell.fk_href = fk_href(column, value)
             cells.append(cell)
         display.append(cells)
     first_pairs = [p for p in ctx.pairs if p[0] != "_next"]
