@@ -1,5 +1,7 @@
 """Where datamill serve deliberately differs from Datasette: SV-GEN-4 A9 and SV-FIX-1..9.
 
+SV-FIX-7 (the Dockerfile) belongs to ``datamill publish docker`` and is tested with it.
+
 Each test asserts datamill's behaviour, so it always runs. Where a Datasette version is installed
 (``make bench-deps``), the same request is also sent to it, and the test asserts its different
 answer, which shows the difference is real and still there.
