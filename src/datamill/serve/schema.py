@@ -177,9 +177,7 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
             hidden_kinds={row[1]: row[6] for row in info},
         )
         if kind == "table":
-            relation.pks = [
-                row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])
-            ]
+            relation.pks = [row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])]
             without_rowid = (
                 bool(listing[name][1])
                 if listing is not None and name in listing
