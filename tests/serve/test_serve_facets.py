@@ -261,3 +261,22 @@ def test_html_never_waits_for_suggestions_sv_fac_6(database):
             '<a class="suggested-facet" href="http://127.0.0.1:8001/yard/plants?_facet=kind&amp;_facet=kind_id">'
             in html
         )
+
+
+def test_completed_facets_are_cached_per_version(database, tmp_path):
+    import shutil
+
+    path = str(tmp_path / "yard.db")
+    shutil.copy(database, path)
+    with client_for(path) as client:
+        url = "/yard/plants.json?_size=0&_facet=kind&_extra=facet_results,timing"
+        first = client.get(url).json()
+        second = client.get(url).json()
+        assert second["facet_results"] == first["facet_results"]
+        assert second["timing"]["statements"] < first["timing"]["statements"]
+        writer = sqlite3.connect(path)
+        writer.execute("update plants set kind = 'herb' where kind = 'shade'")
+        writer.commit()
+        writer.close()
+        counts = client.get(url).json()["facet_results"]["results"]["kind"]["results"]
+    assert [(r["value"], r["count"]) for r in counts] == [("herb", 3), (None, 1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from datamill.serve.connection import ReadConnection
 from datamill.serve.schema import Schema, read_schema
 
 __all__ = [
+    "BoundedCache",
     "DatabaseState",
     "DuplicateDatabase",
     "ServedDatabase",
@@ -38,14 +40,42 @@ class DuplicateDatabase(StartupError):
     """The same file named twice (a usage error on the command line, SV-CLI-1)."""
 
 
+class BoundedCache:
+    """A dict keeping only the ``size`` entries used most recently (thread-safe)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 @dataclass
 class DatabaseState:
-    """Everything cached for one version of one database."""
+    """Everything cached for one version of one database.
+
+    Unfiltered counts are kept for every table; facet results and suggestions, which depend
+    on the filters too, only for the filter combinations used most recently.
+    """
 
     version: tuple
     schema: Schema
     counts: dict[Any, tuple[int, bool]] = field(default_factory=dict)
-    suggestions: dict[Any, list] = field(default_factory=dict)
+    suggestions: BoundedCache = field(default_factory=BoundedCache)
+    facets: BoundedCache = field(default_factory=BoundedCache)
 
 
 def _stat(path: str) -> os.stat_result | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from datamill.core.identifiers import quote_identifier
 from datamill.serve.connection import QueryTimeout, ReadConnection
+from datamill.serve.databases import DatabaseState
 from datamill.serve.errors import ServeError, bad_request, forbidden
 from datamill.serve.filters import json_array
 from datamill.serve.schema import Relation, Schema
@@ -103,7 +104,7 @@ def _facet_sql(query: TableQuery, spec: FacetSpec, params: dict[str, Any], size:
 
 def run_facets(
     conn: ReadConnection,
-    schema: Schema,
+    state: DatabaseState,
     query: TableQuery,
     specs: Sequence[FacetSpec],
     size: int,
@@ -111,7 +112,10 @@ def run_facets(
     table_meta_for: Callable[[str], dict[str, Any]],
     link: Callable[[Pairs], str],
 ) -> dict[str, Any]:
-    """``facet_results``: ``{"results": {name: entry}, "timed_out": [names]}`` (SV-FAC-2, -3)."""
+    """``facet_results``: ``{"results": {name: entry}, "timed_out": [names]}`` (SV-FAC-2, -3).
+
+    Completed counts are cached for the database version; a facet that timed out is not.
+    """
     results: dict[str, Any] = {}
     timed_out: list[str] = []
     pairs = query.pairs
@@ -131,25 +135,45 @@ def run_facets(
             "truncated": False,
             "timed_out": False,
         }
-        params: dict[str, Any] = {}
-        try:
-            _, rows = conn.query(
-                _facet_sql(query, spec, params, size), params, settings.facet_time_limit_ms
-            )
-        except QueryTimeout:
+        counted = _counted(conn, state, query, spec, size, settings, table_meta_for)
+        if counted is None:
             entry["timed_out"] = True
             timed_out.append(spec.column)
             results[key] = entry
             continue
-        labels = _labels(
-            conn, schema, query.relation, spec, [r[0] for r in rows[:size]], table_meta_for
-        )
+        rows, labels = counted
         entry["results"] = [
             _result(spec, value, count, labels, pairs, link) for value, count in rows[:size]
         ]
         entry["truncated"] = len(rows) > size
         results[key] = entry
     return {"results": results, "timed_out": timed_out}
+
+
+def _counted(
+    conn: ReadConnection,
+    state: DatabaseState,
+    query: TableQuery,
+    spec: FacetSpec,
+    size: int,
+    settings: Settings,
+    table_meta_for: Callable[[str], dict[str, Any]],
+) -> tuple[list[tuple], dict[Any, Any]] | None:
+    """The facet's ``(value, count)`` rows (``size`` + 1 at most) and labels; None on time-out."""
+    params: dict[str, Any] = {}
+    sql = _facet_sql(query, spec, params, size)
+    cache_key = ("facet", sql, tuple(sorted(params.items(), key=repr)))
+    cached = state.facets.get(cache_key)
+    if cached is not None:
+        return cached
+    try:
+        _, rows = conn.query(sql, params, settings.facet_time_limit_ms)
+    except QueryTimeout:
+        return None
+    values = [row[0] for row in rows[:size]]
+    labels = _labels(conn, state.schema, query.relation, spec, values, table_meta_for)
+    state.facets[cache_key] = (rows, labels)
+    return rows, labels
 
 
 def _result(

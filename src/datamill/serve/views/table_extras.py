@@ -212,7 +212,7 @@ def table_facets(ctx, conn, state, query: TableQuery, specs, facet_size: int) ->
         return {"results": {}, "timed_out": []}
     return run_facets(
         conn,
-        state.schema,
+        state,
         query,
         specs,
         facet_size,
