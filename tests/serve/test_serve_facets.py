@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -264,8 +265,6 @@ def test_html_never_waits_for_suggestions_sv_fac_6(database):
 
 
 def test_completed_facets_are_cached_per_version(database, tmp_path):
-    import shutil
-
     path = str(tmp_path / "yard.db")
     shutil.copy(database, path)
     with client_for(path) as client:

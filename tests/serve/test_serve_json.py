@@ -246,7 +246,12 @@ def test_pages_have_export_links_and_alternates_sv_page_1(client):
         assert 'class="crumbs"' in response.text
         assert 'class="export-json"' in response.text
         assert '<link rel="alternate" type="application/json"' in response.text
-    table = client.get("/garden/plants?_size=2").text
+        assert 'rel="alternate"; type="application/json"' in response.headers["link"]
+    page = client.get("/garden/plants?_size=2")
+    assert page.headers["link"].startswith('</garden/plants.json?_size=2>; rel="alternate"')
+    assert page.headers["link"].endswith("&_next=" + page.headers["link"].split("_next=")[1])
+    assert 'rel="next"' in page.headers["link"]
+    table = page.text
     for hook in (
         '<table class="rows">',
         'class="next-page"',

@@ -113,6 +113,13 @@ class RequestContext:
     def cache_headers(self) -> dict[str, str]:
         return {"Cache-Control": f"max-age={self.ttl()}"}
 
+    def page_headers(self, json_url: str, next_url: str | None = None) -> dict[str, str]:
+        """An HTML page's headers: caching, its JSON twin and its next page (SV-PAGE-1, SV-JSON-4)."""
+        links = [f'<{json_url}>; rel="alternate"; type="application/json"']
+        if next_url:
+            links.append(f'<{next_url}>; rel="next"')
+        return {**self.cache_headers(), "Link": ", ".join(links)}
+
 
 def json_response(
     ctx: RequestContext, data: Any, next_url: str | None = None, status: int = 200

@@ -97,6 +97,7 @@ def history_view(ctx: RequestContext) -> Response:
         body.update(namespace=namespace, **changes)
     if ctx.route.fmt == "json":
         return json_response(ctx, body, next_url)
+    json_url = ctx.info.path + ".json" + query_string(ctx.pairs)
     return ctx.server.templates.render(
         "history.html",
         {
@@ -106,7 +107,7 @@ def history_view(ctx: RequestContext) -> Response:
             "data": body,
             "db": db,
             "next_url": next_url,
-            "json_url": ctx.info.path + ".json" + query_string(ctx.pairs),
+            "json_url": json_url,
         },
-        headers=ctx.cache_headers(),
+        headers=ctx.page_headers(json_url, next_url),
     )

@@ -50,7 +50,7 @@ def index_view(ctx: RequestContext) -> Response:
             "metadata": ctx.server.metadata.instance(),
             "json_url": urls.path(".json"),
         },
-        headers=ctx.cache_headers(),
+        headers=ctx.page_headers(urls.path(".json")),
     )
 
 
@@ -118,5 +118,5 @@ def database_view(ctx: RequestContext) -> Response:
             "json_url": urls.database(database.name, ".json"),
             "allow_sql": ctx.settings.default_allow_sql,
         },
-        headers=ctx.cache_headers(),
+        headers=ctx.page_headers(urls.database(database.name, ".json")),
     )

@@ -145,8 +145,7 @@ def html_rows(
         display.append(cells)
     first_pairs = [p for p in ctx.pairs if p[0] != "_next"]
     links = page_links(ctx)
-    headers = ctx.cache_headers()
-    headers["Link"] = f'<{links["json_url"]}>; rel="alternate"; type="application/json"'
+    headers = ctx.page_headers(links["json_url"], next_url)
     return ctx.server.templates.render(
         template,
         {
