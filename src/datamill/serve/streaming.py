@@ -12,10 +12,12 @@ import asyncio
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from datamill.core.sqlite import sqlite3
 from datamill.serve.connection import QueryCancelled, QueryTimeout, ReadConnection
 from datamill.serve.databases import DatabaseState, ServedDatabase
 from datamill.serve.errors import ServeError
@@ -222,8 +224,14 @@ def describe_failure(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+#: Failures an export can meet in normal operation; anything else is a bug worth a traceback.
+EXPECTED_FAILURES = (QueryTimeout, ServeError, StreamAborted, sqlite3.Error)
+
+
 def log_abort(path: str, error: BaseException) -> None:
-    """The one stderr line SV-CSV-5 asks for."""
+    """The one stderr line SV-CSV-5 asks for (after the traceback of an unexpected error)."""
+    if not isinstance(error, EXPECTED_FAILURES):
+        traceback.print_exception(error, file=sys.stderr)
     print(
         f"datamill serve: export {path} aborted: {describe_failure(error)}",
         file=sys.stderr,
