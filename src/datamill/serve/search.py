@@ -86,6 +86,7 @@ def plan_search(
     relation: Relation,
     pairs: Sequence[tuple[str, str]],
     table_meta: dict[str, Any],
+    limit_ms: int,
 ) -> SearchPlan | None:
     """The search plan for ``_search``/``_search_<col>`` among ``pairs``; None without one."""
     main = None
@@ -118,7 +119,7 @@ def plan_search(
     if mode == "raw":
         for text in [query, *(q for _, q in column_queries)]:
             if text:
-                _check_raw_query(conn, relation, info, text)
+                _check_raw_query(conn, relation, info, text, limit_ms)
     nothing = (query is not None and not query) or any(not q for _, q in column_queries)
     return SearchPlan(
         info=info,
@@ -131,11 +132,13 @@ def plan_search(
     )
 
 
-def _check_raw_query(conn: ReadConnection, relation: Relation, info: FtsInfo, query: str) -> None:
+def _check_raw_query(
+    conn: ReadConnection, relation: Relation, info: FtsInfo, query: str, limit_ms: int
+) -> None:
     """Explain a raw query SQLite rejects, naming query and table (fts.md S-BAD-1)."""
     fts = quote_identifier(info.name)
     try:
-        conn.query(f"select 1 from {fts} where {fts} match :q limit 1", {"q": query}, None)
+        conn.query(f"select 1 from {fts} where {fts} match :q limit 1", {"q": query}, limit_ms)
     except ServeError as error:
         message = str(SearchQueryError(query, relation.name, info.name, error.message))
         raise bad_request(message) from None

@@ -94,7 +94,9 @@ class TableQuery:
         self.wheres = [w for w in all_values(pairs, "_where") if w.strip()]
         if self.wheres and not settings.default_allow_sql:
             raise forbidden(SQL_OFF)
-        self.search: SearchPlan | None = plan_search(conn, relation, self.pairs, table_meta)
+        self.search: SearchPlan | None = plan_search(
+            conn, relation, self.pairs, table_meta, settings.sql_time_limit_ms
+        )
         self.sort_column, self.sort_desc, self.explicit_sort = self._parse_sort()
         self.columns = self._parse_columns()
         self.next_token = last_value(pairs, "_next") or None

@@ -129,7 +129,7 @@ class _ExtraValues:
             params = {}
             return f"select count(*) {query.from_where(params)}"
         if name == "snippets":
-            return table_snippets(self.conn, query, self.page)
+            return table_snippets(self.conn, query, self.page, ctx.time_limit())
         if name == "display_columns":
             return display_columns(ctx, relation, self.page.columns)
         if name == "metadata":
@@ -258,7 +258,9 @@ def html_suggestions(ctx, conn, state, query: TableQuery, specs) -> list[dict[st
     return cached_suggestions(state, query, {spec.column for spec in specs}, ctx.link)
 
 
-def table_snippets(conn: ReadConnection, query: TableQuery, page: Page) -> list[dict[str, Any]]:
+def table_snippets(
+    conn: ReadConnection, query: TableQuery, page: Page, limit_ms: int
+) -> list[dict[str, Any]]:
     """``snippets``: ``{"rank", "snippet"}`` per row, best column, ``<b>`` markers (SV-FTS-3)."""
     search = query.search
     if search is None or not page.rows or search.matches_nothing:
@@ -272,6 +274,6 @@ def table_snippets(conn: ReadConnection, query: TableQuery, page: Page) -> list[
         f"select rowid, {search.rank_sql()}, {options.snippet_sql()} from {fts} "
         f"where {fts} match :{QUERY_PARAM} and rowid in ({marks})"
     )
-    _, rows = conn.query(sql, params, None)
+    _, rows = conn.query(sql, params, limit_ms)
     found = {rowid: {"rank": rank, "snippet": snippet} for rowid, rank, snippet in rows}
     return [found.get(key, {"rank": None, "snippet": None}) for key in page.search_keys]
