@@ -279,3 +279,20 @@ def test_completed_facets_are_cached_per_version(database, tmp_path):
         writer.close()
         counts = client.get(url).json()["facet_results"]["results"]["kind"]["results"]
     assert [(r["value"], r["count"]) for r in counts] == [("herb", 3), (None, 1)]
+
+
+def test_suggestion_checks_sample_the_first_10000_rows_sv_fac_4(tmp_path):
+    path = str(tmp_path / "sample.db")
+    conn = sqlite3.connect(path)
+    conn.execute("create table t (id integer primary key, c text)")
+    conn.execute(
+        "with recursive r(n) as (select 1 union all select n + 1 from r where n < 15000) "
+        "insert into t select n, case when n <= 10000 then 'v' || (n % 2) else 'u' || n end from r"
+    )
+    conn.commit()
+    conn.close()
+    with client_for(path) as client:
+        first = client.get("/sample/t.json?_size=0&_extra=suggested_facets").json()
+        last = client.get("/sample/t.json?_size=0&_sort_desc=id&_extra=suggested_facets").json()
+    assert [s["name"] for s in first["suggested_facets"]] == ["c"]  # 2 values in the sample
+    assert last["suggested_facets"] == []  # in descending order the sample sees 5,000 values
