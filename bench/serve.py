@@ -12,7 +12,8 @@ Measured:
   P1 /trees/trees.json  P2 /trees/trees (HTML)  P3 ?_facet=qSpecies&_extra=facet_results
   S  ?_search=cherry    P4 /trees/trees.csv?_stream=on, 3 times, against the floor F (mode=ro,
   csv.writer, fetchmany(1000)) with sha256 and the server's RSS sampled every 100 ms
-  P5 ?_size=0&_extra=suggested_facets, the first request after start (nothing cached)
+  P5 ?_size=0&_extra=suggested_facets, the first request after start (nothing cached), and
+  the first P3 request (datamill caches completed facets per database version)
   SV-PERF-2: one sequential client, 2 warm-ups then 50 requests, datamill vs Datasette 1.0a41
   History (SHOULD): the namespace page and the adjacent diff over HTTP on the HI-PERF-1 chain
   (bench/history_views.py builds it).
@@ -434,6 +435,7 @@ class Figures:
     p4_sha256: list[str] = field(default_factory=list)
     p4_rss_growth_mb: list[float] = field(default_factory=list)
     p5_first_ms: float | None = None
+    p3_first_ms: float | None = None
     p5_complete: bool | None = None
 
 
@@ -446,6 +448,9 @@ def measure(name: str, db: Path, args: argparse.Namespace, sequential_too: bool)
         figures.p5_first_ms = (time.perf_counter() - start) * 1000
         if name == DATAMILL and status == 200:
             figures.p5_complete = suggestions_complete(server, db, json.loads(raw))
+        start = time.perf_counter()  # nothing cached yet: the GROUP BY itself
+        get(server.base, P3)
+        figures.p3_first_ms = (time.perf_counter() - start) * 1000
         for label, path in LOADED.items():
             status, _ = get(server.base, path)
             if status != 200:
@@ -635,6 +640,7 @@ def print_table(
         ("P4 stream median (s)", lambda f: statistics.median(f.p4_seconds)),
         ("P4 RSS growth max (MB)", lambda f: max(f.p4_rss_growth_mb)),
         ("P5 first request (ms)", lambda f: f.p5_first_ms),
+        ("P3 first request (ms)", lambda f: f.p3_first_ms),
     ):
         rows.append((name, median_of(pick), *(pick(p) if p else None for p in (ds1, ds065))))
     for name, ours, first, second in rows:

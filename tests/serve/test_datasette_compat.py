@@ -256,6 +256,16 @@ def ties_by_key_ascending(sort: str, key: tuple[str, ...], descending: bool) -> 
     return fix
 
 
+def fts_handle(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
+    """Not a spec difference: an FTS5 table's column named after itself reads as an SQLite
+    internal value that differs between connections, so only its presence is compared."""
+
+    def blank(body: dict) -> dict:
+        return body | {"rows": [row | {"docs_fts": "handle"} for row in body["rows"]]}
+
+    return replace(dm, body=blank(dm.body)), replace(ds, body=blank(ds.body))
+
+
 def fk_count_truncated(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
     """SV-JSON-3: each ``foreign_key_tables`` entry also says whether its count is exact."""
     body = dict(dm.body)
@@ -503,7 +513,8 @@ CASES = [
     ),
     Case("/garden/docs_fts.json?_search=sun&_col=title", (rank_order_by_rowid,)),
     # the FTS table's own rows: the spec is silent, so 1.0a41's columns are the reference
-    *cases("/garden/docs_fts.json?_size=2", "/garden/docs_fts.json?_size=0&_extra=columns"),
+    Case("/garden/docs_fts.json?_size=2", (fts_handle,)),
+    Case("/garden/docs_fts.json?_size=0&_extra=columns"),
     Case(
         "/garden/docs.json?_search=sun&_facet=title&_extra=facet_results",
         (rank_order, facet_timed_out_flag),
