@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install install-test clean bench-deps
+.PHONY: demo test lint install install-classify install-test clean bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +12,15 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[serve]'
 
+install-classify: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[classify]'
+
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
 
 DEMO_DB := $(or $(TMPDIR),/tmp)/datamill-demo-cli.db
 
-demo: install
+demo: install install-classify
 	$(BIN)/python demo/demo.py
 	@echo "\n== CLI: load the CSV, list tables with counts, query as a table"
 	rm -f $(DEMO_DB)
@@ -27,6 +30,8 @@ demo: install
 	@echo "\n== Diff: what changed between the two versions of the sample data"
 	$(BIN)/datamill diff demo/data/trees.csv demo/data/trees-next.csv --key TreeID --max-rows 3
 	$(BIN)/python demo/track_history.py
+	@echo "\n== Classify: a bundled photo (Chelsea the cat, CC0) with the ImageNet network, no PyTorch"
+	$(BIN)/datamill classify predict demo/data/chelsea.jpg --top 3
 
 lint: install-test
 	$(BIN)/ruff check src tests bench demo

@@ -3,7 +3,7 @@
 import io
 
 import datamill.cli.progress as progress_module
-from datamill.cli.progress import Progress
+from datamill.cli.progress import ItemProgress, Progress
 
 
 class Clock:
@@ -55,3 +55,23 @@ def test_disabled_prints_nothing(monkeypatch):
     bar.finish(5, 0, 0)
     bar.abandon()
     assert stream.getvalue() == ""
+
+
+def test_item_bar_shows_count_and_rate_then_clears(monkeypatch):
+    """classify train/table (CL-3, CL-4): a bar over items with their rate."""
+    clock = Clock()
+    monkeypatch.setattr(progress_module.time, "monotonic", clock)
+    stream = io.StringIO()
+    bar = ItemProgress("images", True, stream)
+    bar(10, 100)
+    assert stream.getvalue() == ""
+    clock.now += 2
+    bar(50, 100)
+    assert stream.getvalue() == "\r[" + "#" * 18 + "-" * 18 + "]  50% 50/100 images 25.0/s"
+    assert bar.elapsed() == 2
+    bar.abandon()
+    assert stream.getvalue().endswith("\r\x1b[K")
+    disabled = ItemProgress("rows", False, stream)
+    clock.now += 5
+    disabled(1, 2)
+    assert stream.getvalue().endswith("\r\x1b[K")

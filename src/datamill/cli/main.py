@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "analyze": "maintenance",
     "analyze-tables": "analyze",
     "bulk": "load",
+    "classify": "classify",
     "convert": "convert",
     "create-database": "schema",
     "create-index": "schema",
