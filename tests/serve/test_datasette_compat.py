@@ -106,16 +106,6 @@ def fetch(base: str, url: str) -> Reply:
 Fix = Callable[[Reply, Reply], tuple[Reply, Reply]]
 
 
-def _on_bodies(change: Callable[[Any], Any], ours: bool = True, theirs: bool = True) -> Fix:
-    def fix(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
-        return (
-            replace(dm, body=change(dm.body)) if ours else dm,
-            replace(ds, body=change(ds.body)) if theirs else ds,
-        )
-
-    return fix
-
-
 # --- normalisers: each names the spec item that allows the difference ---------------------------
 
 
@@ -137,9 +127,8 @@ def next_param_order(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
 
 def error_wording(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
     """SV-ERR-2 fixes datamill's own messages; statuses and the A1 body still have to agree."""
-    assert dm.body == {"ok": False, "error": dm.body["error"], "errors": [dm.body["error"]]} | {
-        "status": dm.status
-    }
+    message = dm.body["error"]
+    assert dm.body == {"ok": False, "error": message, "errors": [message], "status": dm.status}
 
     def keep(body: dict) -> dict:  # 1.0a41 adds rows/truncated to some error bodies (A1)
         return {"ok": body["ok"], "status": body["status"]}
@@ -225,7 +214,8 @@ def _rows_by_key(key: str) -> Callable[[Any], Any]:
 
 def rank_order(dm: Reply, ds: Reply, key: str = "id") -> tuple[Reply, Reply]:
     """SV-GEN-4 A9, SV-FTS-2: datamill ranks matches by BM25; 1.0a41 keeps key order."""
-    return _on_bodies(_rows_by_key(key))(dm, ds)
+    order = _rows_by_key(key)
+    return replace(dm, body=order(dm.body)), replace(ds, body=order(ds.body))
 
 
 def rank_order_by_rowid(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
@@ -315,13 +305,20 @@ def value_shape(*names: str) -> Fix:
             ours[name], theirs[name] = _shape(ours[name]), _shape(theirs[name])
             if ours[name] == []:  # an empty list has the shape of any list
                 theirs[name] = []
-            if isinstance(ours[name], dict) and isinstance(theirs[name], dict):
-                common = {**theirs[name], **ours[name]}
-                ours[name] = theirs[name] = dict.fromkeys(common, "str")
         return replace(dm, body=ours), replace(ds, body=theirs)
 
     fix.__doc__ = value_shape.__doc__
     return fix
+
+
+def renderers_listing(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
+    """SV-GEN-4 A3: format name -> URL of this page; datamill also offers CSV (SV-CSV-2)."""
+    ours, theirs = dm.body["renderers"], ds.body["renderers"]
+    assert set(ours) == {"json", "csv"} and set(theirs) == {"json"}
+    assert all(isinstance(url, str) for url in (*ours.values(), *theirs.values()))
+    return replace(dm, body=dm.body | {"renderers": None}), replace(
+        ds, body=ds.body | {"renderers": None}
+    )
 
 
 def extras_listing(dm: Reply, ds: Reply) -> tuple[Reply, Reply]:
@@ -432,7 +429,7 @@ CASES = [
     Case("/garden/plantings.json?_extra=expandable_columns", (label_rule,)),
     Case(T + "?_extra=query", (value_shape("query"),)),
     Case(T + "?kind=herb&_extra=count_sql", (value_shape("count_sql"),)),
-    Case(T + "?_extra=renderers", (value_shape("renderers"),)),
+    Case(T + "?_extra=renderers", (renderers_listing,)),
     Case(T + "?_extra=custom_table_templates", (value_shape("custom_table_templates"),)),
     Case(T + "?_extra=extras", (extras_listing,)),
     Case(T + "?_extra=suggested_facets", (suggestion_flags,)),
