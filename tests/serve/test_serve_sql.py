@@ -170,3 +170,10 @@ def test_html_sql_page(client):
     html = client.get("/garden/-/query", params={"sql": "delete from plants"}).text
     assert '<p class="sql-error">Statement not allowed: DELETE on plants</p>' in html
     assert "delete from plants</textarea>" in html
+
+
+def test_library_functions_are_on_served_connections(client):
+    """Connections take datamill's own set-up path: ranking and fuzzy functions (S-FN-1, FZ)."""
+    pytest.importorskip("jellyfish")
+    assert rows(client, "select levenshtein_distance('Fern', 'Ferns') as d") == [{"d": 1}]
+    assert rows(client, "select rank_score(null) as r") == [{"r": None}]
