@@ -65,6 +65,7 @@ COMMAND_MODULES = {
     "schema": "inspect",
     "search": "search",
     "search-all": "search",
+    "serve": "serve",
     "tables": "inspect",
     "track": "track",
     "transform": "transform",
