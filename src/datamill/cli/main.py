@@ -54,6 +54,7 @@ COMMAND_MODULES = {
     "migrate": "migrate",
     "optimize": "search",
     "plugins": "plugins",
+    "publish": "publish",
     "populate-fts": "search",
     "query": "query",
     "rebuild-fts": "search",
