@@ -48,9 +48,15 @@ def publish_group(ctx: click.Context) -> None:
     required=True,
     type=click.Path(exists=True, dir_okay=False),
 )
-@click.option("--tag", callback=_checked(check_tag), help="Image name  [default: datamill-<stem>]")
+@click.option(
+    "--tag",
+    metavar="NAME",
+    callback=_checked(check_tag),
+    help="Image name  [default: datamill-<first database's stem>]",
+)
 @click.option(
     "--output-dir",
+    metavar="DIR",
     type=click.Path(),
     help="Write the build context here (absent or empty)  [default: a new temporary directory]",
 )
@@ -64,6 +70,7 @@ def publish_group(ctx: click.Context) -> None:
     default=8001,
     show_default=True,
     type=int,
+    metavar="N",
     callback=_checked(check_port),
     help="Port the container listens on",
 )
@@ -71,6 +78,7 @@ def publish_group(ctx: click.Context) -> None:
     "--python",
     default="3.12",
     show_default=True,
+    metavar="X.Y",
     callback=_checked(check_python),
     help="Python of the python:X.Y-slim base image",
 )
@@ -86,6 +94,7 @@ def publish_group(ctx: click.Context) -> None:
 @click.option(
     "--replicas",
     type=int,
+    metavar="N",
     callback=_checked(check_replicas),
     help="Also write compose.yaml: N copies behind an nginx load balancer",
 )
