@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import signal
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,6 +120,34 @@ def serving(*args: str, cwd: Path) -> Iterator[ServeProcess]:
         server.stop()
 
 
+def raw_status(app, raw_path: str) -> int:
+    """The status for a path sent exactly as given (HTTP clients normalise ``..`` away)."""
+    path, _, query = raw_path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": urllib.parse.unquote(path),
+        "raw_path": path.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "headers": [(b"host", b"127.0.0.1:8001")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8001),
+    }
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return messages[0]["status"]
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of a process in KiB (Linux)."""
     with open(f"/proc/{pid}/status") as status:
@@ -143,6 +173,7 @@ __all__ = [
     "client_for",
     "error_of",
     "garden_db",
+    "raw_status",
     "rss_kb",
     "serving",
     "sqlite_rows",

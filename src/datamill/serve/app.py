@@ -204,9 +204,7 @@ class Server:
                 conn.query("select 1", (), self.settings.sql_time_limit_ms)
             except (ServeError, QueryTimeout):
                 raise ServeError(f"Database {database.name} is not readable", 503) from None
-        return Response(
-            dumps({"ok": True}), headers={"Cache-Control": "no-store"}, media_type=JSON_TYPE
-        )
+        return Response(dumps({"ok": True}), headers=ctx.cache_headers(), media_type=JSON_TYPE)
 
     def _static(self, route: Route, ctx: RequestContext) -> Response:
         name = route.asset or ""

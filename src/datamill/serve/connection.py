@@ -29,31 +29,9 @@ __all__ = ["ReadConnection", "QueryTimeout", "QueryCancelled", "database_uri", "
 
 PROGRESS_STEPS = 1000
 MAX_LENGTH = 64 * 1024 * 1024
-#: Eponymous virtual tables a query may use; each must be connected before the authorizer.
-_EPONYMOUS = (
-    "pragma_table_info",
-    "pragma_table_xinfo",
-    "pragma_table_list",
-    "pragma_index_list",
-    "pragma_index_info",
-    "pragma_index_xinfo",
-    "pragma_foreign_key_list",
-    "pragma_data_version",
-    "pragma_page_count",
-    "pragma_page_size",
-    "pragma_freelist_count",
-    "pragma_schema_version",
-    "pragma_user_version",
-    "pragma_application_id",
-    "pragma_encoding",
-    "pragma_function_list",
-    "pragma_collation_list",
-    "pragma_module_list",
-    "pragma_pragma_list",
-    "pragma_compile_options",
-    "json_each",
-    "json_tree",
-)
+#: Eponymous virtual tables besides the ``pragma_*`` ones; each must be connected before the
+#: authorizer is installed (the first use of a virtual table writes to ``sqlite_master``).
+_EPONYMOUS = ("json_each", "json_tree")
 _VTABLE_FAILED = "vtable constructor failed"
 
 
@@ -115,14 +93,22 @@ class ReadConnection:
     # -- set-up ------------------------------------------------------------------
 
     def _connect_virtual_tables(self) -> int:
-        """Prepare every virtual table once (SV-SEC-1 step 4); return the schema version."""
+        """Prepare every virtual table once (SV-SEC-1 step 4); return the schema version.
+
+        Every ``pragma_*`` table-valued function is connected, not only the allow-listed
+        ones, so a query on another one is refused by name (``PRAGMA database_list``)
+        rather than as the virtual table's first write to ``sqlite_master``.
+        """
         names = [
             row[0]
             for row in self.conn.execute(
                 "select name from sqlite_master where type = 'table' and sql like 'create virtual%'"
             )
         ]
-        for name in [*names, *_EPONYMOUS]:
+        pragmas = [
+            f"pragma_{row[0]}" for row in self.conn.execute("select name from pragma_pragma_list")
+        ]
+        for name in [*names, *pragmas, *_EPONYMOUS]:
             try:
                 self.conn.execute(f"select * from {quote_identifier(name)} limit 0").fetchall()
             except sqlite3.Error:

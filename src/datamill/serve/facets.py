@@ -9,6 +9,7 @@ from typing import Any
 from datamill.core.identifiers import quote_identifier
 from datamill.serve.connection import QueryTimeout, ReadConnection
 from datamill.serve.errors import ServeError, bad_request, forbidden
+from datamill.serve.filters import json_array
 from datamill.serve.schema import Relation, Schema
 from datamill.serve.settings import Settings
 from datamill.serve.table_query import TableQuery, last_value
@@ -93,7 +94,7 @@ def _facet_sql(query: TableQuery, spec: FacetSpec, params: dict[str, Any], size:
     if spec.type == "date":
         return f"select date({column}) as value, count(*) as count from {table}{where} group by value{order}"
     row_identity = ", ".join(f"{table}.{e}" for e in query.key_expressions()) or f"{table}.*"
-    array = f"case when json_valid({column}) and json_type({column}) = 'array' then {column} else '[]' end"
+    array = json_array(column)
     return (
         f"select value, count(*) as count from (select distinct j.value as value, {row_identity} "
         f"from {table} join json_each({array}) j{where}) group by value{order}"

@@ -133,7 +133,7 @@ class Filter:
         # affinity (JSON text), so canonical decimals are bound as numbers here.
         name = add_param(params, bind_value(self.value, False))
         negate = "not " if self.op == "arraynotcontains" else ""
-        return f":{name} {negate}in (select value from json_each({column}))"
+        return f":{name} {negate}in (select value from json_each({json_array(column)}))"
 
     def _list(self, text_affinity: bool) -> list[Any]:
         if self.value.startswith("["):
@@ -150,6 +150,11 @@ class Filter:
                 f"Too many values for {self.column}__{self.op} (limit {MAX_IN_VALUES})"
             )
         return values
+
+
+def json_array(column: str) -> str:
+    """``column`` when it holds a JSON array, else ``'[]'``: json_each never fails on bad JSON."""
+    return f"case when json_valid({column}) and json_type({column}) = 'array' then {column} else '[]' end"
 
 
 def add_param(params: dict[str, Any], value: Any) -> str:

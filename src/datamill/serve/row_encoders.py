@@ -48,24 +48,15 @@ class CsvEncoder:
     def __init__(self, columns: Sequence[str], header: bool = True) -> None:
         self.columns = list(columns)
         self.header = header
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, dialect="excel")
 
     def start(self) -> str:
-        if not self.header:
-            return ""
-        self._writer.writerow(self.columns)
-        return self._take()
+        return self.encode([self.columns]) if self.header else ""
 
     def encode(self, rows: Sequence[Sequence[Any]]) -> str:
-        self._writer.writerows(_blobs_as_base64(rows))
-        return self._take()
-
-    def _take(self) -> str:
-        text = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        return text
+        # A fresh buffer per batch measured faster than truncating and reusing one.
+        buffer = io.StringIO()
+        csv.writer(buffer, dialect="excel").writerows(_blobs_as_base64(rows))
+        return buffer.getvalue()
 
 
 class NdjsonEncoder:

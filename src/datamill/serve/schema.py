@@ -66,6 +66,8 @@ class Relation:
     pk_positions: dict[str, int] = field(default_factory=dict)
     hidden_kinds: dict[str, int] = field(default_factory=dict)
     index_sql: list[str] = field(default_factory=list)
+    #: Every column ``PRAGMA table_xinfo`` lists, hidden virtual-table ones too (listings).
+    all_columns: list[str] = field(default_factory=list)
 
     @property
     def is_view(self) -> bool:
@@ -175,6 +177,7 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
             defaults={row[1]: row[4] for row in visible},
             pk_positions={row[1]: row[5] for row in visible},
             hidden_kinds={row[1]: row[6] for row in visible},
+            all_columns=[row[1] for row in info],
         )
         if kind == "table":
             relation.pks = [
@@ -208,8 +211,8 @@ def read_schema(conn: ReadConnection, hidden_names: frozenset[str] = frozenset()
             relation.hidden = name in hidden_names
         relations[name] = relation
     for relation in relations.values():
-        if relation.kind == "table":
-            fts_name = detect_fts(conn.db, relation.name)
+        if relation.kind != "view" and relation.name not in shadow:
+            fts_name = detect_fts(conn.db, relation.name)  # an FTS table finds itself
             relation.fts = fts_info(conn.db, fts_name) if fts_name else None
         _resolve_foreign_key_columns(relation, relations)
     is_history = all(name in relations for name in ("namespaces", "commits", "columns"))

@@ -26,7 +26,7 @@ __all__ = ["StreamSpec", "StreamAborted", "RowStream", "StreamSlots"]
 
 CHUNK_BYTES = 256 * 1024
 MAX_WAITING_CHUNKS = 4
-_BATCH_ROWS = 500
+_BATCH_ROWS = 1000
 _POLL_S = 0.2
 
 

@@ -73,7 +73,7 @@ def _counted_tables(
         tables.append(
             {
                 "name": relation.name,
-                "columns": list(relation.columns),
+                "columns": list(relation.all_columns),
                 "primary_keys": list(relation.pks),
                 "count": count,
                 "count_truncated": truncated,
