@@ -1,7 +1,8 @@
 """analyze-tables speed: datamill vs sqlite-utils vs a raw sqlite3 floor (C-ANALYZE-TABLES).
 
-Builds (once, cached in bench/_data/) a trees table from gen_trees.py with all 18 columns,
-TreeID as INTEGER PRIMARY KEY and the rest TEXT, then analyzes every column of it with:
+Builds (once, cached in bench/_data/: ``shared_data.trees_database``) a trees table from
+gen_trees.py with all 18 columns, TreeID as INTEGER PRIMARY KEY and the rest TEXT, then
+analyzes every column of it with:
 
 - floor: a minimal script on the sqlite3 module that, per column, runs the least SQL that
   yields every statistic: one GROUP BY of the column into a temporary (value, count) table,
@@ -21,19 +22,14 @@ Usage: python bench/analyze.py [--rows 1000000] [--repeat 1]
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import os
-import pathlib
-import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 
-from shared_data import GEN_TREES
-
-DATA = pathlib.Path(__file__).parent / "_data"
+from shared_data import trees_database
 
 FLOOR = r"""
 import sqlite3, sys
@@ -57,39 +53,6 @@ for column in [row[1] for row in info]:
     print(column, total, stats, most, least)
     conn.execute("drop table g")
 """
-
-
-def ensure_database(rows: int) -> pathlib.Path:
-    """bench/_data/trees-ROWS.db, generated and loaded on first use."""
-    DATA.mkdir(exist_ok=True)
-    db_path = DATA / f"trees-{rows}.db"
-    if db_path.exists():
-        return db_path
-    csv_path = DATA / f"trees-{rows}.csv"
-    if not csv_path.exists():
-        print(f"generating {csv_path.name} ...", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, str(GEN_TREES), "--rows", str(rows), "--seed", "1"]
-            + ["--out", str(csv_path), "--quiet"],
-            check=True,
-        )
-    print(f"loading {db_path.name} ...", file=sys.stderr)
-    partial = db_path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    conn = sqlite3.connect(partial)
-    with open(csv_path, newline="", encoding="utf-8") as file:
-        reader = csv.reader(file)
-        header = next(reader)
-        columns = ", ".join(
-            f'"{name}" {"INTEGER PRIMARY KEY" if name == "TreeID" else "TEXT"}' for name in header
-        )
-        conn.execute(f"create table trees ({columns})")
-        placeholders = ", ".join("?" for _ in header)
-        conn.executemany(f"insert into trees values ({placeholders})", reader)
-    conn.commit()
-    conn.close()
-    partial.rename(db_path)
-    return db_path
 
 
 def run_with_rss(command: list[str]) -> tuple[float, float, str]:
@@ -116,7 +79,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    db_path = str(ensure_database(args.rows))
+    db_path = str(trees_database(args.rows))
     tools = {
         "floor (sqlite3, 1 GROUP BY/column)": [sys.executable, "-c", FLOOR, db_path, "trees"],
         "datamill": [sys.executable, "-m", "datamill", "analyze-tables", db_path, "trees"],

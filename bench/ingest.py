@@ -11,25 +11,37 @@ floor, rows per second and the child's peak RSS:
   SQLite's own JSON functions (``json_each(readfile(...))`` for the array, ``.import`` of the
   lines plus ``->>`` for NDJSON) vs ``datamill insert`` vs ``sqlite-utils insert``.
 
+- Small inputs (``--small`` runs only this part; issue 11): start-up dominates, so each command
+  runs ``--small-runs`` times (default 15) as a whole process, datamill alternating with its
+  peer, and the median wall and CPU times are reported: ``insert`` of a 300-row JSON array,
+  ``query``, ``tables`` and ``rows`` on the 300-row database, against sqlite-utils, and ``diff``
+  of two 300-row CSVs against csv-diff, next to ``python -c pass`` (the interpreter's start-up).
+
 Usage: python bench/ingest.py [--rows N] [--json-rows N] [--peer-rows N] [--repeat 3]
+                              [--small] [--small-runs 15]
 Targets (issue 3): CSV with types <= 1.5x the sqlite3 .import time; a 400k-row JSON array loads
-with peak RSS under 100 MB.
+with peak RSS under 100 MB. Issue 11: each small-input command <= 1.0x its peer.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
+import importlib.util
 import json
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 from shared_data import GEN_TREES
+
+SMALL_ROWS = 300
 
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -128,7 +140,15 @@ def main() -> None:
     parser.add_argument("--json-rows", type=int, default=400_000)
     parser.add_argument("--peer-rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small", action="store_true", help="only the small-input part")
+    parser.add_argument("--small-runs", type=int, default=15)
     args = parser.parse_args()
+    if not args.small:
+        large_inputs(args)
+    small_inputs(args.small_runs)
+
+
+def large_inputs(args: argparse.Namespace) -> None:
     sqlite3_cli = shutil.which("sqlite3")
     peer = BIN / "sqlite-utils"
     datamill = str(BIN / "datamill")
@@ -249,6 +269,81 @@ def print_table(results, array: pathlib.Path) -> None:
         f"JSON array file: {array.stat().st_size / 1e6:.0f} MB. Best of the repeats; CPU is "
         "user+sys of the child (datamill parses in a second thread, so CPU can exceed wall)."
     )
+
+
+def small_trees() -> tuple[pathlib.Path, pathlib.Path, pathlib.Path, pathlib.Path]:
+    """The 300-row CSV, the same rows as a JSON array and as a database, and a next version."""
+    source = trees_csv(SMALL_ROWS)
+    array, _ = trees_json(SMALL_ROWS)
+    database = DATA / f"trees-{SMALL_ROWS}.db"
+    following = DATA / f"trees-{SMALL_ROWS}-next.csv"
+    if not database.exists():
+        subprocess.run(
+            [BIN / "datamill", "insert", database, "trees", array, "--pk", "TreeID"], check=True
+        )
+    if not following.exists():
+        derive = ["--derive", source, "--key", "TreeID", "--changed", "15", "--removed", "5"]
+        subprocess.run(
+            [sys.executable, GEN_TREES, *derive, "--added", "5", "--out", following, "--quiet"],
+            check=True,
+        )
+    return source, array, database, following
+
+
+def small_inputs(runs: int) -> None:
+    """Median whole-process time of each small command, datamill vs its peer (issue 11)."""
+    source, array, database, following = small_trees()
+    # pip compiles an installed package; an editable install (or PYTHONDONTWRITEBYTECODE) would
+    # leave datamill compiling its sources on every run while the peers load bytecode.
+    for location in importlib.util.find_spec("datamill").submodule_search_locations:
+        compileall.compile_dir(location, quiet=1)
+    sql = "select qSpecies, count(*) from trees group by qSpecies"
+    cases = [
+        ("insert", "sqlite-utils", ["insert", "{db}", "trees", str(array)]),
+        ("query", "sqlite-utils", [str(database), sql]),
+        ("tables", "sqlite-utils", ["tables", str(database)]),
+        ("rows", "sqlite-utils", ["rows", str(database), "trees"]),
+        # --format csv: both tools read the same dialect, without sniffing
+        (
+            "diff",
+            "csv-diff",
+            ["diff", str(source), str(following), "--key", "TreeID", "--format", "csv"],
+        ),
+    ]
+    [(floor, _)] = medians([[sys.executable, "-c", "pass"]], runs)
+    print(f"\nSmall inputs ({SMALL_ROWS} rows): medians of {runs} whole-process runs, alternating")
+    print(
+        f"{'command':<8} {'peer':<12} {'datamill s':>10} {'peer s':>7} {'x peer':>6} "
+        f"{'x floor':>7} {'CPU s':>6} {'peer CPU':>8} {'x peer':>6}"
+    )
+    for name, peer, arguments in cases:
+        peer_arguments = arguments[1:] if peer == "csv-diff" else arguments
+        (wall, cpu), (peer_wall, peer_cpu) = medians(
+            [[str(BIN / "datamill"), *arguments], [str(BIN / peer), *peer_arguments]], runs
+        )
+        print(
+            f"{name:<8} {peer:<12} {wall:>10.3f} {peer_wall:>7.3f} {wall / peer_wall:>6.2f} "
+            f"{wall / floor:>7.1f} {cpu:>6.3f} {peer_cpu:>8.3f} {cpu / peer_cpu:>6.2f}"
+        )
+    print(f"floor: python -c pass = {floor:.3f} s wall; CPU is user+sys of the child")
+
+
+def medians(commands: list[list[str]], runs: int) -> list[tuple[float, float]]:
+    """Median (wall, CPU) seconds of each command, run in turn ``runs`` times.
+
+    A ``{db}`` argument becomes a path in a fresh directory, so inserts always start empty.
+    """
+    times: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, samples in zip(commands, times):
+            with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+                db = str(pathlib.Path(tmp) / "small.db")
+                wall, cpu, _ = run([db if part == "{db}" else part for part in command])
+            samples.append((wall, cpu))
+    return [
+        (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
+        for samples in times
+    ]
 
 
 if __name__ == "__main__":

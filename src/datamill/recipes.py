@@ -6,8 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from dateutil import parser as date_parser
-
 
 class _Sentinel:
     def __init__(self, name: str) -> None:
@@ -24,6 +22,8 @@ SET_NULL = _Sentinel("SET_NULL")
 
 
 def _parse(value: Any, dayfirst: bool, yearfirst: bool, errors: Any) -> Any:
+    from dateutil import parser as date_parser  # only date recipes need it: start-up (issue 11)
+
     try:
         return date_parser.parse(value, dayfirst=dayfirst, yearfirst=yearfirst)
     except date_parser.ParserError:

@@ -188,6 +188,23 @@ def test_dry_run_multi_where_singular(events):
     assert "n" not in Database(events)["events"].columns_dict
 
 
+def test_dry_run_multi_prints_non_ascii_characters(events):
+    # issue 11 §3.2: the --multi preview is JSON with the characters themselves, not \\uXXXX.
+    Database(events).execute("update events set title = 'café' where id = 1")
+    out = ok(
+        "convert",
+        events,
+        "events",
+        "title",
+        "{'t': value + ' → ☕', 'n': len(value)}",
+        "--multi",
+        "--dry-run",
+        "--where",
+        "id = 1",
+    )
+    assert out == 'café\n --- becomes:\n{"t": "café → ☕", "n": 4}\n\nWould affect 1 row\n'
+
+
 def test_failure_names_row_and_changes_nothing(events):
     before = rows(events)
     err = fails("convert", events, "events", "day", "r.parsedate(value)")

@@ -35,6 +35,25 @@ def test_directory_defaults(run, seeds):
     ]
 
 
+@pytest.mark.parametrize(
+    "arguments, paths",
+    [
+        (["."], ["seeds/list.txt", "seeds/packets/herbs.txt"]),
+        (["./seeds/"], ["seeds/list.txt", "seeds/packets/herbs.txt"]),
+        (
+            ["./seeds/list.txt", ".//seeds/packets/./herbs.txt"],
+            ["seeds/list.txt", "seeds/packets/herbs.txt"],
+        ),
+        (["seeds/packets/../list.txt"], ["seeds/packets/../list.txt"]),
+    ],
+)
+def test_paths_are_stored_as_given_without_dot_segments(run, seeds, arguments, paths):
+    # D-5, issue 11 §3.10: as 4.2.1 stores them, no leading "./", ".." kept.
+    result = run("insert-files", "files.db", "seedfiles", *arguments)
+    assert result.exit_code == 0, result.output
+    assert query("files.db", "select path from seedfiles order by path") == [(p,) for p in paths]
+
+
 def test_column_definitions(run, seeds):
     result = run(
         "insert-files",

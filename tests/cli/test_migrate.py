@@ -181,6 +181,40 @@ def test_legacy_sets(project):
     )
 
 
+# A legacy set that creates the tracking table when asked what is applied or pending.
+LEGACY_CREATING_TABLE = """
+class Legacy:
+    name = "old"
+    def ensure_migrations_table(self, db):
+        if not db["_sqlite_migrations"].exists():
+            db["_sqlite_migrations"].create(
+                {"id": int, "migration_set": str, "name": str, "applied_at": str}, pk="id"
+            )
+    def applied(self, db):
+        self.ensure_migrations_table(db)
+        return []
+    def pending(self, db):
+        self.ensure_migrations_table(db)
+        return [type("M", (), {"name": "a"})]
+    def apply(self, db, stop_before=None):
+        raise AssertionError("--list must not apply")
+
+legacy = Legacy()
+"""
+
+
+def test_list_with_legacy_set_that_creates_the_table_writes_nothing(project):
+    # issue 11 §3.3, C-MIGRATE --list: read-only even when a legacy set would write.
+    (project / "app" / "db" / "migrations.py").write_text(LEGACY_CREATING_TABLE)
+    Database("garden.db")["beds"].insert({"id": 1})
+    before = (project / "garden.db").read_bytes()
+    assert ok("garden.db", "--list") == (
+        "Migrations for: old\n\n  Applied:\n\n  Pending:\n    a\n\n"
+    )
+    assert (project / "garden.db").read_bytes() == before
+    assert Database("garden.db").table_names() == ["beds"]
+
+
 def test_no_migration_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert fails("x.db") == "Error: No migrations.py files found\n"

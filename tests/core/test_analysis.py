@@ -25,6 +25,23 @@ def test_spec_example(db):
     )
 
 
+def test_ties_at_the_cut_off_follow_the_spec_rule(db):
+    # L-ANLZ-1's worked example (issue 11 §3.1): among tied counts most_common keeps the
+    # lower values and least_common the higher ones, each then listed by (count, value).
+    db["t"].insert_all([{"c": v} for v in "aabbccd"])
+    details = db["t"].analyze_column("c", common_limit=2)
+    assert details.most_common == [("b", 2), ("a", 2)]
+    assert details.least_common == [("d", 1), ("c", 2)]
+
+
+def test_ties_with_numbers_use_numeric_order(db):
+    # issue 11 §3.1: 10 sorts after 9 as a number, so the tie at count 2 keeps 3 and 9.
+    db["t"].insert_all([{"c": v} for v in [10, 10, 9, 9, 3, 3, 1, 7]])
+    details = db["t"].analyze_column("c", common_limit=2)
+    assert details.most_common == [(9, 2), (3, 2)]
+    assert details.least_common == [(1, 1), (7, 1)]
+
+
 def test_least_common_is_ascending_by_count(db):
     db["q"].insert_all([{"c": v} for v in "abbcccdddd"])
     details = db["q"].analyze_column("c", common_limit=2)

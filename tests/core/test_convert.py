@@ -4,6 +4,7 @@ import pytest
 
 import datamill
 from datamill.db import BadMultiValues
+from datamill.utils import sqlite3
 
 
 @pytest.fixture
@@ -64,6 +65,20 @@ def test_output_column_created_with_type_and_drop(db):
     assert db["posts"].get(2)["quarter"] == 5.0
 
 
+def test_output_matches_an_existing_column_case_insensitively(db):
+    # L-GEN-3, issue 11 §3.4: output="upper" writes into the existing column "Upper".
+    db["posts"].add_column("Upper", str)
+    db["posts"].convert("title", str.upper, output="upper")
+    assert db["posts"].schema == (
+        'CREATE TABLE "posts" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "title" TEXT,\n'
+        '   "n" INTEGER\n'
+        ', "Upper" TEXT)'
+    )
+    assert [row["Upper"] for row in db["posts"].rows] == ["ONE", "TWO", "THREE"]
+
+
 def test_output_needs_single_column(db):
     with pytest.raises(ValueError, match=r"^output= can only be used with a single column$"):
         db["posts"].convert(["title", "n"], str, output="x")
@@ -103,10 +118,13 @@ def test_failure_names_row_and_leaves_table_unchanged(db):
             raise ValueError("bad value")
         return value.upper()
 
-    with pytest.raises(ValueError) as info:
+    # L-IMP-4, L-FUNC-3, issue 11 §3.11: SQLite's error, annotated; the function's as cause.
+    with pytest.raises(sqlite3.OperationalError) as info:
         db["posts"].convert("title", explode_on_three)
-    assert str(info.value) == 'bad value (row 3, column "title")'
+    assert str(info.value) == 'user-defined function raised exception (row 3, column "title")'
     assert (info.value.row_number, info.value.column) == (3, "title")
+    assert info.value.sqlite_errorname == "SQLITE_ERROR"
+    assert repr(info.value.__cause__) == "ValueError('bad value')"
     assert titles(db) == ["one", "two", "three"]
 
 
@@ -116,8 +134,10 @@ def test_multi_failure_rolls_back_added_columns(db):
             raise KeyError("nope")
         return {"extra": 1}
 
+    # With multi=True the function runs in Python: its own class, annotated (L-IMP-4).
     with pytest.raises(KeyError) as info:
         db["posts"].convert("title", explode, multi=True)
+    assert str(info.value) == """'\\'nope\\' (row 2, column "title")'"""
     assert info.value.row_number == 2
     assert [c.name for c in db["posts"].columns] == ["id", "title", "n"]
 
@@ -128,7 +148,8 @@ def test_failure_in_second_column_names_its_row_and_column(db):
             raise ValueError("bad")
         return value
 
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(sqlite3.OperationalError) as info:
         db["posts"].convert(["title", "n"], explode_on_twenty)
+    assert str(info.value) == 'user-defined function raised exception (row 2, column "n")'
     assert (info.value.row_number, info.value.column) == (2, "n")
     assert titles(db) == ["one", "two", "three"]

@@ -13,7 +13,7 @@ def test_render_unique():
     )
     unique = Unique((UniqueColumn("a", "1x", "DESC"), UniqueColumn("b", "nocase")), name="n")
     assert render_unique(unique) == (
-        'CONSTRAINT "n" UNIQUE ("a" COLLATE "1x" DESC, "b" COLLATE nocase)'
+        'CONSTRAINT "n" UNIQUE ("a" COLLATE "1x" DESC, "b" COLLATE "nocase")'
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from datamill import ANY
 from datamill.db import Database, Index, InvalidColumns
+from datamill.utils import sqlite3
 
 
 @pytest.fixture
@@ -69,6 +70,51 @@ def test_extract_table_fk_column_and_rename(db):
     )
     assert [fk.columns + fk.other_columns for fk in db["trees"].foreign_keys] == [("kind", "id")]
     assert db["trees"].get(4)["kind"] == 2
+
+
+def test_extract_fk_column_named_like_the_extracted_column(db):
+    # issue 11 §3.7: fk_column may reuse the name of a column being extracted.
+    db["trees"].extract("species", fk_column="species")
+    assert db["trees"].schema == (
+        'CREATE TABLE "trees" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "addr" TEXT,\n'
+        '   "species" INTEGER REFERENCES "species"("id"),\n'
+        '   "latin" TEXT\n'
+        ")"
+    )
+    assert [(r["id"], r["species"]) for r in db["trees"].rows] == [
+        (1, 1),
+        (2, None),
+        (3, 1),
+        (4, 2),
+    ]
+    assert list(db["species"].rows) == [{"id": 1, "species": "Oak"}, {"id": 2, "species": "Ash"}]
+
+
+def test_extract_fk_column_respelled_keeps_the_column_position(db):
+    db["trees"].extract("species", fk_column="Species")
+    assert [c.name for c in db["trees"].columns] == ["id", "addr", "Species", "latin"]
+
+
+def test_extract_several_columns_into_one_of_their_names(db):
+    # The spelling given as fk_column wins; the other extracted column goes too.
+    db["trees"].extract(["species", "latin"], fk_column="Latin")
+    assert db["trees"].schema == (
+        'CREATE TABLE "trees" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "addr" TEXT,\n'
+        '   "Latin" INTEGER REFERENCES "species_latin"("id")\n'
+        ")"
+    )
+    assert [r["Latin"] for r in db["trees"].rows] == [1, None, 1, 2]
+
+
+def test_extract_fk_column_named_like_a_kept_column_fails_and_changes_nothing(db):
+    schema = db.schema
+    with pytest.raises(sqlite3.OperationalError, match="^duplicate column name: addr$"):
+        db["trees"].extract("species", fk_column="addr")
+    assert db.schema == schema
 
 
 def test_extract_into_existing_lookup_reuses_rows(db):

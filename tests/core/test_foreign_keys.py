@@ -158,6 +158,47 @@ def test_add_foreign_keys_checks(db, fk, message):
     assert db.schema == before
 
 
+@pytest.mark.parametrize(
+    "fk",
+    [
+        ("pets", ("campus", "code"), "dept", ("campus",)),
+        ("pets", ("campus",), "dept", ("campus", "code")),
+        ("pets", "campus", "dept", ("campus", "code")),
+        ("pets", ("campus", "code"), "dept", "campus"),
+        ForeignKey("pets", None, "dept", None, columns=("campus",), other_columns=("a", "b")),
+    ],
+)
+def test_add_foreign_keys_compound_sides_must_match(db, fk):
+    # L-ALT-4, issue 11 §3.8: never a silently shortened key.
+    before = db.schema
+    with pytest.raises(ValueError) as excinfo:
+        db.add_foreign_keys([fk])
+    assert str(excinfo.value) == (
+        "Compound foreign key must have the same number of columns on both sides"
+    )
+    assert db.schema == before
+
+
+@pytest.mark.parametrize(
+    "fk",
+    [(("campus",), "dept", ("campus", "code")), ("campus", "dept", ("campus", "code"))],
+)
+def test_transform_add_foreign_keys_sides_must_match(db, fk):
+    # L-CRT-5 forms in transform(add_foreign_keys=): a ValueError, never an AttributeError.
+    before = db.schema
+    with pytest.raises(ValueError) as excinfo:
+        db["pets"].transform(add_foreign_keys=[fk])
+    assert str(excinfo.value) == (
+        f"Compound foreign key {fk} should have the same number of columns on both sides"
+    )
+    assert db.schema == before
+
+
+def test_single_column_with_a_one_item_tuple_of_other_columns(db):
+    db["pets"].transform(add_foreign_keys=[("owner_id", "owners", ("id",))])
+    assert db["pets"].foreign_keys == [ForeignKey("pets", "owner_id", "owners", "id")]
+
+
 def test_add_foreign_keys_bad_item(db):
     with pytest.raises(ValueError) as excinfo:
         db.add_foreign_keys([("pets", "owner_id", "owners")])

@@ -93,6 +93,23 @@ def test_uniques():
     ]
 
 
+@pytest.mark.parametrize(
+    "column_sql, expected",
+    [
+        ("a TEXT COLLATE NOCASE UNIQUE", Unique((UniqueColumn("a", "NOCASE"),), column="a")),
+        ("a TEXT UNIQUE COLLATE RTRIM", Unique((UniqueColumn("a", "RTRIM"),), column="a")),
+        (
+            'a TEXT CONSTRAINT u UNIQUE ON CONFLICT IGNORE COLLATE "nocase"',
+            Unique((UniqueColumn("a", "nocase"),), name="u", column="a", conflict="IGNORE"),
+        ),
+        ("a TEXT UNIQUE", Unique((UniqueColumn("a"),), column="a")),
+    ],
+)
+def test_column_unique_reports_the_column_collation(column_sql, expected):
+    # L-HELP-8, issue 11 §3.6: a column UNIQUE compares with the column's COLLATE.
+    assert parse_uniques(f"CREATE TABLE t ({column_sql}, b INT)") == [expected]
+
+
 def test_column_comments():
     assert parse_column_comments(FULL) == {
         "id": ColumnComments(before="-- lead", after="-- the id"),
@@ -208,6 +225,24 @@ def test_rename_identifiers_leaves_literals_and_functions_alone():
         '"new" > \'name\' and length(new) and new and t.new and "new" and "new" '
         "and x collate name -- name"
     )
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("CAST(text AS text) <> ''", "CAST(body AS text) <> ''"),
+        ('CAST("text" AS "text") = text', 'CAST("body" AS "text") = body'),
+        (
+            "CAST(CAST(text AS TEXT) AS text varying(10))",
+            "CAST(CAST(body AS TEXT) AS text varying(10))",
+        ),
+        ("cast((text) as text) || cast(1 as Text)", "cast((body) as text) || cast(1 as Text)"),
+    ],
+)
+def test_rename_identifiers_leaves_cast_type_names_alone(expression, expected):
+    # L-IMP-5, issue 11 §3.14: a CAST type name is not a column reference.
+    assert rename_identifiers(expression, {"text": "body"}) == expected
+    assert not references_identifier("CAST(x AS text) > 0", "text")
 
 
 def test_rename_identifiers_quotes_when_needed():

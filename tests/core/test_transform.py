@@ -122,6 +122,48 @@ def test_rename_pk_not_null_defaults_column_order(trees):
     )
 
 
+def test_renamed_column_options_under_the_old_name(trees):
+    # L-XFM-2, issue 11 §3.12: not_null, defaults, types and column_order may name a renamed
+    # column by its old name, as 4.2.1 reads them.
+    trees.update(3, {"species": "elm"})
+    trees.transform(
+        rename={"species": "kind"},
+        not_null={"species"},
+        defaults={"Species": "oak", "addr": "?"},
+        types={"species": "TEXT"},
+        column_order=("species",),
+    )
+    assert trees.schema == (
+        'CREATE TABLE "trees" (\n'
+        "   \"kind\" TEXT NOT NULL DEFAULT 'oak',\n"
+        '   "id" INTEGER PRIMARY KEY,\n'
+        "   \"addr\" TEXT DEFAULT '?'\n)"
+    )
+
+
+def test_swapped_names_mean_the_old_columns(db):
+    # With a swap, a key is the old column's name (the baseline's reading).
+    db["t"].create({"id": int, "a": str, "b": int}, pk="id")
+    db["t"].transform(
+        rename={"a": "b", "b": "a"},
+        types={"a": float},
+        not_null={"a"},
+        defaults={"b": 7},
+        column_order=["a"],
+    )
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "b" REAL NOT NULL,\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "a" INTEGER DEFAULT 7\n)'
+    )
+
+
+def test_pk_may_name_a_renamed_column_by_its_old_name(trees):
+    trees.transform(rename={"addr": "address"}, pk="addr")
+    assert trees.pks == ["address"]
+
+
 def test_not_null_dict_and_default_removal(db):
     db.execute("create table t (a text not null default 'x', b text)")
     db["t"].transform(not_null={"a": False, "b": True}, defaults={"a": None})
@@ -223,7 +265,7 @@ def test_rename_rewrites_constraints_comments_and_foreign_keys(db):
         " -- pet name\n"
         '   "owner" INTEGER REFERENCES "owners"("id") ON UPDATE SET NULL ON DELETE CASCADE,\n'
         "   \"species\" TEXT CHECK (\"species\" in ('cat', 'dog')),\n"
-        '   CONSTRAINT "u2" UNIQUE ("title" COLLATE nocase DESC, "species") ON CONFLICT IGNORE,\n'
+        '   CONSTRAINT "u2" UNIQUE ("title" COLLATE "nocase" DESC, "species") ON CONFLICT IGNORE,\n'
         "   CONSTRAINT \"sane\" CHECK (title <> 'name' and upper(species) <> '')\n"
         ")"
     )
@@ -661,4 +703,46 @@ def test_checks_named_column_check(db):
     db.execute("create table scores (score integer constraint positive check (score > 0))")
     assert repr(db["scores"].checks) == (
         "[Check(check='score > 0', name='positive', column='score', options=None)]"
+    )
+
+
+def test_regenerated_ddl_quotes_table_unique_collations_and_keeps_what_was_written(db):
+    # L-IMP-5, issue 11 §3.13: a table-level UNIQUE's collation is quoted, COLLATE "NOCASE".
+    # The two deliberate differences from 4.2.1 stay: DEFAULT 1 is kept as written (4.2.1
+    # writes DEFAULT '1') and a column-level COLLATE ... UNIQUE keeps its collation.
+    db.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 1, "
+        "b TEXT COLLATE NOCASE UNIQUE, c TEXT, d TEXT, UNIQUE (c COLLATE NOCASE DESC, d))"
+    )
+    db["t"].transform()
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "n" INTEGER DEFAULT 1,\n'
+        '   "b" TEXT UNIQUE COLLATE NOCASE,\n'
+        '   "c" TEXT,\n'
+        '   "d" TEXT,\n'
+        '   UNIQUE ("c" COLLATE "NOCASE" DESC, "d")\n'
+        ")"
+    )
+    assert db["t"].default_values == {"n": 1}
+
+
+def test_rename_keeps_cast_type_names_in_checks(db):
+    # L-IMP-5, issue 11 §3.14: renaming columns named "text" and "nocase" leaves the CAST type
+    # names alone, so the CHECKs mean what they meant.
+    db.execute(
+        'CREATE TABLE t (id INTEGER PRIMARY KEY, "text" TEXT, "nocase" TEXT, '
+        "CHECK (CAST(\"text\" AS text) <> 'text' AND CAST(text AS TEXT) = text COLLATE nocase), "
+        "CHECK (nocase <> CAST(id AS nocase)))"
+    )
+    db["t"].transform(rename={"text": "body", "nocase": "nc"})
+    assert db["t"].schema == (
+        'CREATE TABLE "t" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "body" TEXT,\n'
+        '   "nc" TEXT,\n'
+        "   CHECK (CAST(\"body\" AS text) <> 'text' AND CAST(body AS TEXT) = body COLLATE nocase),\n"
+        "   CHECK (nc <> CAST(id AS nocase))\n"
+        ")"
     )

@@ -1,9 +1,11 @@
 """rows_from_file and Format (L-UTIL-2, L-UTIL-3)."""
 
+import csv
 import io
 
 import pytest
 
+from datamill.io import InputError
 from datamill.utils import (
     Format,
     RowError,
@@ -59,3 +61,37 @@ def test_errors():
     with pytest.raises(RowsFromFileError) as caught:
         rows_from_file(io.BytesIO(b"x"), format="bad")
     assert str(caught.value) == "Bad format"
+
+
+class _StrictDialect(csv.excel):
+    strict = True
+
+
+@pytest.fixture
+def small_field_limit():
+    """A 100-character csv field limit (the process-wide limit may have been raised)."""
+    previous = csv.field_size_limit(100)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.parametrize(
+    "data, dialect, message",
+    [
+        (
+            b"a,b\n1," + b"x" * 200 + b"\n",
+            None,
+            "Invalid CSV on line 2: field larger than field limit (100)",
+        ),
+        (b'a,b\n1,2\n3,"x"y\n', _StrictDialect, "Invalid CSV on line 3: ',' expected after '\"'"),
+    ],
+)
+def test_csv_errors_are_csv_errors_that_name_the_line(small_field_limit, data, dialect, message):
+    # L-UTIL-2, L-IMP-4, issue 11 §3.15: existing `except csv.Error` clauses still match.
+    rows, _ = rows_from_file(io.BytesIO(data), Format.CSV, dialect=dialect)
+    with pytest.raises(csv.Error) as excinfo:
+        list(rows)
+    assert str(excinfo.value) == message
+    assert isinstance(excinfo.value, InputError)
+    assert isinstance(excinfo.value, ValueError)
+    assert excinfo.value.line == int(message.split()[4].rstrip(":"))

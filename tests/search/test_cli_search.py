@@ -145,6 +145,27 @@ def test_c_enable_populate_rebuild_disable_optimize(garden):
     assert run("optimize", garden + ".missing").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("enable-fts", "herbs", "name"),
+        ("enable-fts", "herbs", "name", "--create-triggers"),
+        ("populate-fts", "herbs", "name"),
+        ("rebuild-fts", "herbs"),
+        ("rebuild-fts", "plants_fts", "herbs"),
+        ("disable-fts", "herbs"),
+    ],
+)
+def test_fts_commands_on_a_view(garden, args):
+    # L-ACC-1, issue 11 §3.9: a view named as TABLE is reported as a view, nothing changes.
+    datamill.Database(garden).create_view("herbs", "select * from plants where kind = 'herb'")
+    run("enable-fts", garden, "plants", "name")
+    schema = datamill.Database(garden).schema
+    result = run(args[0], garden, *args[1:])
+    assert (result.exit_code, result.output) == (1, "Error: Table herbs is actually a view\n")
+    assert datamill.Database(garden).schema == schema
+
+
 def test_g_10_every_command_has_the_ranking_functions(garden):
     run("enable-fts", garden, "plants", "name", "kind", "--fts4")
     result = run("search", garden, "plants", "herb", "-o", "rank_score(matchinfo(plants_fts))")

@@ -154,6 +154,18 @@ def test_s_fn_8_sql_error_message_through_datamill(recipes4):
     )
 
 
+def test_s_fn_8_message_when_a_later_row_fails_while_iterating(recipes4):
+    cursor = recipes4.execute(
+        "select decode_matchinfo(case when rowid < 3 then x'' else 'text' end) from recipes"
+        " order by rowid"
+    )
+    assert next(cursor) == ("[]",)
+    with pytest.raises(sqlite3.OperationalError) as error:
+        list(cursor)
+    assert str(error.value) == "decode_matchinfo() needs a matchinfo() blob"
+    assert isinstance(error.value.__cause__, MatchinfoError)
+
+
 def test_compatible_with_sqlite_fts4_annotations(recipes4):
     sqlite_fts4 = pytest.importorskip("sqlite_fts4")
     for fmt in ["pcx", "pcnalx", "pcxybnals", "cl", "pcb", "pcy"]:

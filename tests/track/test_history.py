@@ -283,6 +283,22 @@ def test_namespace_json_types_nested_values_and_new_columns(tmp_path):
     assert {"trees_version", "trees_changed", "trees_version_detail"} <= names
 
 
+@pytest.mark.parametrize("namespace", ["my-ns", "two words", 'say "hi"', "select"])
+def test_namespace_that_is_not_a_plain_identifier(depot, tmp_path, namespace):
+    # HI-5: -n only prefixes table names; the view must quote names SQL cannot take bare.
+    repo, _ = depot
+    db = tmp_path / "odd.db"
+    result = history(db, "stations.csv", "--repo", str(repo), "--id", "station_id", "--csv")
+    result = history(
+        db, "stations.csv", "--repo", str(repo), "--id", "station_id", "--csv", "-n", namespace
+    )
+    assert result.exit_code == 0, result.stderr
+    view = '"' + f"{namespace}_version_detail".replace('"', '""') + '"'
+    detail = rows(db, f"select _commit_hash, _change from {view}")
+    assert detail == rows(db, 'select _commit_hash, _change from "item_version_detail"')
+    assert len(detail) > 3
+
+
 def test_detect_types_full_versions_ignore_and_reserved_names(tmp_path):
     repo = tmp_path / "repo"
     commit_versions(repo, [
@@ -546,3 +562,69 @@ def test_clone_over_http_and_remove_the_clone(depot, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert rows(db, "select hash from commits order by id") == [(h,) for h in hashes]
     assert list(scratch.iterdir()) == []
+
+
+# HI-2, G-4: an unknown --encoding is a usage error before git or the database is touched
+@pytest.mark.parametrize("csv_flag", [["--csv"], []])
+def test_unknown_encoding_is_a_usage_error(depot, tmp_path, csv_flag):
+    repo, _ = depot
+    db = tmp_path / "t.db"
+    result = history(db, "stations.csv", "--repo", str(repo), *csv_flag, "--encoding", "nope")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: datamill history [OPTIONS] DATABASE FILEPATH\n")
+    assert result.stderr.endswith(
+        "\n\nError: Invalid value for '--encoding': unknown encoding 'nope'\n"
+    )
+    assert not db.exists()
+
+
+# HI-10: CSV read as JSON (the git-history default) says what to do instead of blaming a commit
+@pytest.mark.parametrize(
+    "path, body, extra, advice",
+    [
+        ("stations.csv", A, [], "use --csv"),
+        ("stations.txt", A, [], "use --csv"),
+        ("stations.csv", A, ["--format", "json"], "use --format csv"),
+        ("stations.csv", A, ["--format", "nl"], "use --format csv"),
+        ("codes.csv", "code\n01\n", [], "use --csv"),
+    ],
+)  # fmt: skip
+def test_csv_read_as_json_suggests_csv(tmp_path, path, body, extra, advice):
+    repo = tmp_path / "repo"
+    (sha,) = commit_versions(repo, [body], path=path)
+    db = tmp_path / "t.db"
+    result = history(db, path, "--repo", str(repo), *extra)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: Commit {sha}: {path}, line 1, column ")
+    assert result.stderr.endswith(f"; the file looks like CSV; {advice}\n")
+    assert "--skip" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert rows(db, "select name from sqlite_master") == []
+    assert history(db, path, "--repo", str(repo), "--csv").exit_code == 0
+
+
+def test_broken_json_still_suggests_skip(tmp_path):
+    repo = tmp_path / "repo"
+    (sha,) = commit_versions(repo, ['[{"id": 1},\n{"id": 2,}]'], path="d.json")
+    result = history(tmp_path / "t.db", "d.json", "--repo", str(repo))
+    assert result.stderr == (
+        f"Error: Commit {sha}: d.json, line 2, column 10: invalid JSON: Expecting property name "
+        f"enclosed in double quotes; use --skip {sha} to skip this commit\n"
+    )
+
+
+def test_convert_and_import_errors_are_one_line(depot, tmp_path):
+    repo, _ = depot
+    db = tmp_path / "t.db"
+    syntax = history(db, "stations.csv", "--repo", str(repo), "--convert", "def (")
+    assert (syntax.exit_code, syntax.stderr) == (
+        1,
+        "Error: --convert is not valid Python: invalid syntax\n",
+    )
+    missing = history(db, "stations.csv", "--repo", str(repo), "--convert", "[]",
+                      "--import", "datamill_no_such_module")  # fmt: skip
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "Error: --import datamill_no_such_module: No module named 'datamill_no_such_module'\n",
+    )
+    assert not db.exists()

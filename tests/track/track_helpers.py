@@ -35,6 +35,8 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None  # written verbatim (status line and all), then the socket closes
+    stall: float = 0.0  # seconds to wait after writing ``raw``, before closing
 
 
 class Server:
@@ -51,6 +53,12 @@ class Server:
                 route = server.routes.get(self.path.split("?")[0], Route(404, b"not found"))
                 if route.delay:
                     time.sleep(route.delay)
+                if route.raw is not None:
+                    self.close_connection = True
+                    self.wfile.write(route.raw)
+                    self.wfile.flush()
+                    time.sleep(route.stall)
+                    return
                 self.send_response(route.status)
                 headers = {"Content-Length": str(len(route.body)), **route.headers}
                 for name, value in headers.items():
@@ -78,6 +86,11 @@ class Server:
             data = gzip.compress(data)
             kwargs.setdefault("headers", {})["Content-Encoding"] = "gzip"
         self.routes[path] = Route(body=data, **kwargs)
+        return self.url(path)
+
+    def serve_raw(self, path: str, raw: bytes, stall: float = 0.0) -> str:
+        """A misbehaving route: ``raw`` is the whole response, cut wherever the test likes."""
+        self.routes[path] = Route(raw=raw, stall=stall)
         return self.url(path)
 
     def close(self) -> None:

@@ -94,7 +94,11 @@ def _preview(
                 raise click.ClickException(_failure_message(error)) from error
         click.echo(str(value))
         click.echo(" --- becomes:")
-        click.echo(json.dumps(converted, default=repr) if multi and value else str(converted))
+        click.echo(
+            json.dumps(converted, default=repr, ensure_ascii=False)
+            if multi and value
+            else str(converted)
+        )
         click.echo()
     click.echo(f"Would affect {affected} row{'' if affected == 1 else 's'}")
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import NoReturn
 
 import click
 
+from datamill.core.sqlite import sqlite3
 from datamill.db import (
     AlterError,
     BadPrimaryKey,
@@ -18,7 +20,8 @@ from datamill.db import (
     TransactionError,
     TransformError,
 )
-from datamill.utils import sqlite3
+from datamill.fuzzy import missing_function_hint
+from datamill.track.errors import TrackError, TrackUsageError
 
 #: Exceptions whose message is already the text a user should see.
 REPORTABLE = (
@@ -43,4 +46,11 @@ def reported_errors(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except REPORTABLE as error:
-        raise click.ClickException(f"{prefix}{error}") from error
+        raise click.ClickException(f"{prefix}{missing_function_hint(str(error))}") from error
+
+
+def track_failure(error: TrackError) -> NoReturn:
+    """A ``track``/``history`` failure: usage errors exit 2, the rest ``Error: ...`` exit 1."""
+    if isinstance(error, TrackUsageError):
+        raise click.UsageError(str(error))
+    raise click.ClickException(str(error))

@@ -6,19 +6,28 @@ import sys
 
 import click
 
+from datamill.cli.errors import track_failure
 from datamill.cli.main import cli
-from datamill.track.errors import HistoryError
+from datamill.track import content
+from datamill.track.errors import TrackError
 from datamill.track.history.importer import HistoryOptions
 from datamill.track.history.run import history
 from datamill.track.history.versions import Reader, compile_convert
 
-FORMAT_TO_READER = {"csv": ("csv", "excel"), "tsv": ("tsv", "excel-tab"), "json": ("json", None)}
+FORMAT_TO_READER = {
+    "csv": ("csv", "excel"),
+    "tsv": ("tsv", "excel-tab"),
+    "json": ("json", None),
+    "nl": ("nl", None),
+}
 
 
 def build_reader(filepath: str, params: dict) -> Reader:
     """HI-2's format options and their conflict errors."""
     csv_, dialect, encoding = params["csv_"], params["dialect"], params["encoding"]
     convert, fmt = params["convert"], params["fmt"]
+    if encoding:
+        content.check_encoding(encoding)  # a bad name is the first thing to report
     if fmt and (csv_ or dialect or convert):
         raise click.ClickException("Cannot combine --format with --csv, --dialect or --convert")
     if csv_ and convert:
@@ -29,11 +38,12 @@ def build_reader(filepath: str, params: dict) -> Reader:
     encoding = encoding or "utf-8"
     if convert:
         return Reader(filepath, convert=compile_convert(convert, params["imports"]), ignore=ignore)
-    if fmt == "nl":
-        return Reader(filepath, fmt="nl", ignore=ignore)
     if fmt:
         kind, dialect_name = FORMAT_TO_READER[fmt]
-        return Reader(filepath, fmt=kind, dialect=dialect_name, encoding=encoding, ignore=ignore)
+        return Reader(
+            filepath, fmt=kind, dialect=dialect_name, encoding=encoding, ignore=ignore,
+            csv_option="--format csv",
+        )  # fmt: skip
     if dialect:
         return Reader(filepath, fmt="csv", dialect=dialect, encoding=encoding, ignore=ignore)
     if csv_:
@@ -71,7 +81,10 @@ def history_command(database: str, filepath: str, **params) -> None:
     """Build DATABASE from the git history of FILEPATH: every row's versions over time."""
     if params["start_at"] and params["start_after"]:
         raise click.ClickException("Cannot use --start-at and --start-after at the same time")
-    reader = build_reader(filepath, params)
+    try:
+        reader = build_reader(filepath, params)
+    except TrackError as err:
+        track_failure(err)
     show = not params["silent"] and sys.stderr.isatty()
     bar = None
 
@@ -105,11 +118,10 @@ def history_command(database: str, filepath: str, **params) -> None:
     )
     try:
         history(options)
-    except HistoryError as err:
+    except TrackError as err:
         if bar is not None:
             bar.__exit__(None, None, None)
             click.echo("", err=True)
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(1)
+        track_failure(err)
     if bar is not None:
         bar.__exit__(None, None, None)

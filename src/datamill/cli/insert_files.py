@@ -84,17 +84,21 @@ def parse_columns(defs: tuple[str, ...], text: bool, stdin: bool) -> dict[str, s
 
 
 def walk(arguments: tuple[str, ...]) -> Iterator[str]:
-    """Every regular file: file arguments as given, directories walked recursively."""
+    """Every regular file: file arguments as given, directories walked recursively.
+
+    Paths are spelled as ``pathlib`` spells them (D-5): ``./a.txt`` is ``a.txt`` and the
+    files of ``.`` are ``a.txt``, ``sub/b.txt``; ``..`` parts are kept.
+    """
     for argument in arguments:
         if argument == "-" or not os.path.isdir(argument):
-            yield argument
+            yield argument if argument == "-" else str(pathlib.PurePath(argument))
             continue
         for root, dirs, files in os.walk(argument):
             dirs.sort()
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if os.path.isfile(path):
-                    yield path
+                    yield str(pathlib.PurePath(path))
 
 
 def read_file(path: str, name_override: str | None) -> FileInfo:

@@ -182,7 +182,13 @@ def migrate(
         db = Database(db_path) if exists else Database(memory=True)
         click.get_current_context().call_on_close(db.close)
         with reported_errors():
-            lines = list(list_migrations(db, migration_sets))
+            # Legacy sqlite-migrate sets create the tracking table from pending() and
+            # applied(): list inside a transaction that is always rolled back.
+            db.begin()
+            try:
+                lines = list(list_migrations(db, migration_sets))
+            finally:
+                db.rollback()
         click.echo("\n".join(lines))
         return
     db = open_database(db_path)

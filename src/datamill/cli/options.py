@@ -14,8 +14,7 @@ import click
 
 from datamill import Database
 from datamill.cli.errors import reported_errors
-from datamill.core.spatialite import load_extension
-from datamill.utils import find_spatialite
+from datamill.core.spatialite import find_spatialite, load_extension
 
 
 def database_path(exists: bool = False) -> click.Path:

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from datamill.utils import dedupe_keys
+from datamill.core.values import dedupe_keys
 
 #: Rows are buffered into chunks of this many lines before being written.
 WRITE_CHUNK = 1000

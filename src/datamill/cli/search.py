@@ -30,6 +30,12 @@ def _any_path(function: Callable) -> Callable:
 # -- set-up commands -----------------------------------------------------------------
 
 
+def _not_a_view(db: datamill.Database, name: str) -> None:
+    """``Error: Table <name> is actually a view`` for a view given as TABLE (L-ACC-1)."""
+    with reported_errors():
+        db.table(name)
+
+
 @cli.command(name="enable-fts")
 @_existing_path
 @click.argument("table")
@@ -46,6 +52,7 @@ def enable_fts(path, table, column, fts4, fts5, tokenize, create_triggers, repla
         click.echo("Can only use one of --fts4 or --fts5", err=True)
         return
     db = open_database(path, load_extension)
+    _not_a_view(db, table)
     if table not in db.table_names():
         raise click.ClickException(f"no such table: {table}")
     with reported_errors():
@@ -66,6 +73,7 @@ def enable_fts(path, table, column, fts4, fts5, tokenize, create_triggers, repla
 def populate_fts(path, table, column, load_extension):
     """Add all rows of TABLE to its FTS index."""
     db = open_database(path, load_extension)
+    _not_a_view(db, table)
     with reported_errors():
         db[table].populate_fts(column)
 
@@ -84,6 +92,7 @@ def rebuild_fts(path, tables, load_extension):
     names = db.table_names()
     with reported_errors(), db.atomic():
         for table in tables or _fts_table_names(db):
+            _not_a_view(db, table)
             if table not in names:
                 raise sqlite3.OperationalError(f"no such table: {table}")
             db[table].rebuild_fts()
@@ -96,6 +105,7 @@ def rebuild_fts(path, tables, load_extension):
 def disable_fts(path, table, load_extension):
     """Remove TABLE's FTS index and the triggers that maintain it."""
     db = open_database(path, load_extension)
+    _not_a_view(db, table)
     if table in db.table_names():
         db[table].disable_fts()
 

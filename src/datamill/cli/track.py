@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from datamill.cli.errors import track_failure
 from datamill.cli.main import cli
-from datamill.track.errors import TrackError, TrackUsageError
+from datamill.track.errors import TrackError
 from datamill.track.fetch import parse_size
 from datamill.track.run import TrackOptions, check_options, default_path, resolve_path, track
 from datamill.track.workflow import WorkflowSpec, check_spec, render, workflow_root, write_workflow
@@ -30,13 +30,6 @@ class TrackGroup(click.Group):
         args = ctx.meta.pop("datamill.track.args")
         with run_command.make_context(ctx.info_name, args, parent=ctx.parent) as sub:
             return run_command.invoke(sub)
-
-
-def fail(err: TrackError) -> None:
-    if isinstance(err, TrackUsageError):
-        raise click.UsageError(str(err))
-    click.echo(f"Error: {err}", err=True)
-    sys.exit(1)
 
 
 def size_option(ctx, param, value):
@@ -130,8 +123,7 @@ def run_command(**params) -> None:
     try:
         result = track(options, emit=lambda line: click.echo(line, err=True))
     except TrackError as err:
-        fail(err)
-        return
+        track_failure(err)
     if result.status == "unchanged":
         click.echo("No changes", err=True)
     elif result.status == "reformat":
@@ -218,6 +210,5 @@ def init_command(**params) -> None:
         check_spec(spec)
         written = write_workflow(root, params["workflow"], render(spec), params["force"])
     except TrackError as err:
-        fail(err)
-        return
+        track_failure(err)
     click.echo(f"Wrote {written}", err=True)

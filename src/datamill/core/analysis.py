@@ -70,14 +70,14 @@ def analyze_column(
 def _common(
     db: Database, count_order: str, limit: int, value_truncate: int | None
 ) -> list[tuple[Any, int]]:
-    # Ties on count go to the larger value either way; least_common is then shown
-    # ascending, so both lists read as (count, value) sorted (L-ANLZ-1).
+    # L-ANLZ-1: ties on count keep the lower values for most_common and the higher values
+    # for least_common; each list is then shown sorted by (count, value), most_common
+    # descending and least_common ascending.
+    value_order, shown = ("ASC", "DESC") if count_order == "desc" else ("DESC", "ASC")
     rows = db.execute(
-        f"SELECT v, n FROM {GROUPS} ORDER BY n {count_order}, v DESC LIMIT {int(limit)}"
+        f"SELECT v, n FROM (SELECT v, n FROM {GROUPS} ORDER BY n {count_order}, v {value_order} "
+        f"LIMIT {int(limit)}) ORDER BY n {shown}, v {shown}"
     ).fetchall()
-    if count_order == "asc":
-        rows.reverse()
-        rows.sort(key=lambda row: row[1])
     return [(_truncate(value, value_truncate), count) for value, count in rows]
 
 

@@ -37,8 +37,10 @@ def convert(
     if multi:
         _convert_multi(table, columns[0], fn, drop, where, where_args, show_progress)
         return
-    if output is not None and len(columns) != 1:
-        raise ValueError("output= can only be used with a single column")
+    if output is not None:
+        if len(columns) != 1:
+            raise ValueError("output= can only be used with a single column")
+        output = resolve_casing(output, names)
     tracker = _CallTracker(fn, columns)
     fn_name = fn.__name__
     if fn_name == "<lambda>":
@@ -61,11 +63,13 @@ def convert(
                 table.add_column(output, output_type or str)
             try:
                 db.execute(sql + ";", where_args or [])
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as error:
                 if tracker.error is None:
                     raise
+                # SQLite's own error, as the baseline raises it, naming the row and column;
+                # the function's exception is its cause (L-IMP-4, L-FUNC-3).
                 row, column = tracker.position()
-                raise annotate(tracker.error, row, column) from tracker.error
+                raise annotate(error, row, column) from tracker.error
             if drop:
                 table.transform(drop=set(columns))
 

@@ -11,14 +11,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from datamill import plugins
+from datamill import fuzzy, plugins
 from datamill.core import introspect, spatialite
 from datamill.core.ddl import quote_default_value
 from datamill.core.errors import NoTable, NoView, TransactionError
-from datamill.core.foreign_keys import add_foreign_keys, index_foreign_keys
 from datamill.core.identifiers import quote_identifier
 from datamill.core.m2m import m2m_table_candidates
 from datamill.core.models import SQLITE_MAX_VARS, Trigger
+from datamill.core.sql_functions import Cursor, create_function, function_errors
 from datamill.core.sql_text import (
     QUERY_REJECTED_KEYWORDS,
     TRANSACTION_KEYWORDS,
@@ -29,7 +29,7 @@ from datamill.core.sqlite import sqlite3
 from datamill.core.table import COUNTS_TABLE_SQL, Table, View
 from datamill.core.table_sql import create_table_sql
 from datamill.core.values import dedupe_keys
-from datamill.search import function_errors, register_functions
+from datamill.search import register_functions
 from datamill.search.database_fts import DatabaseSearchMixin
 
 Tracer = Callable[[str, Any], None]
@@ -79,7 +79,11 @@ class Database(DatabaseSearchMixin):
                 raise ValueError("recreate cannot be used with connections, only paths")
             _check_transaction_control(filename_or_conn)
             self.conn = filename_or_conn
-        register_functions(self.conn)  # S-FN-1: before plugins' prepare_connection
+        # Before plugins' prepare_connection, and outside the register_function registry, so
+        # that later definitions of the same names replace them (S-FN-1, FZ-1).
+        register_functions(self.conn)
+        if fuzzy.available():
+            fuzzy.register(self.conn)
         self._tracer = tracer
         self.use_counts_table = use_counts_table
         self.use_old_upsert = use_old_upsert
@@ -195,8 +199,7 @@ class Database(DatabaseSearchMixin):
         conn = self.conn
         was_in_transaction = conn.in_transaction
         try:
-            with function_errors():  # S-FN-8: the ranking function's own message
-                cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
+            cursor = _run(conn, sql, parameters)
         except BaseException:
             if not was_in_transaction and conn.in_transaction:
                 conn.rollback()
@@ -213,11 +216,12 @@ class Database(DatabaseSearchMixin):
     def executescript(self, sql: str) -> sqlite3.Cursor:
         """Execute a script; inside a transaction each statement runs on its own."""
         self._trace(sql, None)
-        if not self.conn.in_transaction:
-            return self.conn.executescript(sql)
-        cursor = self.conn.cursor()
-        for statement in split_statements(sql):
-            cursor.execute(statement)
+        cursor = self.conn.cursor(Cursor)
+        with function_errors():
+            if not self.conn.in_transaction:
+                return cursor.executescript(sql)
+            for statement in split_statements(sql):
+                cursor.execute(statement)
         return cursor
 
     def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
@@ -236,8 +240,7 @@ class Database(DatabaseSearchMixin):
         name = f"datamill_q{next(_savepoint_ids)}"
         conn.execute(f'SAVEPOINT "{name}"')
         try:
-            with function_errors():  # S-FN-8
-                cursor = conn.execute(sql) if params is None else conn.execute(sql, params)
+            cursor = _run(conn, sql, params)
             if cursor.description is None:
                 raise ValueError(_QUERY_NEEDS_ROWS)
             rows: Iterable[Any] = cursor
@@ -290,13 +293,7 @@ class Database(DatabaseSearchMixin):
             arity = len(inspect.signature(fn).parameters)
             if not replace and (fn_name, arity) in self._registered_functions:
                 return fn
-            if deterministic:
-                try:
-                    self.conn.create_function(fn_name, arity, fn, deterministic=True)
-                except sqlite3.NotSupportedError:
-                    self.conn.create_function(fn_name, arity, fn)
-            else:
-                self.conn.create_function(fn_name, arity, fn)
+            create_function(self.conn, fn_name, arity, fn, deterministic)
             self._registered_functions.add((fn_name, arity))
             return fn
 
@@ -551,10 +548,14 @@ class Database(DatabaseSearchMixin):
 
     def add_foreign_keys(self, foreign_keys: Iterable[Any]) -> None:
         """Add foreign keys given as 4-tuples or ForeignKey objects (L-ALT-4)."""
+        from datamill.core.foreign_keys import add_foreign_keys
+
         add_foreign_keys(self, foreign_keys)
 
     def index_foreign_keys(self) -> None:
         """Index every foreign key that no index covers yet (L-ALT-5)."""
+        from datamill.core.foreign_keys import index_foreign_keys
+
         index_foreign_keys(self)
 
     def m2m_table_candidates(self, table: str, other_table: str) -> list[str]:
@@ -588,6 +589,13 @@ class Database(DatabaseSearchMixin):
             yield from self.conn.iterdump()
         else:
             yield from iterdump(self.conn)
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Any) -> sqlite3.Cursor:
+    """Execute on a ``Cursor``, so functions' own messages reach the caller (S-FN-8, FZ-4)."""
+    cursor = conn.cursor(Cursor)
+    with function_errors():
+        return cursor.execute(sql) if params is None else cursor.execute(sql, params)
 
 
 def _dict_rows(cursor: sqlite3.Cursor, rows: Iterable[Any]) -> Iterator[dict[str, Any]]:

@@ -123,7 +123,8 @@ def render_unique(unique: Unique) -> str:
 def _unique_column(column: UniqueColumn) -> str:
     text = quote_identifier(column.name)
     if column.collation:
-        text += f" COLLATE {_collation(column.collation)}"
+        # Collation names in table constraints are quoted (L-IMP-5).
+        text += f" COLLATE {quote_identifier(column.collation)}"
     if column.order:
         text += f" {column.order}"
     return text

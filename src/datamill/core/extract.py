@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,12 @@ def extract(
             lookup.create({"id": int, **lookup_types}, pk="id", strict=strict)
         lookup.create_index(lookup_columns, unique=True, if_not_exists=True)
         db.execute(_fill_lookup_sql(table.name, lookup_name, extracted, lookup_columns))
-        table.add_column(fk_column, int)
+        # fk_column may name an extracted column: then the FK column is added under a name no
+        # column has and takes fk_column while the extracted columns are dropped.
+        added = fk_column
+        if fold_identifier_case(fk_column) in {fold_identifier_case(c) for c in extracted}:
+            added = f"_datamill_extract_{secrets.token_hex(8)}"
+        table.add_column(added, int)
         first = extracted[0]
         order = [
             fk_column if name == first else name for name in names if name not in extracted[1:]
@@ -55,6 +61,7 @@ def extract(
             table,
             TransformOptions(
                 drop=extracted,
+                rename={added: fk_column} if added != fk_column else None,
                 column_order=order,
                 add_foreign_keys=[(fk_column, lookup_name, "id")],
             ),

@@ -58,8 +58,7 @@ def add_foreign_key(
             if name != "rowid" and fold_identifier_case(name) not in folded_other:
                 raise AlterError(f"No such column: {other_table}.{name}")
         other_columns = tuple(resolve_casing(name, other_names) for name in other_columns)
-    if len(other_columns) != len(columns):
-        raise ValueError("Compound foreign key must have the same number of columns on both sides")
+    _check_sides(columns, other_columns)
     fk = foreign_key(table.name, columns, other_table, other_columns, on_delete, on_update)
     for existing in table.foreign_keys:
         if _same_target(existing, fk) and _same_actions(existing, fk):
@@ -117,15 +116,23 @@ def index_foreign_keys(db: Database) -> None:
 
 def _normalise(item: Any) -> ForeignKey:
     if isinstance(item, ForeignKey):
+        _check_sides(item.columns, item.other_columns)
         return item
     if isinstance(item, (tuple, list)) and len(item) == 4:
         table, column, other_table, other_column = item
         columns = (column,) if isinstance(column, str) else tuple(column)
         other_columns = (other_column,) if isinstance(other_column, str) else tuple(other_column)
+        _check_sides(columns, other_columns)
         return foreign_key(table, columns, other_table, other_columns)
     raise ValueError(
         "foreign_keys must be a list of 4-tuples, (table, column, other_table, other_column)"
     )
+
+
+def _check_sides(columns: tuple[str, ...], other_columns: tuple[str, ...]) -> None:
+    """A foreign key needs as many referenced columns as referencing ones (L-ALT-3, L-ALT-4)."""
+    if len(columns) != len(other_columns):
+        raise ValueError("Compound foreign key must have the same number of columns on both sides")
 
 
 def _validate(db: Database, table_names: list[str], fk: ForeignKey) -> None:

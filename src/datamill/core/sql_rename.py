@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from datamill.core.identifiers import fold_identifier_case, quote_identifier
-from datamill.core.sql_tokens import IDENTIFIER, WORD, Token, tokenize
+from datamill.core.sql_tokens import IDENTIFIER, WORD, ParseError, Token, matching_paren, tokenize
 
 # SQLite's keywords (https://www.sqlite.org/lang_keywords.html): a new name that is one of
 # these is written quoted.
@@ -66,10 +66,12 @@ def references_identifier(expression: str, name: str) -> bool:
 
 
 def _column_references(expression: str) -> Iterator[Token]:
-    """Identifier tokens that name columns: not functions, qualifiers, collations or keywords."""
+    """Identifier tokens that name columns: not functions, qualifiers, collations, ``CAST``
+    type names or keywords."""
     tokens = [token for token in tokenize(expression) if token.is_meaningful]
+    type_names = _cast_type_names(tokens)
     for index, token in enumerate(tokens):
-        if token.kind not in (WORD, IDENTIFIER):
+        if token.kind not in (WORD, IDENTIFIER) or index in type_names:
             continue
         if token.kind == WORD and token.text.upper() in _EXPRESSION_KEYWORDS:
             continue
@@ -80,6 +82,27 @@ def _column_references(expression: str) -> Iterator[Token]:
         if preceding is not None and preceding.is_word("COLLATE"):
             continue
         yield token
+
+
+def _cast_type_names(tokens: list[Token]) -> set[int]:
+    """Indexes of the tokens naming the type in each ``CAST(expr AS type)`` (L-IMP-5)."""
+    found: set[int] = set()
+    for index, token in enumerate(tokens):
+        if not (
+            token.is_word("CAST") and index + 1 < len(tokens) and tokens[index + 1].is_punct("(")
+        ):
+            continue
+        try:
+            close = matching_paren(tokens, index + 1)
+        except ParseError:
+            close = len(tokens)
+        depth = 0
+        for inner in range(index + 2, close):
+            depth += tokens[inner].is_punct("(") - tokens[inner].is_punct(")")
+            if depth == 0 and tokens[inner].is_word("AS"):
+                found.update(range(inner + 1, close))
+                break
+    return found
 
 
 def _spell_like(original: Token, new: str) -> str:

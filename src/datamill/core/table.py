@@ -1,4 +1,9 @@
-"""Table, View and their shared read interface, Queryable (L-ACC, L-INTRO, L-ROWS, L-CRT...)."""
+"""Table, View and their shared read interface, Queryable (L-ACC, L-INTRO, L-ROWS, L-CRT...).
+
+The methods that change a table (insert, transform, extract, foreign keys, convert) and
+``analyze_column`` import their machinery when first called, so commands that only read
+start quickly (issue 11).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,9 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from datamill.core import introspect, spatialite
-from datamill.core.analysis import analyze_column
-from datamill.core.convert import convert
 from datamill.core.ddl import create_index_sql
 from datamill.core.errors import AlterError, NoTable, NotFoundError
-from datamill.core.extract import extract as extract_columns
-from datamill.core.foreign_keys import add_foreign_key
 from datamill.core.identifiers import fold_identifier_case, quote_identifier, resolve_casing
-from datamill.core.insert import InsertOptions, insert_all
 from datamill.core.m2m import m2m as link_many_to_many
 from datamill.core.models import (
     DEFAULT,
@@ -28,8 +28,6 @@ from datamill.core.row_errors import annotate, column_from_message
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_parser import Check, parse_checks
 from datamill.core.table_sql import guess_foreign_column, guess_foreign_table
-from datamill.core.transform import TransformOptions, foreign_key_safe_atomic, transform_sql
-from datamill.core.transform import transform as transform_table
 from datamill.core.types import column_affinity, sql_type, suggest_column_types
 from datamill.core.values import dedupe_keys, jsonify_if_needed
 from datamill.search.table_fts import TableSearchMixin
@@ -399,7 +397,11 @@ class Table(Queryable, TableSearchMixin):
                 for name, kind in wanted.items()
             )
         )
-        pk = resolved["pk"]
+        # The key a new table would get: pk, else the hash_id column (L-CRT-7), else none,
+        # so a transform without either makes a rowid table, as the baseline does.
+        pk = (
+            resolved["pk"] or resolved["hash_id"] or ("id" if resolved["hash_id_columns"] else None)
+        )
         new_pks = (
             [resolve_casing(pk, names)]
             if isinstance(pk, str)
@@ -420,7 +422,7 @@ class Table(Queryable, TableSearchMixin):
                 column_order=order or None,
                 not_null=not_null,
                 defaults=defaults,
-                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else DEFAULT,
+                pk=(new_pks[0] if len(new_pks) == 1 else tuple(new_pks)) if new_pks else None,
             )
 
     # -- inserting ----------------------------------------------------------------------
@@ -485,6 +487,8 @@ class Table(Queryable, TableSearchMixin):
         strict: Any = DEFAULT,
     ) -> Table:
         """Insert (or with ``upsert=True`` upsert) many records (L-INS, L-IMP-1..4)."""
+        from datamill.core.insert import InsertOptions, insert_all
+
         resolved_batch_size = self.value_or_default("batch_size", batch_size)
         options = InsertOptions(
             pk=self.value_or_default("pk", pk),
@@ -745,6 +749,8 @@ class Table(Queryable, TableSearchMixin):
         if not_null_default is not None:
             sql += f" NOT NULL DEFAULT {self.db.quote_default_value(not_null_default)}"
         sql += ";"
+        from datamill.core.transform import foreign_key_safe_atomic
+
         with foreign_key_safe_atomic(self.db):
             self.db.execute(sql)
             if fk is not None:
@@ -897,6 +903,9 @@ class Table(Queryable, TableSearchMixin):
         strict: bool | None = None,
     ) -> Table:
         """Rebuild the table with changed columns, keys and constraints (L-XFM)."""
+        from datamill.core.transform import TransformOptions
+        from datamill.core.transform import transform as transform_table
+
         options = TransformOptions(
             types=types,
             rename=rename,
@@ -934,6 +943,8 @@ class Table(Queryable, TableSearchMixin):
         tmp_suffix: str | None = None,
     ) -> list[str]:
         """The SQL statements ``transform()`` would run (L-XFM-3)."""
+        from datamill.core.transform import TransformOptions, transform_sql
+
         options = TransformOptions(
             types=types,
             rename=rename,
@@ -958,6 +969,8 @@ class Table(Queryable, TableSearchMixin):
         rename: dict[str, str] | None = None,
     ) -> Table:
         """Move ``columns`` into a lookup table and replace them with a foreign key (L-XFM-9)."""
+        from datamill.core.extract import extract as extract_columns
+
         extract_columns(self, columns, table, fk_column, rename)
         return self
 
@@ -971,6 +984,8 @@ class Table(Queryable, TableSearchMixin):
         on_update: str = "NO ACTION",
     ) -> Table:
         """Add a (possibly compound) foreign key to this table (L-ALT-3)."""
+        from datamill.core.foreign_keys import add_foreign_key
+
         add_foreign_key(self, column, other_table, other_column, ignore, on_delete, on_update)
         return self
 
@@ -997,6 +1012,8 @@ class Table(Queryable, TableSearchMixin):
         least_common: bool = True,
     ) -> ColumnDetails:
         """Statistics for one column (L-ANLZ-1)."""
+        from datamill.core.analysis import analyze_column
+
         return analyze_column(
             self, column, common_limit, value_truncate, total_rows, most_common, least_common
         )
@@ -1014,6 +1031,8 @@ class Table(Queryable, TableSearchMixin):
         show_progress: bool = False,
     ) -> Table:
         """Rewrite column values with ``fn`` in one transaction (L-CONV)."""
+        from datamill.core.convert import convert
+
         convert(
             self, columns, fn, output, output_type, drop, multi, where, where_args, show_progress
         )

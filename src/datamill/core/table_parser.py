@@ -317,6 +317,10 @@ def _scan_constraints(sql: str, item: list[Token], start: int, column: str) -> _
             if not token.is_word(*_CONSTRAINT_KEYWORDS):
                 continue
         name, name_start = "", -1
+    if column and scan.collation:
+        # A column UNIQUE compares with the column's collation, wherever COLLATE is written.
+        for unique in scan.uniques:
+            unique.columns = (UniqueColumn(column, scan.collation),)
     return scan
 
 

@@ -170,8 +170,12 @@ def _from_tuple(db: Database, table: str, item: tuple[Any, ...]) -> ForeignKey:
     other_column = item[2] if len(item) == 3 else None
     if isinstance(column, (tuple, list)) and len(column) == 1:
         column = column[0]
-        if isinstance(other_column, (tuple, list)) and len(other_column) == 1:
-            other_column = other_column[0]
+    if isinstance(column, str) and isinstance(other_column, (tuple, list)):
+        if len(other_column) != 1:
+            raise ValueError(
+                f"Compound foreign key {item} should have the same number of columns on both sides"
+            )
+        other_column = other_column[0]
     if isinstance(column, (tuple, list)):
         if other_column is None:
             other_columns = introspect.table_columns(db, other_table)

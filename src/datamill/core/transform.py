@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +170,8 @@ def transform_sql(
         ) from error
     plan = _Plan(table, options, parsed)
     fts = fts_transform(table, options.rename, options.drop)  # S-IDX-6
+    import secrets  # start-up: only a transform needs it (issue 11)
+
     new_name = f"{table.name}_new_{tmp_suffix or secrets.token_hex(6)}"
     statements = [plan.create_sql(new_name)]
     statements.append(plan.copy_sql(new_name, sources or {}))
@@ -252,14 +253,23 @@ class _Plan:
     def renamed(self, name: str) -> str:
         return self.renames.get(name, name)
 
+    def new_name(self, name: str) -> str:
+        """The new column a ``types``/``not_null``/``defaults``/``column_order`` key means.
+
+        As in the baseline, a key names a column of the old table, so a renamed column may be
+        given by its old name; a key that is no old column is read as a new name (L-GEN-3).
+        """
+        old = resolve_casing(name, self.all_old_names)
+        if old in self.all_old_names and old not in self.dropped:
+            return self.renamed(old)
+        return resolve_casing(name, self.new_names)
+
     # -- columns --------------------------------------------------------------------
 
     def _new_types(self) -> dict[str, str]:
         types = {self.renamed(c.name): self._declared_type(c.type) for c in self.kept}
         for name, kind in (self.options.types or {}).items():
-            new = resolve_casing(name, self.new_names)
-            if new not in types:
-                new = self.renamed(resolve_casing(name, [c.name for c in self.kept]))
+            new = self.new_name(name)
             if new in types:
                 types[new] = sql_type(kind, strict=self.strict)
         return types
@@ -303,9 +313,7 @@ class _Plan:
             return names
         first = []
         for name in _names(self.options.column_order):
-            resolved = resolve_casing(name, names)
-            if resolved not in names:
-                resolved = self.renamed(resolve_casing(name, self.all_old_names))
+            resolved = self.new_name(name)
             if resolved in names and resolved not in first:
                 first.append(resolved)
         return first + [name for name in names if name not in first]
@@ -318,7 +326,9 @@ class _Plan:
         if pk is None:
             return []
         names = [pk] if isinstance(pk, str) else list(pk)
-        return [resolve_casing(name, self.new_names) for name in names]
+        # A pk is spelled with new names; an old name of a renamed column also works.
+        resolved = [resolve_casing(name, self.new_names) for name in names]
+        return [n if n in self.new_names else self.new_name(n) for n in resolved]
 
     def _not_null(self) -> dict[str, bool]:
         flags = {self.renamed(c.name): bool(c.notnull) for c in self.kept}
@@ -332,7 +342,7 @@ class _Plan:
         else:
             raise ValueError(f"not_null must be a dict or a set or None, it was {option!r}")
         for name, flag in updates.items():
-            flags[resolve_casing(name, self.new_names)] = bool(flag)
+            flags[self.new_name(name)] = bool(flag)
         return flags
 
     def _defaults(self) -> dict[str, str]:
@@ -342,7 +352,7 @@ class _Plan:
             if c.default_value is not None
         }
         for name, value in (self.options.defaults or {}).items():
-            name = resolve_casing(name, self.new_names)
+            name = self.new_name(name)
             if value is None:
                 defaults.pop(name, None)
             else:

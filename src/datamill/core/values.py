@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +36,8 @@ def encode_values(values: list[Any]) -> list[Any]:
 
 def hash_record(record: Mapping[str, Any], keys: Iterable[str] | None = None) -> str:
     """SHA-1 hex digest of the record's (or the given keys') canonical JSON."""
+    import hashlib  # start-up: only hash_id inserts need it (issue 11)
+
     to_hash = dict(record) if keys is None else {key: record[key] for key in keys}
     return hashlib.sha1(
         json.dumps(to_hash, separators=(",", ":"), sort_keys=True, default=repr).encode("utf8")

@@ -16,7 +16,6 @@ rows are never split into fields at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
@@ -127,6 +126,8 @@ def _row_maker(scan: Scan, plan: Plan) -> Callable[[Any, Any], dict[str, Any]]:
 
 def _digest(row: dict[str, Any]) -> bytes:
     """Content identity over all visible columns, independent of column order."""
+    import hashlib  # only diffs without a key hash rows: start-up (issue 11)
+
     text = json.dumps(row, sort_keys=True, default=json_default)
     return hashlib.sha1(text.encode("utf-8")).digest()
 

@@ -7,8 +7,6 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-import ijson
-
 from datamill.diff.errors import DiffInputError
 from datamill.diff.textinput import is_utf8
 
@@ -131,6 +129,8 @@ def array_objects(binary: BinaryIO, encoding: str, source: str) -> Iterator[tupl
         if found is None:
             raise _syntax_error(binary, encoding, source, ValueError("unexpected character"))
         raise DiffInputError(f"expected a JSON array of objects, found {found}", source=source)
+    import ijson  # only JSON array inputs pay for it (start-up, issue 11)
+
     items = ijson.items(_Prefixed(head, stream), "item", use_float=True, map_type=_Object)
     number = 0
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import warnings
@@ -40,6 +39,8 @@ def _key_names(key: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 def content_digest(row: Mapping[str, Any]) -> str:
     """csv-diff's identity for a row without a key: SHA-1 of its sorted JSON."""
+    import hashlib  # only diffs without a key hash rows: start-up (issue 11)
+
     text = json.dumps(row, sort_keys=True, default=json_default)
     return hashlib.sha1(text.encode("utf8")).hexdigest()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
@@ -44,6 +43,8 @@ class _Lenient(dict):
 
 def check_extras(extras: Sequence[tuple[str, str]], columns: set[str]) -> None:
     """Validate ``--extra`` templates against the columns of both sides (DF-TXT-5)."""
+    import string  # only --extra needs it: start-up (issue 11)
+
     for name, template in extras:
         try:
             fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]

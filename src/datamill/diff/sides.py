@@ -12,13 +12,9 @@ from __future__ import annotations
 import abc
 import csv
 import os
-import shutil
-import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
-from urllib.parse import quote
 
 from datamill.diff import jsonrows
 from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
@@ -317,6 +313,8 @@ class SqliteSide(Side):
             raise DiffInputError(err.strerror or str(err), source=path) from None
         if magic != _SQLITE_MAGIC:
             raise DiffInputError("not a SQLite database", source=path)
+        import sqlite3  # only for DBPATH:TABLE sides: start-up (issue 11)
+
         self._conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
         self._conn.text_factory = str
         row = self._conn.execute(
@@ -392,6 +390,8 @@ def _quote(name: str) -> str:
 
 
 def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
     return quote(os.path.abspath(path))
 
 
@@ -446,6 +446,9 @@ def _file_side(label, binary, owned, fmt, encoding) -> Side:
 
 
 def _spool(stream: BinaryIO) -> tuple[BinaryIO, str]:
+    import shutil
+    import tempfile
+
     handle = tempfile.NamedTemporaryFile(prefix="datamill-diff-", delete=False)
     with handle:
         shutil.copyfileobj(stream, handle, 1 << 20)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -27,6 +26,8 @@ def as_text(value: Any) -> str:
 def json_default(value: Any) -> Any:
     """``json.dumps`` hook: BLOBs become ``{"$base64": true, "encoded": ...}``."""
     if isinstance(value, bytes):
+        import base64  # only BLOBs need it: start-up (issue 11)
+
         return {"$base64": True, "encoded": base64.b64encode(value).decode("ascii")}
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 
 class RowsFromFileError(Exception):
     """The input could not be turned into rows."""
@@ -35,3 +37,8 @@ class InputError(ValueError):
         self.line = line
         self.row = row
         self.column = column
+
+
+class CSVInputError(InputError, csv.Error):
+    """Invalid CSV found by ``rows_from_file``: an ``InputError`` that is also a ``csv.Error``,
+    so ``except csv.Error`` still catches it (L-UTIL-2, L-IMP-4)."""

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
-from datamill.io.errors import InputError, RowError, RowsFromFileBadJSON, RowsFromFileError
+from datamill.io.errors import CSVInputError, RowError, RowsFromFileBadJSON, RowsFromFileError
 from datamill.io.formats import SNIFF_BYTES, Format, sniff_dialect
 from datamill.io.json_reader import JsonReader, NdjsonReader
 from datamill.io.source import TextSource
@@ -100,6 +100,7 @@ def _csv_rows(
     except UnicodeDecodeError as error:
         raise source.decode_error(error) from None
     except csv.Error as error:
-        raise InputError(f"Invalid CSV on line {reader.line_num}: {error}") from None
+        line = reader.line_num
+        raise CSVInputError(f"Invalid CSV on line {line}: {error}", line=line) from None
     finally:
         fp.close()

@@ -1,19 +1,18 @@
-"""Registering the ranking functions on a connection, and reporting their errors (S-FN-1, S-FN-8)."""
+"""Registering the ranking functions on a connection (S-FN-1); ``function_errors`` reports
+their own messages (S-FN-8)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 
+from datamill.core.sql_functions import function_errors
 from datamill.search.bm25_fts5 import Fts5StyleRanker
-from datamill.search.matchinfo import annotate_matchinfo, decode_matchinfo_text, last_error
+from datamill.search.matchinfo import annotate_matchinfo, decode_matchinfo_text
 from datamill.search.ranking import rank_bm25, rank_score
 
 __all__ = ["register_functions", "function_errors", "IMPLEMENTATIONS"]
 
 IMPLEMENTATIONS = ("auto", "python", "native")
-_GENERIC = "user-defined function raised exception"
 # Fixed argument counts are registered as well as "any number" (-1), because
 # SQLite prefers an exact-count registration: a same-named function registered
 # earlier (e.g. sqlite-fts4's one-argument rank_bm25) must not shadow ours.
@@ -45,20 +44,3 @@ def register_functions(conn: sqlite3.Connection, implementation: str = "auto") -
     for count in _RANK_BM25_FTS5_COUNTS:
         conn.create_function("rank_bm25_fts5", count, ranker)
     return "python"
-
-
-@contextmanager
-def function_errors() -> Iterator[None]:
-    """Re-raise SQLite's generic UDF failure with the ranking function's own message.
-
-    Wrap the execution *and* the fetching of a statement; the result is an
-    ``sqlite3.OperationalError`` whose ``str()`` is the S-FN-8 message.
-    """
-    last_error()
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        cause = last_error()
-        if cause is not None and str(error) == _GENERIC:
-            raise sqlite3.OperationalError(str(cause)) from cause
-        raise

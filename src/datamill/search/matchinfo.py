@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import json
 import struct
-import threading
+
+from datamill.core.sql_functions import remember_error
 
 __all__ = [
     "MatchinfoError",
     "annotate_matchinfo",
     "decode_matchinfo",
     "decode_matchinfo_text",
-    "last_error",
     "unpacker",
 ]
-
-_last = threading.local()
 
 
 class MatchinfoError(ValueError):
@@ -29,15 +27,7 @@ class MatchinfoError(ValueError):
         super().__init__(message)
         # SQLite hides exceptions raised inside Python functions behind a generic
         # message; remembering the last one lets datamill report the real text.
-        _last.error = self
-
-
-def last_error(clear: bool = True) -> MatchinfoError | None:
-    """Return the last ``MatchinfoError`` raised in this thread (and forget it)."""
-    error = getattr(_last, "error", None)
-    if clear:
-        _last.error = None
-    return error
+        remember_error(self)
 
 
 _UNPACKERS: dict[int, object] = {}

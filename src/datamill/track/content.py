@@ -8,12 +8,15 @@ the history importer needs; this reader applies the same rules (diff.md DF-IN) a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+
+from datamill.track.errors import TrackUsageError
 
 SNIFF_CHARS = 1024 * 1024
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
@@ -33,6 +36,32 @@ def infer_format(path: str) -> str | None:
     if lower.endswith((".jsonl", ".ndjson")):
         return "nl"
     return None
+
+
+def looks_like_csv(data: bytes, path: str) -> bool:
+    """Whether content that failed to parse as JSON is probably CSV/TSV, to say so.
+
+    True for a ``.csv``/``.tsv`` path, or when the first non-blank line does not open a JSON
+    array or object and holds a comma, tab or semicolon.
+    """
+    if path.lower().endswith((".csv", ".tsv")):
+        return True
+    head = data[:SNIFF_CHARS].decode("utf-8", "replace").removeprefix("\ufeff")
+    first = next((line.strip() for line in head.splitlines() if line.strip()), "")
+    return bool(first) and first[0] not in "[{" and any(sep in first for sep in ",\t;")
+
+
+def check_encoding(encoding: str) -> None:
+    """``--encoding`` must name a text codec: a usage error before any work (TR-2, HI-2)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        problem = f"unknown encoding {encoding!r}"
+    else:
+        if getattr(info, "_is_text_encoding", True):  # False for base64, rot13, zlib...
+            return
+        problem = f"{encoding!r} is not a text encoding"
+    raise TrackUsageError(f"Invalid value for '--encoding': {problem}")
 
 
 def decode(data: bytes, encoding: str, source: str) -> str:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from datamill.track import content, message
 from datamill.track.errors import TrackError, TrackUsageError
@@ -17,6 +18,7 @@ from datamill.track.fetch import (
     display_url,
     fetch_url,
     run_command,
+    secret_values,
     substitute,
     variables_in,
 )
@@ -74,8 +76,6 @@ def default_path(options: TrackOptions) -> str:
         raise TrackUsageError("Missing option '--path' (required with --command)")
     assert options.source is not None
     if is_url(options.source):
-        from urllib.parse import urlsplit
-
         name = urlsplit(options.source).path.rsplit("/", 1)[-1]
         if not name:
             raise TrackUsageError("Missing option '--path' (the URL has no file name)")
@@ -103,6 +103,12 @@ def check_options(options: TrackOptions) -> None:
         raise TrackUsageError("Give exactly one of SOURCE or --command")
     if options.headers and not (options.source and is_url(options.source)):
         raise TrackUsageError("--header needs a URL source")
+    if options.source and is_url(options.source):
+        try:
+            urlsplit(options.source)
+        except ValueError as err:
+            raise TrackUsageError(f"Invalid value for 'SOURCE': {err}") from None
+    content.check_encoding(options.encoding)
     if options.message_max_lines < 3:
         raise TrackUsageError("Invalid value for '--message-max-lines': must be at least 3")
     if options.author is not None:
@@ -164,7 +170,8 @@ def acquire(options: TrackOptions, tree: WorkTree, out) -> None:
     elif is_url(options.source or ""):
         url = substitute(options.source or "")
         headers = [parse_header(substitute(header)) for header in options.headers]
-        fetch_url(url, label, headers, limits, out)
+        hidden = secret_values([options.source or "", *options.headers])
+        fetch_url(url, label, headers, limits, out, hidden)
     else:
         copy_file(options.source or "", label, limits, out)
     out.flush()

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from datamill import Database
+from datamill.core.identifiers import quote_identifier
 from datamill.core.types import sql_type, suggest_column_types
 
 COMMIT_EXTRA_COLUMNS = ("message", "author_name", "author_email", "parent")
 
-# git-history 0.8's view text, namespace substituted (HI-5).
+# git-history 0.8's view text, table names substituted (HI-5).
 VIEW_SQL = """select
   commits.commit_at as _commit_at,
   commits.hash as _commit_hash,
-  {namespace}_version.*,
+  {version}.*,
   (
     select json_group_array(name) from columns
     where id in (
-      select column from {namespace}_changed
-      where item_version = {namespace}_version._id
+      select column from {changed}
+      where item_version = {version}._id
     )
 ) as _changed_columns
-from {namespace}_version
-  join commits on commits.id = {namespace}_version._commit"""
+from {version}
+  join commits on commits.id = {version}._commit"""
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _sql_name(name: str) -> str:
+    """``name`` as git-history writes it into the view when it is a plain identifier, else quoted."""
+    return name if _PLAIN_NAME.fullmatch(name) else quote_identifier(name)
 
 
 class Tables:
@@ -114,8 +123,8 @@ def create_id_tables(db: Database, tables: Tables, types: Mapping[str, str]) -> 
         pk=("item_version", "column"),
         foreign_keys=[("item_version", tables.version, "_id"), ("column", "columns", "id")],
     )
-    namespace = tables.item
-    db.create_view(tables.view, VIEW_SQL.format(namespace=namespace), ignore=True)
+    sql = VIEW_SQL.format(version=_sql_name(tables.version), changed=_sql_name(tables.changed))
+    db.create_view(tables.view, sql, ignore=True)
 
 
 def create_plain_table(db: Database, name: str, types: Mapping[str, str]) -> None:

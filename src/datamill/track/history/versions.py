@@ -48,7 +48,10 @@ def compile_convert(code: str, imports: Sequence[str]) -> Callable[[bytes], Iter
     body = "\n".join(f"    {line}" for line in code.split("\n"))
     namespace: dict = {"json": json}
     for name in imports:
-        namespace[name.split(".")[0]] = __import__(name)
+        try:
+            namespace[name.split(".")[0]] = __import__(name)
+        except ImportError as err:
+            raise HistoryError(f"--import {name}: {err}") from None
     try:
         exec(compile(f"def convert(content):\n{body}", "<--convert>", "exec"), namespace)
     except SyntaxError as err:
@@ -66,6 +69,10 @@ class Reader:
     encoding: str = "utf-8"
     convert: Callable[[bytes], Iterable] | None = None
     ignore: frozenset[str] = frozenset()
+    csv_option: str = "--csv"  # suggested when JSON input looks like CSV
+
+    def __post_init__(self) -> None:
+        content.check_encoding(self.encoding)
 
     @property
     def is_csv(self) -> bool:
@@ -84,6 +91,10 @@ class Reader:
                     data, self.fmt, self.filepath, self.encoding, self.dialect
                 )
             except content.ContentError as err:
+                if self.fmt in ("json", "nl") and content.looks_like_csv(data, self.filepath):
+                    raise HistoryError(
+                        f"Commit {sha}: {err}; the file looks like CSV; use {self.csv_option}"
+                    ) from None
                 raise self._unparseable(sha, err) from None
             rows = self._checked(sha, rows)
         renamed = {name: fix_reserved(name) for name in columns if name not in self.ignore}
