@@ -56,6 +56,7 @@ COMMAND_MODULES = {
     "migrate": "migrate",
     "optimize": "search",
     "plugins": "plugins",
+    "publish": "publish",
     "populate-fts": "search",
     "query": "query",
     "rebuild-fts": "search",
