@@ -5,22 +5,12 @@ Without PostgreSQL binaries the server tests skip, unless ``DATAMILL_REQUIRE_PG=
 """
 
 import os
-import sys
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
-
-from datamill.cli import cli
-
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parents[1] / "bench"))
-sys.path.insert(0, str(HERE))
-
-from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database  # noqa: E402
-from pg_cluster import find_bindir, running_cluster  # noqa: E402
+from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database
+from pg_cluster import find_bindir, running_cluster
 
 
 @pytest.fixture(scope="session")
@@ -58,13 +48,3 @@ def structure(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("source") / "nursery.db"
         return make_sqlite_database(path, STRUCTURE_SQL)
     return request.getfixturevalue("make_pg_database")(STRUCTURE_SQL)
-
-
-@pytest.fixture
-def run():
-    """Invoke ``datamill`` in-process; returns the click Result (stderr kept apart)."""
-
-    def invoke(*args):
-        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke

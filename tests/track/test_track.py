@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from track_helpers import git, needs_diff, run, snapshot
+from cli_helpers import run
+from track_helpers import git, needs_diff, snapshot
 
 from datamill.track.errors import TrackError
 from datamill.track.gitrepo import WorkTree

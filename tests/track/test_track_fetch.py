@@ -9,7 +9,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from track_helpers import git, needs_diff, run, snapshot
+from cli_helpers import run
+from track_helpers import git, needs_diff, snapshot
 
 ROWS = "id,name\n" + "".join(f"{n},station {n:03d}\n" for n in range(1, 101))
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from datamill.cli import cli
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Tracker",
@@ -123,13 +120,6 @@ def snapshot(repo: Path) -> dict:
         "files": files,
         "git_dir_temp": sorted(p.name for p in (repo / ".git").iterdir() if "datamill" in p.name),
     }
-
-
-def run(*args: str, input: str | None = None):
-    """Invoke the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(
-        cli, list(args), input=input, catch_exceptions=False, prog_name="datamill"
-    )
 
 
 def diff_library_available() -> bool:
