@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install install-classify install-test test-deps clean bench-deps
+.PHONY: demo test lint typecheck install install-classify install-test test-deps clean bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,11 @@ lint: install-test
 	$(BIN)/ruff check src tests bench demo
 	$(BIN)/ruff format --check src tests bench demo
 
-test: lint
+# Type checking: settings in pyproject.toml's [tool.mypy].
+typecheck: install-test
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 clean:
