@@ -12,8 +12,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Tracker",
     "GIT_AUTHOR_EMAIL": "ada@example.org",
@@ -120,16 +118,3 @@ def snapshot(repo: Path) -> dict:
         "files": files,
         "git_dir_temp": sorted(p.name for p in (repo / ".git").iterdir() if "datamill" in p.name),
     }
-
-
-def diff_library_available() -> bool:
-    try:
-        from datamill.diff import compare, human_text  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_diff = pytest.mark.skipif(
-    not diff_library_available(), reason="datamill.diff (DF-LIB) has not landed on this branch"
-)
