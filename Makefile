@@ -56,7 +56,7 @@ test: lint typecheck
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
 
 # Peer tools for the benchmarks in bench/ (compared against, never imported by datamill).
 # Datasette 1.0a41 and 0.65.5 cannot share an environment: each gets its own under build/peers/
