@@ -4,13 +4,31 @@ The cluster helper lives in ``bench/pg_cluster.py`` (the benchmark starts cluste
 Without PostgreSQL binaries the server tests skip, unless ``DATAMILL_REQUIRE_PG=1``.
 """
 
+import importlib.util
 import os
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
 from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database
-from pg_cluster import find_bindir, running_cluster
+
+BENCH = Path(__file__).parents[2] / "bench"
+
+
+def _load_pg_cluster():
+    """``bench/pg_cluster.py`` by path: bench/ stays off sys.path, where its ``serve.py``
+    (and other modules named like test folders) could shadow test helpers."""
+    spec = importlib.util.spec_from_file_location("pg_cluster", BENCH / "pg_cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pg_cluster"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_pg = _load_pg_cluster()
+find_bindir, running_cluster = _pg.find_bindir, _pg.running_cluster
 
 
 @pytest.fixture(scope="session")
