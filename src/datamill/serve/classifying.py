@@ -35,7 +35,7 @@ KEPT_IMAGES = 32
 
 
 class ClassifyService:
-    """A loaded classifier with its threads; ``model`` is its SV-ERR-free JSON description."""
+    """A loaded classifier with its threads; ``model`` describes it in every API answer."""
 
     def __init__(self, classifier: Classifier | str, allow_private: bool = False) -> None:
         if isinstance(classifier, str):
