@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
+from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.formats import SNIFF_BYTES, sniff_head
 from datamill.io.json_reader import JSON_HINT, JsonReader, LinesReader, NdjsonReader, TextReader
@@ -156,7 +156,6 @@ def make_reader(stream: BinaryIO, options: InputOptions, source: str = "stdin") 
         return NdjsonReader(stream)
     if not options.tabular:
         return JsonReader(stream, hint=JSON_HINT)
-    maximize_csv_field_size_limit()
     encoding = options.encoding or "utf-8"
     dialect: Any = csv.excel_tab if options.tsv else "excel"
     fmtparams: dict[str, str] = {}

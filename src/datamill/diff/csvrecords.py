@@ -17,11 +17,8 @@ from operator import itemgetter
 from typing import Any, TextIO
 
 from datamill.diff.errors import DiffInputError, duplicate_column
-from datamill.io.dialect import sniff_dialect
-
-SNIFF_CHARS = 1 << 20
-
-csv.field_size_limit(2**31 - 1)
+from datamill.io.dialect import SNIFF_CHARS, sniff_text
+from datamill.io.field_size import maximize_csv_field_size_limit
 
 Record = tuple[int, str, "list[str] | None"]
 
@@ -35,12 +32,7 @@ def sniff(stream: TextIO) -> type[csv.Dialect]:
     """The sniffed dialect of ``stream`` (DF-IN-3); rewinds it."""
     sample = stream.read(SNIFF_CHARS)
     stream.seek(0)
-    return sniff_sample(sample)
-
-
-def sniff_sample(sample: str) -> type[csv.Dialect]:
-    """The dialect of the first MiB of text among ``,``, tab and ``;``; Excel when none fits."""
-    return sniff_dialect(sample[:SNIFF_CHARS], ",\t;", csv.excel)
+    return sniff_text(sample)
 
 
 def _fast_dialect(dialect: type[csv.Dialect]) -> bool:
@@ -68,6 +60,7 @@ class CsvRecords:
         source: str,
         on_decode_error: Callable[[], DiffInputError],
     ) -> None:
+        maximize_csv_field_size_limit()  # DF-IN-3.6
         self.dialect = dialect
         self.source = source
         self.delimiter = dialect.delimiter

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.diff import jsonrows
-from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
+from datamill.diff.csvrecords import CsvRecords
 from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.diff.textinput import decode_error, text_stream
 from datamill.diff.values import as_text
+from datamill.io.dialect import SNIFF_CHARS, sniff_text
 
 FORMATS = ("csv", "tsv", "json", "nl")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -166,7 +167,7 @@ class CsvSide(_FileSide):
                 raise self._decode_error() from None
             self._blank = len(sample) < SNIFF_CHARS and not sample.strip()
             if self._dialect is None:
-                self._dialect = sniff_sample(sample)
+                self._dialect = sniff_text(sample)
         return CsvRecords(stream, self._dialect, self.label, self._decode_error)
 
     @property
