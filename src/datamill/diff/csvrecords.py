@@ -12,6 +12,7 @@ with the same dialect returns.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TextIO
@@ -98,11 +99,16 @@ class CsvRecords:
             return iter(())
         return self._iterate(len(self.columns))
 
+    def release(self) -> None:
+        """Detach the text layer, leaving the binary file it wraps open for another pass."""
+        if isinstance(self._stream, io.TextIOWrapper):
+            self._stream.detach()
+
     # -- parsing ------------------------------------------------------------
 
     def fields_of(self, raw: str) -> list[str]:
         """Fields of a record that is a single physical line."""
-        q, d = self.quote, self.delimiter
+        q, d = self.quote or "\0", self.delimiter
         if self._fast:
             if q not in raw:
                 return raw.split(d)
@@ -143,7 +149,7 @@ class CsvRecords:
         except UnicodeDecodeError:
             raise self._on_decode_error() from None
 
-    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp, compact):  # noqa: C901 - one hot loop
+    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp, compact):
         d, q = self.delimiter, self.quote
         fast = self._fast and ncols is not None
         lines = self._lines
@@ -270,6 +276,7 @@ class CsvRecords:
         first_key = key_idx == [0]
         key_get = itemgetter(*key_idx) if len(key_idx) > 1 else None
         fields_of = self.fields_of
+        key: Any  # the key's text, or its compact int form
         for line in self._lines:
             if first_key:
                 i = line.find(d)

@@ -162,7 +162,7 @@ def _elements(items: Iterable[Any], source: str) -> Iterator[tuple[int, dict]]:
                 f"element {number} is not an object (found {json_type(element)})",
                 source=source,
             )
-        if element.duplicate is not None:
+        if isinstance(element, _Object) and element.duplicate is not None:
             raise DiffInputError(
                 f'element {number} has duplicate key "{element.duplicate}"', source=source
             )
@@ -184,6 +184,6 @@ def nl_objects(lines: Iterator[str], source: str) -> Iterator[tuple[int, dict]]:
             raise DiffInputError(
                 f"expected a JSON object, found {json_type(obj)}", source=source, line=number
             )
-        if obj.duplicate is not None:
+        if isinstance(obj, _Object) and obj.duplicate is not None:
             raise DiffInputError(f'duplicate key "{obj.duplicate}"', source=source, line=number)
         yield number, obj

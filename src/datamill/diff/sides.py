@@ -173,7 +173,7 @@ class CsvSide(_FileSide):
     @property
     def dialect(self) -> type[csv.Dialect]:
         if self._dialect is None:
-            self._open()._stream.detach()
+            self._open().release()
         return self._dialect
 
     def _load_columns(self) -> list[str] | None:
@@ -181,7 +181,7 @@ class CsvSide(_FileSide):
         try:
             return None if self._blank else reader.read_header()
         finally:
-            reader._stream.detach()
+            reader.release()
 
     def scan(self, key=(), as_text=False) -> Scan:
         reader = self._open()
@@ -218,7 +218,7 @@ class _CsvScan(Scan):
     def close(self) -> None:
         if self._reader.complete:
             self._side.single_line = not self._reader.multiline
-        self._reader._stream.detach()
+        self._reader.release()
 
 
 class JsonSide(_FileSide):
@@ -434,7 +434,7 @@ def open_side(spec: Any, fmt: str | None, encoding: str) -> Side:
     raise SpecError(f"File '{spec}' does not exist.")
 
 
-def _file_side(label, binary, owned, fmt, encoding) -> Side:
+def _file_side(label, binary, owned, fmt, encoding) -> _FileSide:
     if fmt in ("json", "nl"):
         return JsonSide(label, binary, encoding, owned, lines=fmt == "nl")
     dialect = {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.io.batch import Batch
@@ -128,6 +128,7 @@ class CsvReader:
     def _make_batch(self, rows: list[list[str]], first_line: int, spanned: int) -> Batch:
         width = self._width
         simple = spanned == len(rows)
+        line_of: Callable[[int], int | None]
         if len(set(map(len, rows))) != 1 or len(rows[0]) != width:
             starts = _start_lines(rows, first_line)
             kept = [(r, s) for r, s in zip(rows, starts) if r]

@@ -135,7 +135,8 @@ class TextSource:
         self.hint = hint
         self.counter = CountingReader(fp, reject_nul=reject_nul and ascii_compatible(encoding))
         codec = text_codec(encoding)
-        self.text = io.TextIOWrapper(self.counter, encoding=codec, newline="")
+        # typeshed's _WrappedBuffer protocol asks for more than TextIOWrapper uses of a reader.
+        self.text = io.TextIOWrapper(self.counter, encoding=codec, newline="")  # type: ignore[type-var]
         self.text._CHUNK_SIZE = CHUNK_SIZE  # type: ignore[attr-defined]
         self._decoder = codecs.getincrementaldecoder(codec)()
 

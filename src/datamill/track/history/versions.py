@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from datamill.io.detect import INTEGER, REAL, TEXT, is_integer_text, is_real_text
 from datamill.track import content
@@ -79,6 +80,7 @@ class Reader:
 
         CSV rows come lazily; a parse error surfaces as HistoryError while iterating.
         """
+        rows: Iterable[dict[Any, Any]]
         if self.convert is not None:
             columns, rows = self._converted(sha, data)
         else:
@@ -118,7 +120,7 @@ class Reader:
         assert self.convert is not None
         try:
             rows = list(self.convert(data))
-        except Exception as err:  # noqa: BLE001 - any error in user code is reported
+        except Exception as err:
             raise HistoryError(
                 f"Commit {sha}: --convert raised {type(err).__name__}: {err}; "
                 f"use --skip {sha} to skip this commit"
