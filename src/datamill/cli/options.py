@@ -15,12 +15,34 @@ import click
 from datamill import Database
 from datamill.cli.errors import reported_errors
 from datamill.core.spatialite import find_spatialite, load_extension
+from datamill.serve.settings import SettingError, Settings
 from datamill.user_code import UserCodeError, code_source
 
 
 def database_path(exists: bool = False) -> click.Path:
     """The PATH argument type: a file (never ``-``), which must exist when ``exists`` (G-5)."""
     return click.Path(exists=exists, file_okay=True, dir_okay=False, allow_dash=False)
+
+
+def serve_setting_option(help: str) -> Callable[[Callable], Callable]:
+    """``--setting NAME VALUE`` (repeatable), checked as ``datamill serve`` does (SV-CLI-4)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        try:
+            Settings.from_pairs(value)
+        except SettingError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+        return value
+
+    return click.option(
+        "settings",
+        "--setting",
+        nargs=2,
+        multiple=True,
+        metavar="NAME VALUE",
+        callback=check,
+        help=help,
+    )
 
 
 def load_extension_option(fn: Callable) -> Callable:
