@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from starlette.responses import Response
 
 from datamill.serve import history
+from datamill.serve.chart import commit_chart
 from datamill.serve.connection import ReadConnection
 from datamill.serve.databases import DatabaseState
 from datamill.serve.errors import ServeError
@@ -98,9 +99,15 @@ def history_view(ctx: RequestContext) -> Response:
     if ctx.route.fmt == "json":
         return json_response(ctx, body, next_url)
     json_url = ctx.info.path + ".json" + query_string(ctx.pairs)
+    chart = None
+    if kind == "history_namespace":
+        chart = commit_chart(body["namespace"], body["commits"], has_first=next_url is None)
     return ctx.server.templates.render(
         "history.html",
         {
+            "chart": chart,
+            "item_id": ctx.route.item,
+            "max_rows": ctx.settings.max_returned_rows,
             "urls": urls,
             "crumbs": crumbs(ctx),
             "kind": kind,

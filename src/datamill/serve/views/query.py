@@ -15,6 +15,7 @@ from datamill.serve.keyset import decode_token
 from datamill.serve.sql_query import bind_parameters, check_sql, run_query_page, sql_parameters
 from datamill.serve.streaming import StreamSpec
 from datamill.serve.table_query import SQL_OFF, Page, parse_size
+from datamill.serve.urls import query_string
 from datamill.serve.views.common_extras import COMMON, common_extra
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
 from datamill.serve.views.rows_output import (
@@ -109,6 +110,16 @@ def _html(ctx: RequestContext, database) -> Response:
         "error": None,
         "row_info": None,
         "crumb_table": None,
+        "stream_url": ctx.server.urls.query(database.name, ".csv")
+        + query_string(
+            [
+                *[p for p in ctx.pairs if p[0] not in ("_next", "_size")],
+                ("_stream", "on"),
+                ("_dl", "on"),
+            ]
+        )
+        if ctx.settings.allow_csv_stream
+        else None,
     }
     page = None
     try:

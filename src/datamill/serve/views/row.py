@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from datamill.core.identifiers import quote_identifier
+from datamill.serve import history
 from datamill.serve.connection import ReadConnection
 from datamill.serve.counts import count_rows
 from datamill.serve.databases import DatabaseState
@@ -135,10 +136,35 @@ def row_view(ctx: RequestContext) -> Response:
             "crumb_table": relation.name,
             "incoming": fks,
             "row_label": ",".join(ctx.route.key or ()),
+            "timeline_url": _timeline_url(ctx, conn, state, relation, row_object),
         },
         fk_href=fk_href,
         name=relation.name,
     )
+
+
+def _timeline_url(
+    ctx: RequestContext,
+    conn: ReadConnection,
+    state: DatabaseState,
+    relation: Relation,
+    row: dict[str, Any],
+) -> str | None:
+    """A row of a history table ``N`` or ``N_version`` links to its item's timeline (SV-HIST-3)."""
+    if not state.schema.is_history:
+        return None
+    name = relation.name
+    with conn.limited(ctx.time_limit()):
+        namespaces = history.viewable_namespaces(conn.conn)
+    if name in namespaces and row.get("_id") is not None:
+        item = row["_id"]
+    elif name.endswith("_version") and name[: -len("_version")] in namespaces:
+        item, name = row.get("_item"), name[: -len("_version")]
+    else:
+        return None
+    if item is None:
+        return None
+    return ctx.server.urls.history(ctx.route.db or "", name, "items", str(item))
 
 
 def _extra(
