@@ -33,6 +33,7 @@ STATIC_FILES = {
 }
 #: Private-use characters the snippet SQL wraps matches in (SV-FTS-3).
 SNIPPET_OPEN, SNIPPET_CLOSE = "\ue000", "\ue001"
+LONG_TEXT = 32  # characters; longer values wrap in a wider cell, shorter ones stay on one line
 _URL = re.compile(r"https?://[^\s<>\"']+\Z", re.IGNORECASE)
 
 
@@ -64,7 +65,7 @@ def file_size(size: int) -> str:
 class Cell:
     """One table cell as a template shows it (slots: templates read these attributes fast)."""
 
-    __slots__ = ("column", "kind", "text", "href", "row_href", "fk_href")
+    __slots__ = ("column", "kind", "text", "href", "row_href", "fk_href", "css")
 
     def __init__(self, column: str, kind: str, text: str, href: str | None) -> None:
         self.column = column
@@ -73,6 +74,8 @@ class Cell:
         self.href = href
         self.row_href: str | None = None
         self.fk_href: str | None = None
+        #: The cell's class: ``null``, ``blob``, ``long`` (wraps) or empty (one line).
+        self.css = kind if kind != "value" else ("long" if len(text) > LONG_TEXT else "")
 
 
 def display_cell(column: str, value: Any, truncate: int) -> Cell:

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from datamill.serve.connection import ReadConnection
+from datamill.serve.connection import QueryTimeout, ReadConnection
 from datamill.serve.databases import DatabaseState
 from datamill.serve.errors import ServeError, bad_request, forbidden
 from datamill.serve.extras import BARE_SHAPES, ordered, requested_extras
@@ -132,6 +132,8 @@ def _html(ctx: RequestContext, database) -> Response:
             page = run_query_page(conn, sql, values, size, ctx.param("_next"), ctx.time_limit())
     except ServeError as error:
         context["error"] = error.message
+    except QueryTimeout as timeout:
+        context["error"] = str(timeout)
     if page is None:
         page = Page([], [], None, 0)
     else:
