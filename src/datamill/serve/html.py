@@ -101,6 +101,7 @@ class Templates:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # packaged templates never change: no stat() per render
         )
         self.env.globals["static_version"] = static_version
         self.env.filters["count_text"] = lambda pair: count_text(*pair)
