@@ -202,3 +202,23 @@ def test_history_pages_sv_hist_2_3_4(tmp_path):
         assert '<ol class="timeline">' in timeline and '<li class="version' in timeline
         row = client.get("/depot/item/1").text
         assert '<a class="timeline" href="/depot/-/history/item/items/1">' in row
+
+
+def test_table_metadata_is_plain_escaped_text_sv_cli_5(tmp_path):
+    table = {
+        "title": "Garden <plants>",
+        "description": "All <b>plants</b>",
+        "source": "Survey",
+        "source_url": "javascript:alert(1)",
+        "license": "CC0",
+        "license_url": "https://example.org/cc0",
+    }
+    metadata = {"databases": {"garden": {"tables": {"plants": table}}}}
+    with client_for(garden_db(tmp_path / "garden.db"), metadata=metadata) as client:
+        page = client.get("/garden/plants").text
+    assert "<h1>Garden &lt;plants&gt;</h1>" in page
+    assert '<p class="description">All &lt;b&gt;plants&lt;/b&gt;</p>' in page
+    assert (
+        '<dd><a href="https://example.org/cc0" rel="nofollow noopener noreferrer">CC0</a>' in page
+    )
+    assert "<dd>Survey</dd>" in page and "javascript:" not in page

@@ -54,6 +54,18 @@ def history_summary(
     return {"url": ctx.link([], ctx.server.urls.history(ctx.route.db or "")), "namespaces": names}
 
 
+def _crumbs(ctx: RequestContext, db: str, kind: str) -> list[dict[str, str]]:
+    """home / db / history / namespace: every level above this page."""
+    urls = ctx.server.urls
+    trail = crumbs(ctx)
+    if kind != "history":
+        trail.append({"text": "history", "href": urls.history(db)})
+        if kind != "history_namespace":
+            namespace = ctx.route.namespace or ""
+            trail.append({"text": namespace, "href": urls.history(db, namespace)})
+    return trail
+
+
 def history_view(ctx: RequestContext) -> Response:
     reject_shape(ctx)
     database = ctx.database()
@@ -109,7 +121,7 @@ def history_view(ctx: RequestContext) -> Response:
             "item_id": ctx.route.item,
             "max_rows": ctx.settings.max_returned_rows,
             "urls": urls,
-            "crumbs": crumbs(ctx),
+            "crumbs": _crumbs(ctx, db, kind),
             "kind": kind,
             "data": body,
             "db": db,

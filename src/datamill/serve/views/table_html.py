@@ -147,6 +147,7 @@ def table_html(ctx, conn, state, query: TableQuery, page: Page, specs, facet_siz
         {
             "relation": relation,
             "crumb_table": None,
+            "metadata": ctx.table_meta(relation.name),
             "count": count,
             "description": query.describe(),
             "facets": facets,
