@@ -202,6 +202,8 @@ def test_history_pages_sv_hist_2_3_4(tmp_path):
         assert '<ol class="timeline">' in timeline and '<li class="version' in timeline
         row = client.get("/depot/item/1").text
         assert '<a class="timeline" href="/depot/-/history/item/items/1">' in row
+        versions = client.get("/depot/item_version").text
+        assert '<a class="fk" href="/depot/-/history/item/items/1">1</a>' in versions
 
 
 def test_table_metadata_is_plain_escaped_text_sv_cli_5(tmp_path):

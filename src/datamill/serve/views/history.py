@@ -22,7 +22,7 @@ from datamill.serve.urls import query_string
 from datamill.serve.views.context import RequestContext, json_response, reject_shape
 from datamill.serve.views.rows_output import crumbs
 
-__all__ = ["history_view", "history_summary"]
+__all__ = ["history_view", "history_summary", "item_column"]
 
 T = TypeVar("T")
 COMMITS_PAGE = 200
@@ -42,6 +42,21 @@ def _call(
     """Run a history function under the SQL time limit, its errors as serve errors."""
     with _history_errors(), conn.limited(ctx.time_limit()):
         return fn(conn.conn, *args, **kwargs)
+
+
+def item_column(
+    ctx: RequestContext, conn: ReadConnection, state: DatabaseState, table: str
+) -> tuple[str, str] | None:
+    """``(namespace, column)`` when ``table`` is a history table ``N`` (``_id``) or
+    ``N_version`` (``_item``) whose rows link to their item's timeline (SV-HIST-3)."""
+    if not state.schema.is_history:
+        return None
+    names = _call(ctx, conn, history.viewable_namespaces)
+    if table in names:
+        return table, "_id"
+    if table.endswith("_version") and table[: -len("_version")] in names:
+        return table[: -len("_version")], "_item"
+    return None
 
 
 def history_summary(

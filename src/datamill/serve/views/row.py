@@ -7,7 +7,6 @@ from typing import Any
 from starlette.responses import Response
 
 from datamill.core.identifiers import quote_identifier
-from datamill.serve import history
 from datamill.serve.connection import ReadConnection
 from datamill.serve.counts import count_rows
 from datamill.serve.databases import DatabaseState
@@ -19,6 +18,7 @@ from datamill.serve.schema import Relation
 from datamill.serve.table_query import Page
 from datamill.serve.views.common_extras import COMMON, column_details, common_extra
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
+from datamill.serve.views.history import item_column
 from datamill.serve.views.rows_output import bare_shape_response, csv_response, html_rows
 
 __all__ = ["row_view"]
@@ -143,28 +143,13 @@ def row_view(ctx: RequestContext) -> Response:
     )
 
 
-def _timeline_url(
-    ctx: RequestContext,
-    conn: ReadConnection,
-    state: DatabaseState,
-    relation: Relation,
-    row: dict[str, Any],
-) -> str | None:
-    """A row of a history table ``N`` or ``N_version`` links to its item's timeline (SV-HIST-3)."""
-    if not state.schema.is_history:
+def _timeline_url(ctx, conn, state, relation: Relation, row: dict[str, Any]) -> str | None:
+    """A row of a history table ``N`` or ``N_version`` links to its item's timeline."""
+    found = item_column(ctx, conn, state, relation.name)
+    if found is None or row.get(found[1]) is None:
         return None
-    name = relation.name
-    with conn.limited(ctx.time_limit()):
-        namespaces = history.viewable_namespaces(conn.conn)
-    if name in namespaces and row.get("_id") is not None:
-        item = row["_id"]
-    elif name.endswith("_version") and name[: -len("_version")] in namespaces:
-        item, name = row.get("_item"), name[: -len("_version")]
-    else:
-        return None
-    if item is None:
-        return None
-    return ctx.server.urls.history(ctx.route.db or "", name, "items", str(item))
+    namespace, column = found
+    return ctx.server.urls.history(ctx.route.db or "", namespace, "items", str(row[column]))
 
 
 def _extra(

@@ -11,6 +11,7 @@ from datamill.serve.html import SNIPPET_CLOSE, SNIPPET_OPEN, snippet_markup
 from datamill.serve.table_query import Page, TableQuery
 from datamill.serve.urls import query_string
 from datamill.serve.views.context import RequestContext
+from datamill.serve.views.history import item_column
 from datamill.serve.views.rows_output import html_rows
 from datamill.serve.views.table_extras import (
     definition,
@@ -130,7 +131,11 @@ def table_html(ctx, conn, state, query: TableQuery, page: Page, specs, facet_siz
         values = [row[page.columns.index(c)] for c in key_columns]
         return urls.row(db, relation.name, values)
 
+    timeline = item_column(ctx, conn, state, relation.name)
+
     def fk_href(column: str, value: Any) -> str | None:
+        if timeline is not None and column == timeline[1] and value is not None:
+            return urls.history(db, timeline[0], "items", str(value))
         fk = fk_targets.get(column)
         if fk is None or value is None:
             return None
