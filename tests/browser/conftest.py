@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running on this thread until it
+# stops, and later modules (in-process servers) need the thread free for asyncio.run().
+@pytest.fixture(scope="module")
 def browser():
     if sync_playwright is None:
         pytest.skip("playwright is not installed (pip install 'datamill[test]')")
