@@ -204,6 +204,11 @@ def test_history_pages_sv_hist_2_3_4(tmp_path):
         assert '<a class="timeline" href="/depot/-/history/item/items/1">' in row
         versions = client.get("/depot/item_version").text
         assert '<a class="fk" href="/depot/-/history/item/items/1">1</a>' in versions
+    with client_for(str(db), settings={"default_page_size": 1}) as client:
+        diff = client.get("/depot/-/history/item/diff?from=1&to=3").text
+        assert '<p class="diff-counts">1 added, 2 changed, 0 removed</p>' in diff
+        assert diff.count("<del>") == 1  # one changed item of two on the page
+        assert "Each list below shows its first 1 items" in diff
 
 
 def test_table_metadata_is_plain_escaped_text_sv_cli_5(tmp_path):

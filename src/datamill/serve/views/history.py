@@ -129,12 +129,17 @@ def history_view(ctx: RequestContext) -> Response:
     chart = None
     if kind == "history_namespace":
         chart = commit_chart(body["namespace"], body["commits"], has_first=next_url is None)
+    shown = ctx.settings.default_page_size
+    if kind == "history_diff":
+        # A person reads the first page of each list; the JSON twin carries up to
+        # max_returned_rows of them.
+        body = {**body, **{k: body[k][:shown] for k in ("added", "changed", "removed")}}
     return ctx.server.templates.render(
         "history.html",
         {
             "chart": chart,
             "item_id": ctx.route.item,
-            "max_rows": ctx.settings.max_returned_rows,
+            "shown": shown,
             "urls": urls,
             "crumbs": _crumbs(ctx, db, kind),
             "kind": kind,
