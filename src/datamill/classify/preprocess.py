@@ -69,6 +69,7 @@ def load_image(data: bytes, name: str, max_bytes: int = MAX_IMAGE_BYTES) -> Imag
     """
     if len(data) > max_bytes:
         raise too_large(name, max_bytes)
+    image: Image.Image
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:

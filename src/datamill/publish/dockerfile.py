@@ -76,13 +76,14 @@ def render_dockerfile(image: DockerImage) -> str:
     """The Dockerfile for ``image``, exactly as PUB-5 gives it."""
     serve = ["datamill", "serve", "--host", "0.0.0.0", "--port", str(image.port)]
     copied = list(image.file_names)
-    if image.classifier_file is not None:
-        copied.insert(0, image.classifier_name)
+    classifier = image.classifier_name  # None without a classifier
+    if classifier is not None and image.classifier_file is not None:
+        copied.insert(0, classifier)
     if image.metadata is not None:
         serve += ["--metadata", METADATA_NAME]
         copied.insert(0, METADATA_NAME)
-    if image.classifier is not None:
-        serve += ["--classifier", image.classifier_name]
+    if classifier is not None:
+        serve += ["--classifier", classifier]
     for name in image.file_names:
         serve += ["-i", name]
     flags = " ".join(f"--{key.replace('_', '-')}={value}" for key, value in HEALTH_OPTIONS.items())

@@ -9,17 +9,14 @@ import sys
 import traceback
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
 
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 
 from datamill.serve.streaming import StreamAborted
 
 __all__ = ["Guard", "SECURITY_HEADERS", "is_loopback", "allowed_host_check"]
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 ErrorRenderer = Callable[[str, str, int, dict[str, str]], Response]
 
 SECURITY_HEADERS = {
@@ -102,7 +99,7 @@ class Guard:
             return
         started = False
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
+        async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
