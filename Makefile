@@ -18,8 +18,9 @@ install-classify: $(BIN)/python
 install-test: $(BIN)/python test-deps
 	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
 
-# The import-db tests start a throw-away PostgreSQL server (IDB-TEST): install Debian's
-# package when initdb is missing and this is a root shell with apt-get.
+# The import-db tests start a throw-away PostgreSQL server (IDB-TEST), and the browser tests
+# drive Debian's Chromium (serve.md SV-E2E-1; never `playwright install`): install Debian's
+# packages when they are missing and this is a root shell with apt-get.
 test-deps:
 	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		:; \
@@ -27,6 +28,13 @@ test-deps:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
 	else \
 		echo "Note: PostgreSQL's initdb was not found and cannot be installed here: the import-db tests that need a server will be skipped"; \
+	fi
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
+	else \
+		echo "Note: /usr/bin/chromium was not found and cannot be installed here: the browser tests (tests/browser) will be skipped"; \
 	fi
 
 DEMO_DB := $(or $(TMPDIR),/tmp)/datamill-demo-cli.db
@@ -43,6 +51,8 @@ demo: install install-classify
 	$(BIN)/python demo/track_history.py
 	@echo "\n== Classify: a bundled photo (Chelsea the cat, CC0) with the ImageNet network, no PyTorch"
 	$(BIN)/datamill classify predict demo/data/chelsea.jpg --top 3
+	@echo "\n== Serve: the sample database and its history in the browser"
+	$(BIN)/python demo/serve_demo.py
 
 lint: install-test
 	$(BIN)/ruff check src tests bench demo

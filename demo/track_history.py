@@ -27,8 +27,9 @@ def datamill_cli(*args: str, cwd: pathlib.Path) -> None:
     result.check_returncode()
 
 
-def main() -> None:
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="datamill-track-demo-"))
+def main(workdir: pathlib.Path | None = None) -> pathlib.Path:
+    """Run the demo in ``workdir`` (default: a new temporary folder); returns the history db."""
+    workdir = workdir or pathlib.Path(tempfile.mkdtemp(prefix="datamill-track-demo-"))
     repo = workdir / "depot"
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     feed = workdir / "published.csv"
@@ -66,6 +67,8 @@ def main() -> None:
             [story[0]],
         ):
             print(f"  v{row['_version']} {row['_change']:<8} {row['_changed_columns']}")
+    db.close()
+    return db_path
 
 
 if __name__ == "__main__":

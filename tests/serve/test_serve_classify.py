@@ -366,7 +366,9 @@ def test_the_form(client):
     assert '<input type="file" name="image"' in page
     assert '<form class="classify-url" action="/-/classify" method="get">' in page
     assert "Model: imagenet (1,000 labels)" in page
-    assert "<script" not in page and "style=" not in page and "<style" not in page
+    # no inline script or style (SV-APP-2): only the packaged app.js, by URL
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert "style=" not in page and "<style" not in page
     assert (
         response.headers["content-security-policy"] == SECURITY_HEADERS["content-security-policy"]
     )

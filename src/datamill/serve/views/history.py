@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from starlette.responses import Response
 
 from datamill.serve import history
+from datamill.serve.chart import commit_chart
 from datamill.serve.connection import ReadConnection
 from datamill.serve.databases import DatabaseState
 from datamill.serve.errors import ServeError
@@ -21,7 +22,7 @@ from datamill.serve.urls import query_string
 from datamill.serve.views.context import RequestContext, json_response, reject_shape
 from datamill.serve.views.rows_output import crumbs
 
-__all__ = ["history_view", "history_summary"]
+__all__ = ["history_view", "history_summary", "item_column"]
 
 T = TypeVar("T")
 COMMITS_PAGE = 200
@@ -43,6 +44,21 @@ def _call(
         return fn(conn.conn, *args, **kwargs)
 
 
+def item_column(
+    ctx: RequestContext, conn: ReadConnection, state: DatabaseState, table: str
+) -> tuple[str, str] | None:
+    """``(namespace, column)`` when ``table`` is a history table ``N`` (``_id``) or
+    ``N_version`` (``_item``) whose rows link to their item's timeline (SV-HIST-3)."""
+    if not state.schema.is_history:
+        return None
+    names = _call(ctx, conn, history.viewable_namespaces)
+    if table in names:
+        return table, "_id"
+    if table.endswith("_version") and table[: -len("_version")] in names:
+        return table[: -len("_version")], "_item"
+    return None
+
+
 def history_summary(
     ctx: RequestContext, conn: ReadConnection | None, state: DatabaseState
 ) -> dict[str, Any] | None:
@@ -51,6 +67,18 @@ def history_summary(
         return None
     names = _call(ctx, conn, history.viewable_namespaces)
     return {"url": ctx.link([], ctx.server.urls.history(ctx.route.db or "")), "namespaces": names}
+
+
+def _crumbs(ctx: RequestContext, db: str, kind: str) -> list[dict[str, str]]:
+    """home / db / history / namespace: every level above this page."""
+    urls = ctx.server.urls
+    trail = crumbs(ctx)
+    if kind != "history":
+        trail.append({"text": "history", "href": urls.history(db)})
+        if kind != "history_namespace":
+            namespace = ctx.route.namespace or ""
+            trail.append({"text": namespace, "href": urls.history(db, namespace)})
+    return trail
 
 
 def history_view(ctx: RequestContext) -> Response:
@@ -98,11 +126,22 @@ def history_view(ctx: RequestContext) -> Response:
     if ctx.route.fmt == "json":
         return json_response(ctx, body, next_url)
     json_url = ctx.info.path + ".json" + query_string(ctx.pairs)
+    chart = None
+    if kind == "history_namespace":
+        chart = commit_chart(body["namespace"], body["commits"], has_first=next_url is None)
+    shown = ctx.settings.default_page_size
+    if kind == "history_diff":
+        # A person reads the first page of each list; the JSON twin carries up to
+        # max_returned_rows of them.
+        body = {**body, **{k: body[k][:shown] for k in ("added", "changed", "removed")}}
     return ctx.server.templates.render(
         "history.html",
         {
+            "chart": chart,
+            "item_id": ctx.route.item,
+            "shown": shown,
             "urls": urls,
-            "crumbs": crumbs(ctx),
+            "crumbs": _crumbs(ctx, db, kind),
             "kind": kind,
             "data": body,
             "db": db,

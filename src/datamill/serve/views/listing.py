@@ -45,7 +45,7 @@ def index_view(ctx: RequestContext) -> Response:
         "index.html",
         {
             "urls": urls,
-            "crumbs": [],
+            "crumbs": crumbs(ctx),
             "databases": databases,
             "metadata": ctx.server.metadata.instance(),
             "json_url": urls.path(".json"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from datamill.serve.connection import ReadConnection
+from datamill.serve.connection import QueryTimeout, ReadConnection
 from datamill.serve.databases import DatabaseState
 from datamill.serve.errors import ServeError, bad_request, forbidden
 from datamill.serve.extras import BARE_SHAPES, ordered, requested_extras
@@ -15,6 +15,7 @@ from datamill.serve.keyset import decode_token
 from datamill.serve.sql_query import bind_parameters, check_sql, run_query_page, sql_parameters
 from datamill.serve.streaming import StreamSpec
 from datamill.serve.table_query import SQL_OFF, Page, parse_size
+from datamill.serve.urls import query_string
 from datamill.serve.views.common_extras import COMMON, common_extra
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
 from datamill.serve.views.rows_output import (
@@ -109,6 +110,16 @@ def _html(ctx: RequestContext, database) -> Response:
         "error": None,
         "row_info": None,
         "crumb_table": None,
+        "stream_url": ctx.server.urls.query(database.name, ".csv")
+        + query_string(
+            [
+                *[p for p in ctx.pairs if p[0] not in ("_next", "_size")],
+                ("_stream", "on"),
+                ("_dl", "on"),
+            ]
+        )
+        if ctx.settings.allow_csv_stream
+        else None,
     }
     page = None
     try:
@@ -121,6 +132,8 @@ def _html(ctx: RequestContext, database) -> Response:
             page = run_query_page(conn, sql, values, size, ctx.param("_next"), ctx.time_limit())
     except ServeError as error:
         context["error"] = error.message
+    except QueryTimeout as timeout:
+        context["error"] = str(timeout)
     if page is None:
         page = Page([], [], None, 0)
     else:

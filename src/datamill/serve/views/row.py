@@ -18,6 +18,7 @@ from datamill.serve.schema import Relation
 from datamill.serve.table_query import Page
 from datamill.serve.views.common_extras import COMMON, column_details, common_extra
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
+from datamill.serve.views.history import item_column
 from datamill.serve.views.rows_output import bare_shape_response, csv_response, html_rows
 
 __all__ = ["row_view"]
@@ -135,10 +136,20 @@ def row_view(ctx: RequestContext) -> Response:
             "crumb_table": relation.name,
             "incoming": fks,
             "row_label": ",".join(ctx.route.key or ()),
+            "timeline_url": _timeline_url(ctx, conn, state, relation, row_object),
         },
         fk_href=fk_href,
         name=relation.name,
     )
+
+
+def _timeline_url(ctx, conn, state, relation: Relation, row: dict[str, Any]) -> str | None:
+    """A row of a history table ``N`` or ``N_version`` links to its item's timeline."""
+    found = item_column(ctx, conn, state, relation.name)
+    if found is None or row.get(found[1]) is None:
+        return None
+    namespace, column = found
+    return ctx.server.urls.history(ctx.route.db or "", namespace, "items", str(row[column]))
 
 
 def _extra(

@@ -13,29 +13,24 @@ from datamill.serve.extras import BARE_SHAPES, requested_extras
 from datamill.serve.facets import facet_size as parse_facet_size
 from datamill.serve.facets import requested_facets
 from datamill.serve.streaming import StreamSpec
-from datamill.serve.table_query import Page, TableQuery
-from datamill.serve.urls import query_string
+from datamill.serve.table_query import TableQuery
 from datamill.serve.views.context import RequestContext, json_response, parse_shape
 from datamill.serve.views.rows_output import (
     bare_shape_response,
     csv_response,
-    html_rows,
     stream_encoder,
 )
-from datamill.serve.views.table_extras import (
-    definition,
-    html_suggestions,
-    json_body,
-    sorted_facets,
-    table_count,
-    table_facets,
-)
+from datamill.serve.views.table_extras import json_body
+from datamill.serve.views.table_html import filter_form_redirect, table_html
 
 __all__ = ["table_view", "table_stream"]
 
 
 def table_view(ctx: RequestContext) -> Response:
     """A buffered table or view response (runs on a SQL thread)."""
+    redirect = filter_form_redirect(ctx)
+    if redirect is not None:
+        return redirect
     conn, state, relation = ctx.relation()
     fmt = ctx.route.fmt
     meta = ctx.table_meta(relation.name)
@@ -60,7 +55,7 @@ def table_view(ctx: RequestContext) -> Response:
             return bare_shape_response(ctx, page, shape, relation, next_url)
         body = json_body(ctx, conn, state, query, page, shape, extras, specs, size)
         return json_response(ctx, body, next_url)
-    return _html(ctx, conn, state, query, page, specs, size, next_url)
+    return table_html(ctx, conn, state, query, page, specs, size, next_url)
 
 
 def table_stream(ctx: RequestContext, nl: bool):
@@ -76,72 +71,3 @@ def table_stream(ctx: RequestContext, nl: bool):
         return StreamSpec(sql, params, stream_encoder(ctx, nl))
 
     return prepare
-
-
-def _sort_urls(ctx: RequestContext, query: TableQuery, columns: list[str]) -> dict[str, str]:
-    """Each header's ``a.sort`` target: sort ascending, or descending when already ascending."""
-    base = [p for p in ctx.pairs if p[0] not in ("_sort", "_sort_desc", "_next")]
-    urls = {}
-    for column in columns:
-        ascending = query.explicit_sort and query.sort_column == column and not query.sort_desc
-        urls[column] = ctx.info.path + query_string(
-            [*base, ("_sort_desc" if ascending else "_sort", column)]
-        )
-    return urls
-
-
-def _html(ctx, conn, state, query: TableQuery, page: Page, specs, facet_size, next_url) -> Response:
-    relation = query.relation
-    count = table_count(ctx, conn, state, query, page)
-    facets = sorted_facets(table_facets(ctx, conn, state, query, specs, facet_size), specs)
-    suggestions = html_suggestions(ctx, conn, state, query, specs)
-    db = ctx.route.db or ""
-    urls = ctx.server.urls
-    key_columns = relation.key_columns if not relation.is_view else []
-    fk_targets = {fk.column: fk for fk in relation.foreign_keys}
-
-    def row_href(row: tuple) -> str | None:
-        if not key_columns:
-            return None
-        values = [row[page.columns.index(c)] for c in key_columns]
-        return urls.row(db, relation.name, values)
-
-    def fk_href(column: str, value: Any) -> str | None:
-        fk = fk_targets.get(column)
-        if fk is None or value is None:
-            return None
-        return urls.row(db, fk.other_table, [value])
-
-    return html_rows(
-        ctx,
-        "table.html",
-        page,
-        next_url,
-        {
-            "relation": relation,
-            "count": count,
-            "description": query.describe(),
-            "facets": facets,
-            "suggestions": suggestions,
-            "sort_column": query.sort_column,
-            "sort_desc": query.sort_desc,
-            "definition": definition(state, relation),
-            "search": query.search.raw_query if query.search else None,
-            "sort_urls": _sort_urls(ctx, query, page.columns),
-            "facet_limit_ms": ctx.settings.facet_time_limit_ms,
-            "db_file": ctx.database().path,
-            "suggest_url": ctx.info.path + query_string([*ctx.pairs, ("_suggest", "on")]),
-            "stream_url": urls.table(db, relation.name, ".csv")
-            + query_string(
-                [
-                    *[p for p in ctx.pairs if p[0] not in ("_next", "_size")],
-                    ("_stream", "on"),
-                    ("_dl", "on"),
-                ]
-            ),
-        },
-        row_href=row_href,
-        fk_href=fk_href,
-        key_columns=key_columns,
-        name=relation.name,
-    )

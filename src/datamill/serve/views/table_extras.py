@@ -27,6 +27,7 @@ __all__ = [
     "table_facets",
     "sorted_facets",
     "html_suggestions",
+    "table_snippets",
 ]
 
 
@@ -259,14 +260,19 @@ def html_suggestions(ctx, conn, state, query: TableQuery, specs) -> list[dict[st
 
 
 def table_snippets(
-    conn: ReadConnection, query: TableQuery, page: Page, limit_ms: int
+    conn: ReadConnection,
+    query: TableQuery,
+    page: Page,
+    limit_ms: int,
+    markers: tuple[str, str] = SNIPPET_MARKERS,
 ) -> list[dict[str, Any]]:
-    """``snippets``: ``{"rank", "snippet"}`` per row, best column, ``<b>`` markers (SV-FTS-3)."""
+    """``snippets``: ``{"rank", "snippet"}`` per row, best column, ``<b>`` markers (SV-FTS-3)
+    unless ``markers`` says otherwise (HTML uses private-use characters)."""
     search = query.search
     if search is None or not page.rows or search.matches_nothing:
         return [{"rank": None, "snippet": None} for _ in page.rows]
     fts = search.fts
-    options = SearchOptions.build(search.info, snippet=True, markers=SNIPPET_MARKERS)
+    options = SearchOptions.build(search.info, snippet=True, markers=markers)
     keys = [k for k in page.search_keys if k is not None]
     marks = ", ".join(f":k{i}" for i in range(len(keys)))
     params: dict[str, Any] = {QUERY_PARAM: search.query, **{f"k{i}": k for i, k in enumerate(keys)}}
