@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from datamill.serve.classifying import ClassifyService
 from datamill.serve.connection import QueryTimeout
@@ -120,7 +121,7 @@ class Server:
 
     # -- dispatch ------------------------------------------------------------------------
 
-    async def _dispatch_asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def _dispatch_asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -252,9 +253,7 @@ def create_app(
     if not isinstance(settings, Settings):
         settings = Settings.from_pairs(settings)
     loaded = metadata if isinstance(metadata, Metadata) else load_metadata(metadata)[0]
-    paths = [str(p) for p in paths]
-    immutable = [str(p) for p in immutable]
-    databases = open_databases(paths, immutable)
+    databases = open_databases([str(p) for p in paths], [str(p) for p in immutable])
     for database in databases:
         database.hidden_names = loaded.hidden_tables(database.name)
     if not databases:

@@ -55,11 +55,12 @@ def file_size(size: int) -> str:
     """``912 bytes``, ``1.2 MB``: a database's size as the index shows it."""
     if size < 1024:
         return f"{size:,} bytes"
+    scaled = float(size)
     for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
+        scaled /= 1024
+        if scaled < 1024 or unit == "GB":
             break
-    return f"{size:,.1f} {unit}"
+    return f"{scaled:,.1f} {unit}"
 
 
 class Cell:

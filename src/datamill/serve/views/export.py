@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from starlette.types import Receive, Scope, Send
+
 from datamill.serve.connection import QueryCancelled, QueryTimeout, ReadConnection
 from datamill.serve.databases import DatabaseState, ServedDatabase
 from datamill.serve.errors import ServeError, forbidden
@@ -47,7 +49,7 @@ class StreamedRows:
         self.release = release
         self.path = path
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watcher = asyncio.ensure_future(self._watch_disconnect(receive))
         try:
             await send(

@@ -72,8 +72,8 @@ class _ExtraValues:
         self.specs = specs
         self.facet_size = facet_size
         self.extras = extras
-        self._count = None
-        self._facets = None
+        self._count: tuple[int | None, bool] | None = None
+        self._facets: dict[str, Any] | None = None
 
     def count(self) -> tuple[int | None, bool]:
         if self._count is None:
