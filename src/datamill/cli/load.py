@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from datamill.cli.ingest import Loader
 from datamill.cli.input_options import (
     InputOptions,
     input_options,
@@ -18,11 +17,9 @@ from datamill.cli.input_options import (
     open_input,
     pop_input_options,
 )
-from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadError, LoadSettings, located
 from datamill.cli.main import cli
 from datamill.cli.options import load_extensions, register_functions
 from datamill.cli.progress import Progress, stderr_is_terminal
-from datamill.cli.record_writer import prepare_records, required_missing
 from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors
 from datamill.core.database import Database
@@ -31,7 +28,11 @@ from datamill.io.batch import Batch, batched
 from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.json_reader import JsonReader
-from datamill.io.prefetch import prefetch
+from datamill.load.bulk import bulk_load
+from datamill.load.engine import Loader
+from datamill.load.errors import LoadError
+from datamill.load.record_writer import prepare_records, required_missing
+from datamill.load.settings import DICT_BATCH, WINDOW, LoadSettings
 
 LIBRARY_ERRORS = tuple(
     value
@@ -74,13 +75,23 @@ def clean_errors() -> Iterator[None]:
         signal.signal(signal.SIGTERM, terminate)
     try:
         yield
-    except (LoadError, InputError) as error:
+    except LoadError as error:
+        raise click.ClickException(load_error_line(error)) from None
+    except InputError as error:
         raise click.ClickException(str(error)) from None
     except (*LIBRARY_ERRORS, sqlite3.Error, ValueError, OverflowError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGTERM, previous)
+
+
+def load_error_line(error: LoadError) -> str:
+    """The ``Error:`` text for a failed load, from the error's fields (I-4)."""
+    text = str(error)
+    if "has no column named" in error.message:
+        text += " - try using --alter to add additional columns"
+    return text
 
 
 def _insert_upsert_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,11 +199,19 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
             reader = _reader(stream, inputs, file) if stream is not None else None
             with database_for(path, atomic=not settings.batch_size) as db:
                 load_extensions(db, kwargs["load_extension"])
-                loader = Loader(db, settings, progress)
+                loader = Loader(
+                    db,
+                    settings,
+                    progress.update if progress.enabled else None,
+                    count_outcome=progress.enabled,
+                )
                 if reader is None:
                     _load_code_rows(loader, rows_from_code, settings)
                 else:
                     _load_stream(loader, reader, inputs, convert, settings)
+                result = loader.result
+                if progress.enabled:
+                    progress.finish(result.inserted, result.ignored, result.replaced)
     except click.ClickException:
         progress.abandon()
         raise
@@ -334,42 +353,4 @@ def _bulk(
         batches = _empty_null(batches)
     prepare = prepare_records(convert, mode, inputs.flatten, columns)
 
-    def run(batch: Batch) -> None:
-        records, origins = prepare(batch)
-        try:
-            with db.atomic():  # a savepoint: a failing batch leaves nothing behind to replay
-                db.conn.executemany(sql, records)
-        except sqlite3.Error as error:
-            raise _locate_bulk_error(db, sql, records, origins, error) from None
-
-    with contextlib.closing(prefetch(batches)) as items:
-        if batch_size:
-            for batch in items:
-                with db.atomic():
-                    run(batch)
-        else:
-            with db.atomic():
-                for batch in items:
-                    run(batch)
-
-
-def _locate_bulk_error(
-    db: Database,
-    sql: str,
-    records: list[dict[str, Any]],
-    origins: list[tuple[int, int | None]],
-    error: Exception,
-) -> LoadError:
-    """Replay the batch one record at a time, without keeping anything, to name the record."""
-    conn = db.conn
-    conn.execute('SAVEPOINT "datamill_bulk_replay"')
-    try:
-        for record, (row, line) in zip(records, origins):
-            try:
-                conn.execute(sql, record)
-            except sqlite3.Error as row_error:
-                return LoadError(located(str(row_error), row, line, None))
-    finally:
-        conn.execute('ROLLBACK TO "datamill_bulk_replay"')
-        conn.execute('RELEASE "datamill_bulk_replay"')
-    return LoadError(str(error))
+    bulk_load(db, sql, batches, prepare, batch_size)

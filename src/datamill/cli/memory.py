@@ -13,10 +13,8 @@ import click
 
 from datamill import Database
 from datamill.cli.analyze import analyze_columns, format_details, selected_columns
-from datamill.cli.ingest import Loader
 from datamill.cli.input_options import stdin_bytes
 from datamill.cli.load import clean_errors
-from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
 from datamill.cli.options import (
     attach_databases,
@@ -25,14 +23,15 @@ from datamill.cli.options import (
     register_functions,
 )
 from datamill.cli.output import OutputFormat
-from datamill.cli.progress import Progress
 from datamill.cli.query import query_options, run_query
-from datamill.cli.record_writer import prepare_records
 from datamill.core.identifiers import quote_identifier
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
 from datamill.io.errors import InputError
 from datamill.io.formats import SNIFF_BYTES, Format, detect_format
 from datamill.io.json_reader import JSON_HINT, JsonReader, NdjsonReader
+from datamill.load.engine import Loader
+from datamill.load.record_writer import prepare_records
+from datamill.load.settings import DICT_BATCH, WINDOW, LoadSettings
 
 SUFFIXES = {"csv": Format.CSV, "tsv": Format.TSV, "json": Format.JSON, "nl": Format.NL}
 
@@ -81,7 +80,7 @@ def load_path(
         if fmt is None:
             return False
     settings = LoadSettings(table=table, alter=True, detect_types=detect_types, flatten=flatten)
-    loader = Loader(db, settings, Progress(None, enabled=False))
+    loader = Loader(db, settings)
     if fmt in (Format.CSV, Format.TSV):
         maximize_csv_field_size_limit()
         if dialect is None:

@@ -8,7 +8,6 @@ first batch (L-IMP-3); and an error is re-raised naming the input row and column
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import operator
@@ -26,6 +25,7 @@ from datamill.core.row_errors import (
 )
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_sql import extract_tables
+from datamill.core.transactions import replay, write_in_units
 from datamill.core.types import suggest_column_types
 from datamill.core.values import encode_values, hash_record
 
@@ -88,17 +88,19 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
     table.last_pk = None
     writer = _BatchWriter(table, options)
     db = table.db
-    batches = _batches(itertools.chain([first_row], rows), options.batch_size)
-    # An explicit batch size makes each batch its own unit (committed unless the caller has a
-    # transaction open); otherwise the whole call is one unit: all rows or none (L-IMP-1).
-    call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
-    batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
-    with call_unit:
-        for batch_number, batch in enumerate(batches):
-            with batch_unit():
-                if batch_number == 0 and options.truncate and table.exists():
-                    db.execute(f"DELETE FROM {quote_identifier(table.name)};")
-                writer.write(batch, first_batch=batch_number == 0)
+    batches = enumerate(_batches(itertools.chain([first_row], rows), options.batch_size))
+
+    def start() -> None:
+        if options.truncate and table.exists():
+            db.execute(f"DELETE FROM {quote_identifier(table.name)};")
+
+    write_in_units(
+        db,
+        batches,
+        lambda numbered: writer.write(numbered[1], first_batch=numbered[0] == 0),
+        each_batch_commits=options.batch_size_explicit,
+        start=start,
+    )
     writer.finish()
     if options.analyze:
         table.analyze()
@@ -469,7 +471,7 @@ class _BatchWriter:
         columns = tuple(self.columns)
         if len(chunk) > 1:
             sql = self._insert_sql(columns, 1)
-            with _replay(self.db):
+            with replay(self.db):
                 for offset, record in enumerate(chunk):
                     try:
                         self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
@@ -604,19 +606,6 @@ def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, 
     if column is None and isinstance(error, UnicodeEncodeError):
         column = next((c for c in columns if record.get(c) == error.object), None)
     return column
-
-
-@contextlib.contextmanager
-def _replay(db: Any) -> Iterator[None]:
-    """A savepoint that is always rolled back: replay writes without keeping them."""
-    conn = db.conn
-    conn.execute('SAVEPOINT "datamill_replay"')
-    try:
-        yield
-    finally:
-        if conn.in_transaction:
-            conn.execute('ROLLBACK TO "datamill_replay"')
-            conn.execute('RELEASE "datamill_replay"')
 
 
 class RowListWriter:

@@ -1,50 +1,57 @@
-"""Loading records into a table for ``insert`` and ``upsert`` (C-INSERT, C-UPSERT, I-1..I-5).
+"""The streaming load engine behind ``insert``, ``upsert`` and ``memory`` (C-INSERT, I-1..I-5).
 
-The commands are a thin layer over the core insert engine. ``Loader`` decides the batches and
-the transaction policy, reads ahead in a second thread, and turns engine errors into one-line
-messages that name the input row, line and column.
+``Loader`` decides the batches and the transaction policy, reads ahead in a second thread,
+reports progress through a callback, and turns insert-engine errors into ``LoadError``s that
+carry the input row, line and column as fields.
 
-- CSV/TSV without ``--convert`` goes through ``csv_writer`` as lists of cells, with types
-  detected batch by batch in the reader thread (I-2).
+- CSV/TSV without a convert function goes through ``cell_writer`` as lists of cells, with
+  types detected batch by batch in the reader thread (I-2).
 - Everything else goes through ``record_writer`` (``Table.insert_all``/``upsert_all``).
-- Without ``--batch-size`` the whole load is one transaction; with it, each batch commits.
+- Without a batch size the whole load is one transaction; with one, each batch commits.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from datamill.cli.csv_writer import CsvTableWriter
-from datamill.cli.load_settings import (
-    CSV_BATCH,
-    CSV_SWITCH_INTERVAL,
-    LoadError,
-    LoadResult,
-    LoadSettings,
-    located,
-)
-from datamill.cli.progress import Progress
-from datamill.cli.record_writer import Prepare, RecordTableWriter
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier
 from datamill.core.table import Table
+from datamill.core.transactions import write_in_units
 from datamill.io.batch import Batch
 from datamill.io.csv_reader import CsvReader
 from datamill.io.detect import ColumnTypes
 from datamill.io.prefetch import prefetch
+from datamill.load.cell_writer import CsvTableWriter
+from datamill.load.errors import LoadError
+from datamill.load.record_writer import Prepare, RecordTableWriter
+from datamill.load.settings import CSV_BATCH, CSV_SWITCH_INTERVAL, LoadResult, LoadSettings
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with (input bytes read so far, records written so far)."""
 
 
 class Loader:
-    """Runs one load into ``db`` per ``settings``, reporting progress to ``progress``."""
+    """Runs one load into ``db`` per ``settings``.
 
-    def __init__(self, db: Database, settings: LoadSettings, progress: Progress) -> None:
+    ``progress`` is called after each batch; with ``count_outcome`` the result also says how
+    many records were inserted, ignored or replaced (I-5), at the cost of counting the table.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: LoadSettings,
+        progress: Progress | None = None,
+        count_outcome: bool = False,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.progress = progress
+        self.count_outcome = count_outcome
         self.table: Table = db.table(settings.table)
         self.result = LoadResult()
         self._rows_before = 0
@@ -87,28 +94,22 @@ class Loader:
     # -- transactions --------------------------------------------------------------------
 
     def _run(self, items: Iterable[Any], write: Callable[[Any], int], reader: Any) -> None:
-        db = self.db
         gc_was_enabled = gc.isenabled()
         gc.disable()  # millions of short-lived rows: collections cost more than they free
+
+        def write_batch(item: Any) -> None:
+            self.result.records += write(item)
+            self._report(reader)
+
         try:
-            if self.settings.batch_size:
-                started = False
-                for item in items:
-                    with db.atomic():  # the first batch's transaction also covers --truncate
-                        if not started:
-                            self._start()
-                            started = True
-                        self.result.records += write(item)
-                    self._report(reader)
-                if not started:
-                    with db.atomic():
-                        self._start()
-            else:
-                with db.atomic():
-                    self._start()
-                    for item in items:
-                        self.result.records += write(item)
-                        self._report(reader)
+            # the first unit also covers --truncate (I-3)
+            write_in_units(
+                self.db,
+                items,
+                write_batch,
+                each_batch_commits=bool(self.settings.batch_size),
+                start=self._start,
+            )
         finally:
             if isinstance(items, Generator):
                 items.close()  # stops a read-ahead thread now, not at interpreter exit
@@ -122,19 +123,19 @@ class Loader:
             raise LoadError(f"Table {self.settings.table} is actually a view")
         if self.settings.truncate and table.exists():
             self.db.execute(f"DELETE FROM {quote_identifier(table.name)};")
-        if self.progress.enabled:
+        if self.count_outcome:
             self._rows_before = table.count if table.exists() else 0
 
     def _report(self, reader: Any) -> None:
-        if self.progress.enabled:
+        if self.progress is not None:
             done = reader.bytes_read if reader is not None else 0
-            self.progress.update(done, self.result.records)
+            self.progress(done, self.result.records)
 
     def _finish(self) -> None:
         settings = self.settings
         if settings.analyze and self.table.exists():
             self.table.analyze()
-        if not self.progress.enabled:
+        if not self.count_outcome:
             return
         after = self.table.count if self.table.exists() else 0
         inserted = max(0, after - self._rows_before)
@@ -144,7 +145,6 @@ class Loader:
             self.result.ignored = other
         elif settings.replace or settings.upsert:
             self.result.replaced = other
-        self.progress.finish(self.result.inserted, self.result.ignored, self.result.replaced)
 
     # -- engine errors --------------------------------------------------------------------
 
@@ -154,6 +154,8 @@ class Loader:
         input position; ``origin`` maps a 0-based index in the batch to ``(row, line)``."""
         try:
             yield
+        except LoadError:
+            raise
         except Exception as error:
             if getattr(error, "row_number", None) is None:
                 raise
@@ -163,24 +165,10 @@ class Loader:
         self, error: BaseException, origin: Callable[[int], tuple[int, int | None]]
     ) -> LoadError:
         """Turn an annotated engine error into a ``LoadError`` naming the input position."""
-        index = getattr(error, "row_number", None)
-        cause = error.__cause__ if error.__cause__ is not None else error
-        message = _strip_annotation(str(error)) if cause is error else str(cause)
-        if index is None:
-            return LoadError(message)
-        row, line = origin(index - 1)
+        message = getattr(error, "base_message", str(error))
+        row, line = origin(error.row_number - 1)
         column = getattr(error, "column", None)
-        text = located(message, row, line, column)
-        if "has no column named" in message:
-            text += " - try using --alter to add additional columns"
-        return LoadError(text)
-
-
-_ANNOTATION = re.compile(r" \(row \d+(?:, column \"[^\"]*\")?\)$")
-
-
-def _strip_annotation(message: str) -> str:
-    return _ANNOTATION.sub("", message)
+        return LoadError(message, row_number=row, line=line, column=column)
 
 
 def _limit(batches: Iterable[Batch], stop_after: int | None) -> Iterator[Batch]:

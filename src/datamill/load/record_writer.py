@@ -6,14 +6,15 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from datamill.cli.load_settings import DECLARED_TYPES, LoadError, located
 from datamill.core.identifiers import quote_identifier
 from datamill.core.table import Table
 from datamill.core.values import decode_base64_values, flatten
 from datamill.io.batch import Batch
+from datamill.load.errors import LoadError
+from datamill.load.settings import DECLARED_TYPES
 
 if TYPE_CHECKING:
-    from datamill.cli.ingest import Loader
+    from datamill.load.engine import Loader
 
 Prepare = Callable[[Batch], tuple[list[dict[str, Any]], list[tuple[int, int | None]]]]
 
@@ -131,12 +132,9 @@ def prepare_records(
             for record in produced:
                 if not isinstance(record, dict):
                     raise LoadError(
-                        located(
-                            f"Rows must all be dictionaries, got: {repr(record)[:1000]}",
-                            row,
-                            line,
-                            None,
-                        )
+                        f"Rows must all be dictionaries, got: {repr(record)[:1000]}",
+                        row_number=row,
+                        line=line,
                     )
                 if do_flatten:
                     record = flatten(record)
@@ -159,7 +157,7 @@ def _apply_convert(
         result = convert(argument)
     except Exception as error:
         raise LoadError(
-            located(f"--convert raised {type(error).__name__}: {error}", row, line, None)
+            f"--convert raised {type(error).__name__}: {error}", row_number=row, line=line
         ) from None
     if mode == "text":
         if isinstance(result, dict):
