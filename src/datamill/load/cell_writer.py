@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.io.batch import Batch
 from datamill.io.detect import INTEGER, REAL, TEXT
-from datamill.load.schema import widen_column
+from datamill.load.schema import REAL_TYPES, widen_column
 from datamill.load.settings import DECLARED_TYPES, NUMERIC_TYPES, ROWS_PER_STATEMENT
 
 if TYPE_CHECKING:
     from datamill.load.engine import Loader
 
 OVERRIDDEN = "OVERRIDDEN"  # a column typed with --type: detection never changes it
-REAL_TYPES = {REAL, "FLOAT"}
 
 
 class CsvTableWriter:

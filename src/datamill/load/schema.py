@@ -15,6 +15,8 @@ from datamill.core.identifiers import quote_identifier
 from datamill.core.table_parser import column_type_span
 from datamill.io.detect import REAL, TEXT
 
+REAL_TYPES = {REAL, "FLOAT"}
+
 
 def widen_column(db: Database, table: str, column: str, old: str, new: str) -> None:
     """Change ``column``'s declared type from ``old`` to ``new`` without rewriting the table.
@@ -33,9 +35,12 @@ def widen_column(db: Database, table: str, column: str, old: str, new: str) -> N
     if old == TEXT:
         db.execute(f"update {quote_identifier(table)} set {quoted} = null where {quoted} = ''")
         return
+    # A whole REAL is stored as an integer on disk and read back as REAL only through the
+    # column's affinity, which the new declaration no longer gives: cast it back first.
+    value = f"cast({quoted} as REAL)" if new == REAL or old in REAL_TYPES else quoted
     target = "REAL" if new == REAL else "TEXT"
     db.execute(
-        f"update {quote_identifier(table)} set {quoted} = cast({quoted} as {target}) "
+        f"update {quote_identifier(table)} set {quoted} = cast({value} as {target}) "
         f"where typeof({quoted}) in ('integer', 'real')"
     )
 
