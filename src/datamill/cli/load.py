@@ -24,15 +24,15 @@ from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors
 from datamill.core.database import Database
 from datamill.core.sqlite import sqlite3
-from datamill.io.batch import Batch, batched
+from datamill.io.batch import Batch
 from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.json_reader import JsonReader
 from datamill.load.bulk import bulk_load
-from datamill.load.engine import Loader
+from datamill.load.engine import Loader, empty_cells_to_null
 from datamill.load.errors import LoadError
-from datamill.load.record_writer import prepare_records, required_missing
-from datamill.load.settings import DICT_BATCH, WINDOW, LoadSettings
+from datamill.load.record_writer import prepare_records
+from datamill.load.settings import DICT_BATCH, LoadSettings
 
 LIBRARY_ERRORS = tuple(
     value
@@ -206,9 +206,9 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
                     count_outcome=progress.enabled,
                 )
                 if reader is None:
-                    _load_code_rows(loader, rows_from_code, settings)
+                    loader.load_rows(rows_from_code)
                 else:
-                    _load_stream(loader, reader, inputs, convert, settings)
+                    loader.load_reader(reader, convert, _record_mode(inputs))
                 result = loader.result
                 if progress.enabled:
                     progress.finish(result.inserted, result.ignored, result.replaced)
@@ -218,6 +218,11 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
     finally:
         if stream is not None and file != "-":
             stream.close()
+
+
+def _record_mode(inputs: InputOptions) -> str:
+    """What the record reader yields, for ``prepare_records``."""
+    return "lines" if inputs.lines else "text" if inputs.text else "json"
 
 
 def _convert_var(inputs: InputOptions) -> str:
@@ -238,38 +243,6 @@ def _reader(stream: Any, inputs: InputOptions, file: str) -> Any:
     return reader
 
 
-def _load_stream(
-    loader: Loader,
-    reader: Any,
-    inputs: InputOptions,
-    convert: Callable[[Any], Any] | None,
-    settings: LoadSettings,
-) -> None:
-    fast = not (settings.upsert and required_missing(loader.table, getattr(reader, "columns", ())))
-    if isinstance(reader, CsvReader) and convert is None and fast:
-        loader.load_csv(reader)
-        return
-    size = settings.batch_size or DICT_BATCH
-    first = settings.batch_size or WINDOW
-    if isinstance(reader, CsvReader):
-        mode = "csv"
-        columns = list(reader.columns)
-    else:
-        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
-        columns = None
-    batches = reader.batches(size, first_size=first)
-    if mode == "csv" and settings.empty_null:
-        batches = _empty_null(batches)
-    prepare = prepare_records(convert, mode, settings.flatten, columns)
-    loader.load_records(batches, prepare, reader)
-
-
-def _empty_null(batches: Iterator[Batch]) -> Iterator[Batch]:
-    for batch in batches:
-        batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
-        yield batch
-
-
 def _rows_from_code(code: str) -> Any:
     source = read_code(code)
     namespace = code_globals()
@@ -288,14 +261,6 @@ def _rows_from_code(code: str) -> Any:
             "--code must define a 'rows' function or iterable of rows to insert"
         )
     return rows
-
-
-def _load_code_rows(loader: Loader, rows: Any, settings: LoadSettings) -> None:
-    size = settings.batch_size or DICT_BATCH
-    first = settings.batch_size or WINDOW
-    batches = batched(((row, None) for row in rows), size, first)
-    prepare = prepare_records(None, "json", settings.flatten)
-    loader.load_records(batches, prepare)
 
 
 @cli.command()
@@ -346,11 +311,10 @@ def _bulk(
     if isinstance(reader, CsvReader):
         mode, columns = "csv", list(reader.columns)
     else:
-        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
-        columns = None
+        mode, columns = _record_mode(inputs), None
     batches: Iterator[Batch] = reader.batches(batch_size or DICT_BATCH)
     if mode == "csv" and inputs.empty_null:
-        batches = _empty_null(batches)
+        batches = empty_cells_to_null(batches)
     prepare = prepare_records(convert, mode, inputs.flatten, columns)
 
     bulk_load(db, sql, batches, prepare, batch_size)

@@ -30,8 +30,7 @@ from datamill.io.errors import InputError
 from datamill.io.formats import SNIFF_BYTES, Format, detect_format
 from datamill.io.json_reader import JSON_HINT, JsonReader, NdjsonReader
 from datamill.load.engine import Loader
-from datamill.load.record_writer import prepare_records
-from datamill.load.settings import DICT_BATCH, WINDOW, LoadSettings
+from datamill.load.settings import LoadSettings
 
 SUFFIXES = {"csv": Format.CSV, "tsv": Format.TSV, "json": Format.JSON, "nl": Format.NL}
 
@@ -88,8 +87,7 @@ def load_path(
         loader.load_csv(CsvReader(buffered, dialect, encoding=encoding, source=source))
         return True
     reader: Any = NdjsonReader(buffered) if fmt == Format.NL else JsonReader(buffered, JSON_HINT)
-    prepare = prepare_records(None, "json", flatten)
-    loader.load_records(reader.batches(DICT_BATCH, first_size=WINDOW), prepare, reader)
+    loader.load_reader(reader)
     return db.table(table).exists()
 
 

@@ -86,7 +86,7 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
         return table
     table.last_rowid = None
     table.last_pk = None
-    writer = _BatchWriter(table, options)
+    writer = BatchWriter(table, options)
     db = table.db
     batches = enumerate(_batches(itertools.chain([first_row], rows), options.batch_size))
 
@@ -169,7 +169,7 @@ def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
-class _BatchWriter:
+class BatchWriter:
     """Writes batches of dict records to one table, creating and altering it as needed."""
 
     def __init__(self, table: Table, options: InsertOptions) -> None:
@@ -199,7 +199,7 @@ class _BatchWriter:
         batch = self._one_spelling_per_column(batch)
         if first_batch:
             self._check_width(batch)
-            self._prepare_table(batch)
+            self.prepare_table(batch)
         if self.extracts:
             batch = [
                 self._with_extracts(record, self.rows_done + offset + 1)
@@ -212,6 +212,8 @@ class _BatchWriter:
         self._batch, self._batch_start = batch, start_row
         if options.upsert and self._legacy_upsert():
             self._legacy_upsert_batch(batch, start_row)
+        elif options.upsert:
+            self._upsert_batch(batch, start_row)
         else:
             self._insert_batch(batch, start_row)
         self.rows_done += len(batch)
@@ -272,7 +274,7 @@ class _BatchWriter:
         except TypeError:  # an unhashable value: look it up every time
             return self.db.table(lookup_table).lookup({"value": value})
 
-    def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
+    def prepare_table(self, batch: list[dict[str, Any]]) -> None:
         """Create the table from the first batch (L-INS-4, L-IMP-3) and resolve pk columns."""
         options = self.options
         table = self.table
@@ -351,11 +353,11 @@ class _BatchWriter:
     def _legacy_upsert(self) -> bool:
         return self.db.use_old_upsert or not self.db.supports_on_conflict
 
-    def _rows_per_statement(self) -> int:
+    def rows_per_statement(self) -> int:
         limit = self.db.sqlite_max_vars
         return max(1, min(self.options.batch_size, limit // max(1, len(self.columns))))
 
-    def _insert_sql(self, columns: tuple[str, ...], nrows: int) -> str:
+    def insert_sql(self, columns: tuple[str, ...], nrows: int) -> str:
         key = (columns, nrows)
         sql = self._sql_cache.get(key)
         if sql is None:
@@ -413,18 +415,89 @@ class _BatchWriter:
 
     # -- writing --------------------------------------------------------------
 
-    def _insert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
-        per_statement = self._rows_per_statement()
+    def _insert_batch(
+        self,
+        batch: list[dict[str, Any]],
+        start_row: int,
+        columns: tuple[str, ...] | None = None,
+    ) -> None:
+        """INSERT the batch; ``columns`` (default: every statement column) name what binds."""
+        columns = tuple(self.columns) if columns is None else columns
+        per_statement = self.rows_per_statement()
         for offset in range(0, len(batch), per_statement):
             chunk = batch[offset : offset + per_statement]
-            self._execute_chunk(chunk, start_row + offset, retry_alter=self.options.alter)
+            self._execute_chunk(chunk, start_row + offset, self.options.alter, columns)
+
+    def _upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
+        """Upsert runs of records with the same keys, each setting only its keys (L-IMP-7)."""
+        width = len(self.columns)
+        if all(len(record) == width for record in batch):
+            runs = [(0, batch)]
+        else:
+            runs = []
+            for _, group in itertools.groupby(batch, key=lambda record: record.keys()):
+                run = list(group)
+                runs.append((sum(len(r) for _, r in runs), run))
+        for offset, run in runs:
+            keys = run[0].keys()
+            columns = tuple(c for c in self.columns if c in keys)
+            if self._omits_required(columns):
+                self._update_or_insert(run, start_row + offset, columns)
+            else:
+                self._insert_batch(run, start_row + offset, columns)
+
+    def _omits_required(self, columns: tuple[str, ...]) -> bool:
+        """Whether a NOT NULL column without a default is missing from ``columns``."""
+        present = {fold_identifier_case(c) for c in columns}
+        return any(
+            c.notnull and c.default_value is None and not c.is_pk
+            for c in self.table.columns
+            if fold_identifier_case(c.name) not in present
+        )
+
+    def _update_or_insert(
+        self, run: list[dict[str, Any]], start_row: int, columns: tuple[str, ...]
+    ) -> None:
+        """Records that omit a NOT NULL column (L-IMP-7): an existing key gets an UPDATE of
+        just the record's columns, since INSERT ... ON CONFLICT checks NOT NULL first; a new
+        key is inserted (and fails, naming the row, unless the column has a value)."""
+        table = quote_identifier(self.table.name)
+        folded_pks = {fold_identifier_case(pk) for pk in self.pk_columns}
+        keys = [
+            c
+            for pk in self.pk_columns
+            for c in columns
+            if fold_identifier_case(c) == fold_identifier_case(pk)
+        ]
+        updates = [c for c in columns if fold_identifier_case(c) not in folded_pks]
+        where = " AND ".join(f"{quote_identifier(c)} = ?" for c in keys)
+        conversions = self._conversions()
+        sets = ", ".join(f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates)
+        for offset, record in enumerate(run):
+            key = encode_values([record[c] for c in keys])
+            if not self.db.execute(f"SELECT 1 FROM {table} WHERE {where}", key).fetchone():
+                self._insert_batch([record], start_row + offset, columns)
+                continue
+            if not updates:
+                continue
+            try:
+                self.db.execute(
+                    f"UPDATE {table} SET {sets} WHERE {where}",
+                    encode_values([record[c] for c in updates]) + key,
+                )
+            except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+                column = _error_column(error, record, columns)
+                raise annotate(error, start_row + offset, column) from error
 
     def _execute_chunk(
-        self, chunk: list[dict[str, Any]], start_row: int, retry_alter: bool
+        self,
+        chunk: list[dict[str, Any]],
+        start_row: int,
+        retry_alter: bool,
+        columns: tuple[str, ...],
     ) -> None:
-        columns = tuple(self.columns)
         if not columns:
-            sql = self._insert_sql(columns, 1)
+            sql = self.insert_sql(columns, 1)
             for offset in range(len(chunk)):
                 try:
                     self._run(sql, [], [{}], start_row + offset)
@@ -432,7 +505,7 @@ class _BatchWriter:
                     column = column_from_message(str(error), ())
                     raise annotate(error, start_row + offset, column) from error
             return
-        sql = self._insert_sql(columns, len(chunk))
+        sql = self.insert_sql(columns, len(chunk))
         params = _flatten(chunk, columns)
         try:
             self._run(sql, params, chunk, start_row)
@@ -441,15 +514,15 @@ class _BatchWriter:
             if retry_alter and " column" in message:
                 # Statement columns come from the whole batch, which may span several chunks.
                 self.table.add_missing_columns(self._batch)
-                self._execute_chunk(chunk, start_row, retry_alter=False)
+                self._execute_chunk(chunk, start_row, False, columns)
             elif "too many SQL variables" in message and len(chunk) > 1:
                 half = len(chunk) // 2
-                self._execute_chunk(chunk[:half], start_row, retry_alter)
-                self._execute_chunk(chunk[half:], start_row + half, retry_alter)
+                self._execute_chunk(chunk[:half], start_row, retry_alter, columns)
+                self._execute_chunk(chunk[half:], start_row + half, retry_alter, columns)
             else:
-                raise self._locate(error, chunk, start_row) from error
+                raise self.locate(error, chunk, start_row, columns) from error
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
-            raise self._locate(error, chunk, start_row) from error
+            raise self.locate(error, chunk, start_row, columns) from error
 
     def _run(self, sql: str, params: list[Any], chunk: list[dict[str, Any]], start: int) -> None:
         cursor = self.db.execute(sql, encode_values(params))
@@ -458,7 +531,13 @@ class _BatchWriter:
             self.outcome.rowcount = cursor.rowcount
             self.outcome.lastrowid = cursor.lastrowid
 
-    def _locate(self, error: Exception, chunk: list[dict[str, Any]], start_row: int) -> Exception:
+    def locate(
+        self,
+        error: Exception,
+        chunk: list[dict[str, Any]],
+        start_row: int,
+        columns: tuple[str, ...],
+    ) -> Exception:
         """Find the failing record by replaying the chunk one row at a time (L-IMP-4.4)."""
         message = str(error)
         missing = NO_COLUMN_NAMED.search(message)
@@ -468,9 +547,8 @@ class _BatchWriter:
                 if any(fold_identifier_case(key) == name for key in record):
                     return annotate(error, self._batch_start + offset, missing.group(1))
             return annotate(error, start_row, missing.group(1))
-        columns = tuple(self.columns)
         if len(chunk) > 1:
-            sql = self._insert_sql(columns, 1)
+            sql = self.insert_sql(columns, 1)
             with replay(self.db):
                 for offset, record in enumerate(chunk):
                     try:
@@ -632,7 +710,7 @@ class RowListWriter:
     ) -> None:
         self.header = tuple(header)
         self.plain_values = plain_values
-        self._writer = _BatchWriter(table, _validate(table, options))
+        self._writer = BatchWriter(table, _validate(table, options))
         self._prepared = False
 
     def write(self, rows: list[list[Any]], start_row: int, reals: Sequence[int] = ()) -> None:
@@ -644,12 +722,12 @@ class RowListWriter:
             return
         writer = self._writer
         if not self._prepared:
-            writer._prepare_table([dict(zip(self.header, rows[0]))])
+            writer.prepare_table([dict(zip(self.header, rows[0]))])
             writer.columns = list(self.header)
             self._prepared = True
         if writer.options.upsert:
             self._check_upsert_keys(rows, start_row)
-        per_statement = writer._rows_per_statement()
+        per_statement = writer.rows_per_statement()
         for offset in range(0, len(rows), per_statement):
             chunk = rows[offset : offset + per_statement]
             self._execute(chunk, start_row + offset, writer.options.alter, reals)
@@ -672,7 +750,7 @@ class RowListWriter:
         self, chunk: list[list[Any]], start_row: int, retry_alter: bool, reals: Sequence[int]
     ) -> None:
         writer = self._writer
-        sql = writer._insert_sql(self.header, len(chunk))
+        sql = writer.insert_sql(self.header, len(chunk))
         params = list(itertools.chain.from_iterable(chunk))
         width = len(self.header)
         for index in reals:
@@ -691,7 +769,7 @@ class RowListWriter:
                 writer.table.add_missing_columns(records)
                 self._execute(chunk, start_row, False, reals)
             else:
-                raise writer._locate(error, records, start_row) from error
+                raise writer.locate(error, records, start_row, self.header) from error
         except (sqlite3.Error, OverflowError) as error:
             records = [dict(zip(self.header, row)) for row in chunk]
-            raise writer._locate(error, records, start_row) from error
+            raise writer.locate(error, records, start_row, self.header) from error

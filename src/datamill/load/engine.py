@@ -21,14 +21,26 @@ from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier
 from datamill.core.table import Table
 from datamill.core.transactions import write_in_units
-from datamill.io.batch import Batch
+from datamill.io.batch import Batch, batched
 from datamill.io.csv_reader import CsvReader
 from datamill.io.detect import ColumnTypes
 from datamill.io.prefetch import prefetch
 from datamill.load.cell_writer import CsvTableWriter
 from datamill.load.errors import LoadError
-from datamill.load.record_writer import Prepare, RecordTableWriter
-from datamill.load.settings import CSV_BATCH, CSV_SWITCH_INTERVAL, LoadResult, LoadSettings
+from datamill.load.record_writer import (
+    Prepare,
+    RecordTableWriter,
+    prepare_records,
+    required_missing,
+)
+from datamill.load.settings import (
+    CSV_BATCH,
+    CSV_SWITCH_INTERVAL,
+    DICT_BATCH,
+    WINDOW,
+    LoadResult,
+    LoadSettings,
+)
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (input bytes read so far, records written so far)."""
@@ -58,18 +70,49 @@ class Loader:
 
     # -- entry points -------------------------------------------------------------------
 
+    def load_reader(
+        self, reader: Any, convert: Callable[[Any], Any] | None = None, mode: str = "json"
+    ) -> LoadResult:
+        """Load everything ``reader`` (an ``io`` reader) yields.
+
+        CSV/TSV rows without ``convert`` take the cell path (``load_csv``); other records are
+        dicts, after ``convert`` when given. ``mode`` says what a record reader yields:
+        ``json`` values, ``lines`` or ``text`` (see ``prepare_records``).
+        """
+        settings = self.settings
+        tabular = isinstance(reader, CsvReader)
+        columns = list(reader.columns) if tabular else None
+        omits_required = settings.upsert and required_missing(self.table, columns or ())
+        if tabular and convert is None and not omits_required:
+            return self.load_csv(reader)
+        batches = reader.batches(settings.batch_size or DICT_BATCH, first_size=self._first_size)
+        if tabular and settings.empty_null:
+            batches = empty_cells_to_null(batches)
+        prepare = prepare_records(convert, "csv" if tabular else mode, settings.flatten, columns)
+        return self.load_records(batches, prepare, reader)
+
+    def load_rows(self, rows: Iterable[Any]) -> LoadResult:
+        """Load dict records from an iterable (``--code``), with the rows' 1-based positions."""
+        size = self.settings.batch_size or DICT_BATCH
+        batches = batched(((row, None) for row in rows), size, self._first_size)
+        return self.load_records(batches, prepare_records(None, "json", self.settings.flatten))
+
+    @property
+    def _first_size(self) -> int:
+        """Records in the first batch: the C-INSERT sample window unless batches are fixed."""
+        return self.settings.batch_size or WINDOW
+
     def load_csv(self, reader: CsvReader) -> LoadResult:
         """Load CSV/TSV rows as lists of cells, detecting types in the same pass (I-2)."""
         size = self.settings.batch_size or CSV_BATCH
         batches = _limit(reader.batches(size), self.settings.stop_after)
+        if self.settings.empty_null:
+            batches = empty_cells_to_null(batches)
         tracker = ColumnTypes(len(reader.columns))
         detect = self.settings.detect_types and not self.table.exists()
-        empty_null = self.settings.empty_null
 
         def shaped() -> Iterator[tuple[Batch, list[str]]]:
             for batch in batches:
-                if empty_null:
-                    batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
                 if detect:
                     tracker.feed(batch.rows)
                 yield batch, tracker.types
@@ -169,6 +212,13 @@ class Loader:
         row, line = origin(error.row_number - 1)
         column = getattr(error, "column", None)
         return LoadError(message, row_number=row, line=line, column=column)
+
+
+def empty_cells_to_null(batches: Iterable[Batch]) -> Iterator[Batch]:
+    """CSV/TSV batches with empty cells as None (``--empty-null``)."""
+    for batch in batches:
+        batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
+        yield batch
 
 
 def _limit(batches: Iterable[Batch], stop_after: int | None) -> Iterator[Batch]:
