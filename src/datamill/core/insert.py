@@ -187,6 +187,7 @@ class BatchWriter:
         self._batch_start = 1
         self._spellings: dict[str, str] = {}
         self._spelled: set[str] = set()
+        self._required: set[str] | None = None
 
     # -- per batch ---------------------------------------------------------
 
@@ -448,12 +449,13 @@ class BatchWriter:
 
     def _omits_required(self, columns: tuple[str, ...]) -> bool:
         """Whether a NOT NULL column without a default is missing from ``columns``."""
-        present = {fold_identifier_case(c) for c in columns}
-        return any(
-            c.notnull and c.default_value is None and not c.is_pk
-            for c in self.table.columns
-            if fold_identifier_case(c.name) not in present
-        )
+        if self._required is None:  # columns --alter adds are nullable: read once per call
+            self._required = {
+                fold_identifier_case(c.name)
+                for c in self.table.columns
+                if c.notnull and c.default_value is None and not c.is_pk
+            }
+        return bool(self._required.difference(fold_identifier_case(c) for c in columns))
 
     def _update_or_insert(
         self, run: list[dict[str, Any]], start_row: int, columns: tuple[str, ...]
