@@ -10,13 +10,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[serve]'
 
 install-classify: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[classify]'
 
 install-test: $(BIN)/python test-deps
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
 
 # The import-db tests start a throw-away PostgreSQL server (IDB-TEST): install Debian's
 # package when initdb is missing and this is a root shell with apt-get.
@@ -55,5 +55,23 @@ clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
 
 # Peer tools for the benchmarks in bench/ (compared against, never imported by datamill).
-bench-deps: install
+# Datasette 1.0a41 and 0.65.5 cannot share an environment: each gets its own under build/peers/
+# (bench/serve.py and tests/serve/test_datasette_compat.py look there). wrk comes from Debian;
+# without it bench/serve.py uses its Python load loop (serve.md SV-PERF-1).
+PEERS := build/peers
+DATASETTE_1 := $(PEERS)/datasette-1/bin/datasette
+DATASETTE_065 := $(PEERS)/datasette-065/bin/datasette
+
+bench-deps: install $(DATASETTE_1) $(DATASETTE_065)
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; \
+	  else echo "wrk is not installed (apt-get install wrk): bench/serve.py will use its Python load loop"; fi; }
+
+$(DATASETTE_1):
+	$(PYTHON) -m venv $(PEERS)/datasette-1
+	$(PEERS)/datasette-1/bin/python -m pip install --quiet --pre datasette==1.0a41
+
+$(DATASETTE_065):
+	$(PYTHON) -m venv $(PEERS)/datasette-065
+	$(PEERS)/datasette-065/bin/python -m pip install --quiet datasette==0.65.5

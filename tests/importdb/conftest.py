@@ -4,6 +4,7 @@ The cluster helper lives in ``bench/pg_cluster.py`` (the benchmark starts cluste
 Without PostgreSQL binaries the server tests skip, unless ``DATAMILL_REQUIRE_PG=1``.
 """
 
+import importlib.util
 import os
 import sys
 import uuid
@@ -16,11 +17,25 @@ from click.testing import CliRunner
 from datamill.cli import cli
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parents[1] / "bench"))
 sys.path.insert(0, str(HERE))
 
 from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database  # noqa: E402
-from pg_cluster import find_bindir, running_cluster  # noqa: E402
+
+
+def _load_pg_cluster():
+    """``bench/pg_cluster.py`` by path: bench/ stays off sys.path, where its ``serve.py``
+    would shadow the ``serve`` test package."""
+    spec = importlib.util.spec_from_file_location(
+        "pg_cluster", HERE.parents[1] / "bench" / "pg_cluster.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pg_cluster"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_pg = _load_pg_cluster()
+find_bindir, running_cluster = _pg.find_bindir, _pg.running_cluster
 
 
 @pytest.fixture(scope="session")

@@ -72,18 +72,20 @@ class _Table:
         schema, dot, table = name.partition(".") if isinstance(name, str) else ("", "", "")
         if dot:
             candidates.insert(0, (schema, table))
-        schemas = {row[1].lower(): row[1] for row in conn.execute("PRAGMA database_list")}
+        # Each candidate schema is tried directly rather than listed with PRAGMA database_list,
+        # which a read-only server's authorizer refuses (it reveals file paths; serve.md SV-SEC-2).
         for schema, table in candidates:
-            if schema.lower() not in schemas:
-                continue
             master = "sqlite_temp_master" if schema.lower() == "temp" else "sqlite_master"
-            row = conn.execute(
-                f"SELECT name, sql FROM {_quote(schemas[schema.lower()])}.{master} "
-                "WHERE type = 'table' AND name = ? COLLATE NOCASE",
-                [table],
-            ).fetchone()
+            try:
+                row = conn.execute(
+                    f"SELECT name, sql FROM {_quote(schema)}.{master} "
+                    "WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                    [table],
+                ).fetchone()
+            except sqlite3.OperationalError:  # no database of that name is attached
+                continue
             if row and row[1] and _USING_FTS4.search(row[1]):
-                return schemas[schema.lower()], row[0]
+                return schema, row[0]
         raise MatchinfoError(f"{_FUNCTION}(): no FTS4 table named '{name}'")
 
     def documents(self, conn: sqlite3.Connection, phrase: str) -> int:

@@ -1,0 +1,1 @@
+"""The views of ``datamill serve``: one module per kind of resource."""
