@@ -173,7 +173,7 @@ def through_cli(case: Case, tmp_path: Path) -> tuple[Any, str | None]:
 def through_loader(case: Case, tmp_path: Path) -> tuple[Any, str | None]:
     path = fresh(tmp_path / "library.db", case)
     db = Database(path)
-    loader = Loader(db, LoadSettings(table="t", **case.settings))
+    loader = Loader(db, LoadSettings(table="t", **case.settings), source="input")
     error = None
     try:
         if case.reader == "code":
@@ -191,6 +191,7 @@ def through_loader(case: Case, tmp_path: Path) -> tuple[Any, str | None]:
         error = str(failure)
         assert case.error is not None
         assert failure.message == case.error.split(" (input row")[0]
+        assert failure.source == "input"
         assert f"input row {failure.row_number}, line {failure.line}" in case.error
     finally:
         db.close()

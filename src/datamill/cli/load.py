@@ -204,6 +204,7 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
                     settings,
                     progress.update if progress.enabled else None,
                     count_outcome=progress.enabled,
+                    source="stdin" if file == "-" else file,
                 )
                 if reader is None:
                     loader.load_rows(rows_from_code)

@@ -51,6 +51,7 @@ class Loader:
 
     ``progress`` is called after each batch; with ``count_outcome`` the result also says how
     many records were inserted, ignored or replaced (I-5), at the cost of counting the table.
+    ``source`` names the input on the ``LoadError``s the load raises.
     """
 
     def __init__(
@@ -59,11 +60,13 @@ class Loader:
         settings: LoadSettings,
         progress: Progress | None = None,
         count_outcome: bool = False,
+        source: str | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.progress = progress
         self.count_outcome = count_outcome
+        self.source = source
         self.table: Table = db.table(settings.table)
         self.result = LoadResult()
         self._rows_before = 0
@@ -153,6 +156,9 @@ class Loader:
                 each_batch_commits=bool(self.settings.batch_size),
                 start=self._start,
             )
+        except LoadError as error:
+            error.source = error.source or self.source
+            raise
         finally:
             if isinstance(items, Generator):
                 items.close()  # stops a read-ahead thread now, not at interpreter exit
