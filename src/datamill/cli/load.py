@@ -24,14 +24,12 @@ from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors
 from datamill.core.database import Database
 from datamill.core.sqlite import sqlite3
-from datamill.io.batch import Batch
-from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.json_reader import JsonReader
+from datamill.load.batches import record_batches
 from datamill.load.bulk import bulk_load
-from datamill.load.engine import Loader, empty_cells_to_null
+from datamill.load.engine import Loader
 from datamill.load.errors import LoadError
-from datamill.load.record_writer import prepare_records
 from datamill.load.settings import DICT_BATCH, LoadSettings
 
 LIBRARY_ERRORS = tuple(
@@ -309,13 +307,9 @@ def _bulk(
     convert: Callable[[Any], Any] | None,
     batch_size: int | None,
 ) -> None:
-    if isinstance(reader, CsvReader):
-        mode, columns = "csv", list(reader.columns)
-    else:
-        mode, columns = _record_mode(inputs), None
-    batches: Iterator[Batch] = reader.batches(batch_size or DICT_BATCH)
-    if mode == "csv" and inputs.empty_null:
-        batches = empty_cells_to_null(batches)
-    prepare = prepare_records(convert, mode, inputs.flatten, columns)
-
+    size = batch_size or DICT_BATCH
+    mode = _record_mode(inputs)
+    batches, prepare = record_batches(
+        reader, size, None, convert, mode, inputs.flatten, inputs.empty_null
+    )
     bulk_load(db, sql, batches, prepare, batch_size)

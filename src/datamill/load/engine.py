@@ -25,6 +25,7 @@ from datamill.io.batch import Batch, batched
 from datamill.io.csv_reader import CsvReader
 from datamill.io.detect import ColumnTypes
 from datamill.io.prefetch import prefetch
+from datamill.load.batches import empty_cells_to_null, limit, record_batches
 from datamill.load.cell_writer import CsvTableWriter
 from datamill.load.errors import LoadError
 from datamill.load.record_writer import (
@@ -84,14 +85,14 @@ class Loader:
         """
         settings = self.settings
         tabular = isinstance(reader, CsvReader)
-        columns = list(reader.columns) if tabular else None
-        omits_required = settings.upsert and required_missing(self.table, columns or ())
+        columns = list(reader.columns) if tabular else ()
+        omits_required = settings.upsert and required_missing(self.table, columns)
         if tabular and convert is None and not omits_required:
             return self.load_csv(reader)
-        batches = reader.batches(settings.batch_size or DICT_BATCH, first_size=self._first_size)
-        if tabular and settings.empty_null:
-            batches = empty_cells_to_null(batches)
-        prepare = prepare_records(convert, "csv" if tabular else mode, settings.flatten, columns)
+        size = settings.batch_size or DICT_BATCH
+        batches, prepare = record_batches(
+            reader, size, self._first_size, convert, mode, settings.flatten, settings.empty_null
+        )
         return self.load_records(batches, prepare, reader)
 
     def load_rows(self, rows: Iterable[Any]) -> LoadResult:
@@ -108,7 +109,7 @@ class Loader:
     def load_csv(self, reader: CsvReader) -> LoadResult:
         """Load CSV/TSV rows as lists of cells, detecting types in the same pass (I-2)."""
         size = self.settings.batch_size or CSV_BATCH
-        batches = _limit(reader.batches(size), self.settings.stop_after)
+        batches = limit(reader.batches(size), self.settings.stop_after)
         if self.settings.empty_null:
             batches = empty_cells_to_null(batches)
         tracker = ColumnTypes(len(reader.columns))
@@ -131,7 +132,7 @@ class Loader:
         reader: Any = None,
     ) -> LoadResult:
         """Load batches of records that ``prepare`` turns into dicts plus their origins."""
-        batches = _limit(batches, self.settings.stop_after)
+        batches = limit(batches, self.settings.stop_after)
         writer = RecordTableWriter(self, prepare)
         source = prefetch(batches) if reader is not None else batches
         self._run(source, writer.write, reader)
@@ -218,25 +219,3 @@ class Loader:
         row, line = origin(error.row_number - 1)
         column = getattr(error, "column", None)
         return LoadError(message, row_number=row, line=line, column=column)
-
-
-def empty_cells_to_null(batches: Iterable[Batch]) -> Iterator[Batch]:
-    """CSV/TSV batches with empty cells as None (``--empty-null``)."""
-    for batch in batches:
-        batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
-        yield batch
-
-
-def _limit(batches: Iterable[Batch], stop_after: int | None) -> Iterator[Batch]:
-    """Only the first ``stop_after`` records."""
-    if stop_after is None:
-        yield from batches
-        return
-    remaining = stop_after
-    for batch in batches:
-        if remaining <= 0:
-            return
-        if len(batch.rows) > remaining:
-            batch.rows = batch.rows[:remaining]
-        remaining -= len(batch.rows)
-        yield batch
