@@ -450,11 +450,7 @@ class BatchWriter:
     def _omits_required(self, columns: tuple[str, ...]) -> bool:
         """Whether a NOT NULL column without a default is missing from ``columns``."""
         if self._required is None:  # columns --alter adds are nullable: read once per call
-            self._required = {
-                fold_identifier_case(c.name)
-                for c in self.table.columns
-                if c.notnull and c.default_value is None and not c.is_pk
-            }
+            self._required = required_columns(self.table)
         return bool(self._required.difference(fold_identifier_case(c) for c in columns))
 
     def _update_or_insert(
@@ -656,6 +652,18 @@ class BatchWriter:
             [lowered.get(fold_identifier_case(pk)) for pk in pks],
         ).fetchone()
         return row[0] if row else None
+
+
+def required_columns(table: Table) -> set[str]:
+    """Case-folded names of ``table``'s NOT NULL columns without a default, pk excluded: an
+    upsert record that omits one cannot take the INSERT ... ON CONFLICT path (L-IMP-7)."""
+    if not table.exists():
+        return set()
+    return {
+        fold_identifier_case(c.name)
+        for c in table.columns
+        if c.notnull and c.default_value is None and not c.is_pk
+    }
 
 
 def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:

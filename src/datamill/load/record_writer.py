@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from datamill.core.identifiers import fold_identifier_case
+from datamill.core.insert import required_columns
 from datamill.core.table import Table
 from datamill.core.values import decode_base64_values, flatten
 from datamill.io.batch import Batch
@@ -57,14 +59,8 @@ class RecordTableWriter:
 
 
 def required_missing(table: Table, keys: Iterable[str]) -> bool:
-    """Whether the existing ``table`` has a NOT NULL column without default not in ``keys``."""
-    if not table.exists():
-        return False
-    present = set(keys)
-    return any(
-        c.notnull and c.default_value is None and not c.is_pk and c.name not in present
-        for c in table.columns
-    )
+    """Whether ``table`` has a NOT NULL column without default that ``keys`` leave out."""
+    return bool(required_columns(table).difference(map(fold_identifier_case, keys)))
 
 
 def prepare_records(
