@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install install-classify install-test test-deps clean bench-deps
+.PHONY: demo test lint typecheck install install-classify install-test test-deps clean bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,15 @@ lint: install-test
 	$(BIN)/ruff check src tests bench demo
 	$(BIN)/ruff format --check src tests bench demo
 
-test: lint
+# Type checking: settings in pyproject.toml's [tool.mypy].
+typecheck: install-test
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
 
 # Peer tools for the benchmarks in bench/ (compared against, never imported by datamill).
 # Datasette 1.0a41 and 0.65.5 cannot share an environment: each gets its own under build/peers/

@@ -1,10 +1,16 @@
 import sys
-from pathlib import Path
 
-# Lets test folders import the data modules kept here (e.g. stations_fixture).
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
 
 
 def pytest_configure(config):
     # Plugins installed in the environment must not affect the suite (L-PLUG-2).
     sys._called_from_test = True
+
+
+@pytest.fixture
+def run():
+    """``cli_helpers.run``: invoke ``datamill`` in-process (stdout and stderr kept apart)."""
+    from cli_helpers import run  # imported after pytest_configure, like every test module
+
+    return run

@@ -1,9 +1,7 @@
-from click.testing import CliRunner
-
-from datamill.cli import cli
+from cli_helpers import run
 
 
 def test_version_option_names_the_program():
-    result = CliRunner().invoke(cli, ["--version"])
+    result = run("--version")
     assert result.exit_code == 0
     assert "version" in result.output

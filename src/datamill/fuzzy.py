@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from datamill.core.sql_functions import create_function, remember_error
 from datamill.core.sqlite import sqlite3
 
+jellyfish: ModuleType | None
 try:
     import jellyfish
 except ImportError:  # the fuzzy extra is not installed: nothing is registered (FZ-1)

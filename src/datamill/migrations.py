@@ -100,7 +100,7 @@ class Migrations:
                     self._record(db, migration.name)
 
     def _record(self, db: Database, name: str) -> None:
-        db[MIGRATIONS_TABLE].insert(
+        db.table(MIGRATIONS_TABLE).insert(
             {
                 "migration_set": self.name,
                 "name": name,

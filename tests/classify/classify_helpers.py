@@ -6,20 +6,11 @@ import io
 from pathlib import Path
 
 import numpy as np
-from click.testing import CliRunner, Result
+from cli_helpers import run
 from PIL import Image
-
-from datamill.cli import cli
 
 CATS = {281, 282, 285}  # tabby, tiger cat, Egyptian cat
 COFFEE = {967, 968}  # espresso, cup
-
-
-def run(*args: str, input: bytes | str | None = None) -> Result:
-    """Invoke the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(
-        cli, [str(a) for a in args], input=input, catch_exceptions=False, prog_name="datamill"
-    )
 
 
 def fails(*args: str, input: bytes | str | None = None) -> str:

@@ -3,16 +3,12 @@ labelled digits from scikit-learn, a local HTTP server and a trained digits mode
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent / "track"))
-
-from classify_helpers import digits_folder, run  # noqa: E402
-from track_helpers import Server  # noqa: E402
+from classify_helpers import digits_folder
+from cli_helpers import run
+from track_helpers import Server
 
 
 @pytest.fixture(scope="session")

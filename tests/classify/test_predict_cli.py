@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
-from classify_helpers import encoded, fails, run
+from classify_helpers import encoded, fails
+from cli_helpers import run, run_process
 from PIL import Image
 
 
@@ -149,11 +148,7 @@ def test_the_decompression_bomb_message_is_one_line(tmp_path):
     """In a fresh process, Pillow's own warning must not add lines of its own."""
     path = tmp_path / "huge.png"
     Image.new("1", (12000, 10000)).save(path)
-    result = subprocess.run(
-        [sys.executable, "-m", "datamill", "classify", "predict", str(path)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_process("classify", "predict", path)
     assert result.returncode == 1
     assert result.stderr == (
         f"Error: {path} has more than 40,000,000 pixels (12000×10000 pixels)\n"

@@ -8,7 +8,8 @@ import shutil
 import sqlite3
 
 import pytest
-from classify_helpers import fails, run
+from classify_helpers import fails
+from cli_helpers import run
 
 from datamill import Database
 from datamill.classify.table import classify_table

@@ -7,7 +7,8 @@ import re
 import sqlite3
 
 import pytest
-from classify_helpers import fails, run
+from classify_helpers import fails
+from cli_helpers import run
 from PIL import Image, ImageOps
 
 from datamill.classify.errors import ModelError

@@ -1,8 +1,10 @@
-"""Shared helpers for the CLI tests: invoke ``datamill`` in-process and check how it ended."""
+"""Helpers for every test that runs the CLI: invoke ``datamill`` in-process and check how it ended."""
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 
 from click.testing import CliRunner, Result
 
@@ -33,9 +35,26 @@ def plants_db(path) -> str:
     return path
 
 
-def run(*args: str, input: str | bytes | None = None) -> Result:
-    """Invoke the CLI; the Result keeps stdout and stderr apart."""
-    return CliRunner().invoke(cli, list(args), input=input)
+def run(*args: object, input: str | bytes | None = None) -> Result:
+    """Invoke ``datamill`` in-process with ``args`` (paths are turned into text); the Result
+    keeps stdout and stderr apart. Exceptions propagate: a traceback fails the test."""
+    return CliRunner().invoke(
+        cli, [str(a) for a in args], input=input, catch_exceptions=False, prog_name="datamill"
+    )
+
+
+def run_process(
+    *args: object, cwd=None, env: dict[str, str] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m datamill`` with ``args`` in a fresh process; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "datamill", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def ok(*args: str, input: str | bytes | None = None) -> str:

@@ -160,6 +160,13 @@ def test_unknown_table(garden):
     assert result.stderr == "Error: Table trees does not exist\n"
 
 
+def test_view_is_not_a_table(garden):
+    Database(garden).create_view("tall", "select name from plants where height > 30")
+    result = run(garden, "tall")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: Table tall is actually a view\n"
+
+
 def test_path_must_exist(tmp_path):
     result = run(str(tmp_path / "missing.db"))
     assert result.exit_code == 2

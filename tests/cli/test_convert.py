@@ -249,6 +249,15 @@ def test_missing_table(events):
     assert fails("convert", events, "nope", "a", "value") == "Error: no such table: nope\n"
 
 
+def test_view_is_not_a_table(events):
+    """G-8: a view cannot be converted: one Error line, the database as it was."""
+    Database(events).create_view("titles", "select id, title from events")
+    before = rows(events)
+    err = fails("convert", events, "titles", "title", "value.upper()")
+    assert err == "Error: Table titles is actually a view\n"
+    assert rows(events) == before
+
+
 def test_bad_output_type(events):
     result = run("convert", events, "events", "title", "value", "--output-type", "date")
     assert result.exit_code == 2

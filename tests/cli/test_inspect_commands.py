@@ -1,11 +1,9 @@
 """C-TABLES, C-VIEWS, C-TRIGGERS, C-INDEXES, C-SCHEMA and C-DUMP."""
 
 import pytest
-from cli_helpers import PLANTS_SCHEMA, ok_stdout, plants_db
-from click.testing import CliRunner
+from cli_helpers import PLANTS_SCHEMA, ok_stdout, plants_db, run
 
 from datamill import Database
-from datamill.cli import cli
 
 
 @pytest.fixture
@@ -55,7 +53,7 @@ def test_views(garden):
 
 def test_tables_and_views_need_an_existing_file(tmp_path):
     for command in ("tables", "views"):
-        result = CliRunner().invoke(cli, [command, str(tmp_path / "missing.db")])
+        result = run(command, tmp_path / "missing.db")
         assert result.exit_code == 2
         assert "does not exist" in result.output
     assert not (tmp_path / "missing.db").exists()
@@ -104,7 +102,7 @@ def test_schema(garden, tmp_path):
 
 
 def test_schema_unknown_table(garden):
-    result = CliRunner().invoke(cli, ["schema", garden, "plants", "nope"])
+    result = run("schema", garden, "plants", "nope")
     assert result.exit_code == 1
     assert result.output == 'Error: Table "nope" does not exist\n'
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import click
+from cli_helpers import run_process
 
 from datamill.cli import cli
 from datamill.cli.main import COMMAND_MODULES
@@ -39,9 +40,5 @@ def test_running_one_command_imports_only_its_module():
 
 
 def test_default_command_still_applies():
-    result = subprocess.run(
-        [sys.executable, "-m", "datamill", ":memory:", "select 1 as one"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_process(":memory:", "select 1 as one")
     assert result.stdout == '[{"one": 1}]\n'

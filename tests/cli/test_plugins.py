@@ -10,12 +10,11 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import zipfile
 
 import click
 import pytest
+from cli_helpers import run, run_process
 from click.testing import CliRunner
 
 import datamill
@@ -74,13 +73,7 @@ def build_wheel(directory):
 
 def datamill_process(*args, cwd=None):
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INDEX": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "datamill", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-    )
+    return run_process(*args, cwd=cwd, env=env)
 
 
 @pytest.mark.skipif(
@@ -116,7 +109,7 @@ def test_installed_plugin_adds_command_and_sql_function(tmp_path):
 
 
 def test_plugins_none_installed():
-    result = CliRunner().invoke(cli, ["plugins"])
+    result = run("plugins")
     assert (result.exit_code, result.stdout) == (0, "[]\n")
 
 
@@ -152,9 +145,9 @@ def test_register_commands_and_prepare_connection_hooks(inline_plugin, tmp_path)
     result = CliRunner().invoke(group, ["inline-greet"])
     assert (result.exit_code, result.stdout) == (0, "greetings\n")
     # prepare_connection runs for every connection, whichever group runs the command.
-    result = CliRunner().invoke(cli, [str(tmp_path / "x.db"), "select inline_twice(21) as n"])
+    result = run(tmp_path / "x.db", "select inline_twice(21) as n")
     assert result.stdout == '[{"n": 42}]\n'
-    listed = json.loads(CliRunner().invoke(cli, ["plugins"]).stdout)
+    listed = json.loads(run("plugins").stdout)
     assert listed == [
         {"name": "inline_plugin", "hooks": ["prepare_connection", "register_commands"]}
     ]
@@ -183,6 +176,6 @@ def test_install_without_packages_is_pips_error():
 
 
 def test_uninstall_needs_a_package():
-    result = CliRunner().invoke(cli, ["uninstall"])
+    result = run("uninstall")
     assert result.exit_code == 2
     assert "Error: Missing argument 'PACKAGES...'." in result.stderr

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from cli_helpers import error, ok, plants_db, run, sha256
+from cli_helpers import error, ok, plants_db, run, run_process, sha256
 
 from datamill import Database
 from datamill.cli import cli
@@ -185,18 +185,9 @@ def test_rows_missing_table(garden):
 # Real subprocess runs: exit status, one stderr line, no traceback, file untouched.
 
 
-def datamill(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "datamill", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-    )
-
-
 def test_subprocess_bad_sql_leaves_database_byte_identical(garden):
     before = sha256(garden)
-    proc = datamill(garden, "delete form plants")
+    proc = run_process(garden, "delete form plants")
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr == 'Error: near "form": syntax error\n'
@@ -205,7 +196,7 @@ def test_subprocess_bad_sql_leaves_database_byte_identical(garden):
 
 
 def test_subprocess_missing_database_is_a_usage_error(tmp_path):
-    proc = datamill("tables", "missing.db", cwd=tmp_path)
+    proc = run_process("tables", "missing.db", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == (
         "Usage: python -m datamill tables [OPTIONS] PATH\n"
@@ -216,7 +207,7 @@ def test_subprocess_missing_database_is_a_usage_error(tmp_path):
 
 
 def test_subprocess_success(garden):
-    proc = datamill(garden, "select count(*) from plants", "--raw")
+    proc = run_process(garden, "select count(*) from plants", "--raw")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "4", "")
 
 

@@ -3,10 +3,8 @@
 import io
 
 import pytest
-from cli_helpers import ok_stdout, plants_db
-from click.testing import CliRunner
+from cli_helpers import ok_stdout, plants_db, run
 
-from datamill.cli import cli
 from datamill.cli.output import (
     NameList,
     OutputFormat,
@@ -142,9 +140,9 @@ def test_raw(garden):
     assert ok_stdout(garden, "select name from plants order by id", "-r") == "Fern"
     assert ok_stdout(garden, "select null", "--raw") == "None"
     assert ok_stdout(garden, "select 1 where 0", "--raw") == "None"
-    result = CliRunner().invoke(cli, [garden, "select x'00FF'", "--raw"])
+    result = run(garden, "select x'00FF'", "--raw")
     assert result.stdout_bytes == b"\x00\xff"
-    result = CliRunner().invoke(cli, [garden, "select x'41' union all select null", "--raw-lines"])
+    result = run(garden, "select x'41' union all select null", "--raw-lines")
     assert result.stdout_bytes == b"A\nNone\n"
 
 

@@ -18,6 +18,7 @@ from datamill.db import (
     OperationalError,
     Table,
 )
+from sql_trace import trace
 
 
 @pytest.fixture
@@ -26,12 +27,6 @@ def db():
     database["dogs"].insert({"id": 1, "name": "Cleo", "age": 5}, pk="id")
     yield database
     database.close()
-
-
-def trace(db):
-    statements = []
-    db._tracer = lambda sql, params: statements.append(sql)
-    return statements
 
 
 def column_types(table):
@@ -82,7 +77,7 @@ def test_alt_1_not_null_default(db):
     table = db["dogs"]
     statements = trace(db)
     table.add_column("friends", int, not_null_default=0)
-    assert 'ALTER TABLE "dogs" ADD COLUMN "friends" INTEGER NOT NULL DEFAULT 0;' in statements
+    assert 'ALTER TABLE "dogs" ADD COLUMN "friends" INTEGER NOT NULL DEFAULT 0;' in statements.sql
     assert db["dogs"].get(1)["friends"] == 0
     assert db["dogs"].columns[-1].notnull == 1
 
@@ -120,7 +115,7 @@ def test_alt_1_fk_copies_type_of_other_pk(db):
     table = db["dogs"]
     statements = trace(db)
     assert table.add_column("breed", int, fk="breeds") is table
-    assert 'ALTER TABLE "dogs" ADD COLUMN "breed" TEXT;' in statements
+    assert 'ALTER TABLE "dogs" ADD COLUMN "breed" TEXT;' in statements.sql
     assert [(fk.column, fk.other_table, fk.other_column) for fk in db["dogs"].foreign_keys] == [
         ("breed", "breeds", "code")
     ]
@@ -171,7 +166,7 @@ def test_alt_2_nothing_missing_runs_no_alter(db):
     table = db["dogs"]
     statements = trace(db)
     table.add_missing_columns([{"id": 1, "Age": 2}])
-    assert not [s for s in statements if s.startswith("ALTER")]
+    assert not [s for s in statements.sql if s.startswith("ALTER")]
 
 
 # L-ALT-6 -------------------------------------------------------------------------
@@ -265,7 +260,7 @@ def test_alt_8_named_unique_desc_index(db):
     table = db["dogs"]
     statements = trace(db)
     table.create_index(["is_good", DescIndex("age")], index_name="good_by_age", unique=True)
-    assert statements == [
+    assert statements.sql == [
         'CREATE UNIQUE INDEX "good_by_age"\n    ON "dogs" ("is_good", "age" desc);'
     ]
     [xindex] = db["dogs"].xindexes
@@ -301,7 +296,7 @@ def test_alt_8_analyze_uses_created_name(db):
     table = db["dogs"]
     statements = trace(db)
     table.create_index(["name"], find_unique_name=True, analyze=True)
-    assert statements[-1] == 'ANALYZE "idx_dogs_name_2"'
+    assert statements.sql[-1] == 'ANALYZE "idx_dogs_name_2"'
 
 
 def test_alt_8_unique_index_on_duplicates(db):
@@ -320,7 +315,7 @@ def test_alt_9_drop_index(db):
     table = db["dogs"]
     statements = trace(db)
     assert table.drop_index("idx_dogs_name") is table
-    assert 'DROP INDEX "idx_dogs_name"' in statements
+    assert 'DROP INDEX "idx_dogs_name"' in statements.sql
     assert db["dogs"].indexes == []
 
 

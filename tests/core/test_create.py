@@ -7,6 +7,7 @@ import pytest
 
 from datamill.db import DEFAULT, AlterError, Database, ForeignKey, NoObviousTable, Table
 from datamill.utils import hash_record
+from sql_trace import trace
 
 needs_transform = pytest.mark.skipif(
     not hasattr(Table, "transform"),
@@ -475,11 +476,10 @@ def test_crt_9_replace_drops_and_creates(db):
 
 def test_crt_9_if_not_exists(db):
     db["cats"].create({"a": str})
-    statements = []
     table = db["cats"]
-    db._tracer = lambda sql, params: statements.append(sql)
+    statements = trace(db)
     table.create({"b": str}, if_not_exists=True)
-    assert 'CREATE TABLE IF NOT EXISTS "cats" (\n   "b" TEXT\n);\n        ' in statements
+    assert 'CREATE TABLE IF NOT EXISTS "cats" (\n   "b" TEXT\n);\n        ' in statements.sql
     assert db["cats"].schema == 'CREATE TABLE "cats" (\n   "a" TEXT\n)'
 
 
@@ -493,9 +493,8 @@ def test_crt_9_transform_ignores_foreign_keys_and_unchanged_settings(db):
         defaults={"owner_id": 1},
     )
     schema = db["cats"].schema
-    statements = []
     table = db["cats"]
-    db._tracer = lambda sql, params: statements.append(sql)
+    statements = trace(db)
     table.create(
         {"id": int, "NAME": str, "owner_id": int},
         pk="id",
@@ -506,7 +505,7 @@ def test_crt_9_transform_ignores_foreign_keys_and_unchanged_settings(db):
         transform=True,
     )
     assert db["cats"].schema == schema
-    assert not [s for s in statements if s.split()[0].upper() in ("ALTER", "CREATE", "DROP")]
+    assert not [s for s in statements.sql if s.split()[0].upper() in ("ALTER", "CREATE", "DROP")]
 
 
 @needs_transform
@@ -514,11 +513,10 @@ def test_crt_9_transform_adds_missing_columns_then_transforms(db):
     """L-CRT-9: a new column is added with add_column; the changed column set then triggers
     transform, which restores the L-DDL-1 layout (L-DDL-5)."""
     db["cats"].create({"id": int, "name": str}, pk="id")
-    statements = []
     table = db["cats"]
-    db._tracer = lambda sql, params: statements.append(sql)
+    statements = trace(db)
     table.create({"ID": int, "name": str, "age": int}, pk="id", transform=True)
-    assert 'ALTER TABLE "cats" ADD COLUMN "age" INTEGER;' in statements
+    assert 'ALTER TABLE "cats" ADD COLUMN "age" INTEGER;' in statements.sql
     assert db["cats"].schema == (
         'CREATE TABLE "cats" (\n   "id" INTEGER PRIMARY KEY,\n   "name" TEXT,\n   "age" INTEGER\n)'
     )
@@ -537,12 +535,11 @@ def test_crt_9_transform_drops_unlisted_columns_and_changes_types(db):
 def test_crt_9_transform_with_nothing_changed_is_a_no_op(db):
     db["cats"].create({"id": int, "name": str}, pk="id", not_null={"name"})
     schema = db["cats"].schema
-    statements = []
     table = db["cats"]
-    db._tracer = lambda sql, params: statements.append(sql)
+    statements = trace(db)
     table.create({"id": int, "Name": str}, pk="id", not_null={"name"}, transform=True)
     assert db["cats"].schema == schema
-    assert not [s for s in statements if s.split()[0].upper() in ("ALTER", "CREATE", "DROP")]
+    assert not [s for s in statements.sql if s.split()[0].upper() in ("ALTER", "CREATE", "DROP")]
 
 
 # L-CRT-10 ------------------------------------------------------------------------

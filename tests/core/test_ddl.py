@@ -7,12 +7,7 @@ import pytest
 
 import datamill
 from datamill.db import Database, ForeignKey
-
-
-def traced(db):
-    statements = []
-    db._tracer = lambda sql, params: statements.append(sql)
-    return statements
+from sql_trace import trace
 
 
 def test_ddl_1_layout_of_create_table_sql(db):
@@ -29,16 +24,16 @@ def test_ddl_1_if_not_exists_and_strict_in_sql(db):
 def test_ddl_1_create_executes_exactly_create_table_sql(db):
     """L-CRT-2: create_table_sql returns exactly the text that create executes."""
     expected = db.create_table_sql("t", {"id": int, "v": float}, pk="id", not_null={"v"})
-    statements = traced(db)
+    statements = trace(db)
     db["t"].create({"id": int, "v": float}, pk="id", not_null={"v"})
-    assert expected in statements
+    assert expected in statements.sql
 
 
 def test_ddl_1_insert_executes_exactly_create_table_sql(db):
     expected = db.create_table_sql("t", {"id": int, "v": str}, pk="id")
-    statements = traced(db)
+    statements = trace(db)
     db["t"].insert({"id": 1, "v": "x"}, pk="id")
-    assert expected in statements
+    assert expected in statements.sql
 
 
 def test_ddl_1_stored_schema_has_no_semicolon_or_if_not_exists(db):
@@ -322,18 +317,18 @@ def test_ddl_6_default_rendering(db):
 
 def test_ddl_7_rename_table(db):
     db["old"].create({"a": str})
-    statements = traced(db)
+    statements = trace(db)
     db.rename_table("old", "new")
-    assert 'ALTER TABLE "old" RENAME TO "new"' in statements
+    assert 'ALTER TABLE "old" RENAME TO "new"' in statements.sql
     assert db.table_names() == ["new"]
 
 
 def test_ddl_7_create_index_text(db):
     db["t"].create({"a": str, "b": int})
     table = db["t"]
-    statements = traced(db)
+    statements = trace(db)
     table.create_index(["a", datamill.db.DescIndex("b")], unique=True, if_not_exists=True)
-    assert statements == [
+    assert statements.sql == [
         'CREATE UNIQUE INDEX IF NOT EXISTS "idx_t_a_b"\n    ON "t" ("a", "b" desc);'
     ]
 
@@ -341,20 +336,20 @@ def test_ddl_7_create_index_text(db):
 def test_ddl_7_plain_create_index_text(db):
     db["t"].create({"a": str})
     table = db["t"]
-    statements = traced(db)
+    statements = trace(db)
     table.create_index(["a"])
-    assert statements == ['CREATE INDEX "idx_t_a"\n    ON "t" ("a");']
+    assert statements.sql == ['CREATE INDEX "idx_t_a"\n    ON "t" ("a");']
 
 
 def test_ddl_7_drop_statements(db):
     db["t"].create({"a": str})
     db["t"].create_index(["a"])
     db.create_view("v", "select * from t")
-    statements = traced(db)
+    statements = trace(db)
     db["t"].drop_index("idx_t_a")
     db["v"].drop()
     db["t"].drop()
-    assert [s for s in statements if s.startswith("DROP")] == [
+    assert [s for s in statements.sql if s.startswith("DROP")] == [
         'DROP INDEX "idx_t_a"',
         'DROP VIEW "v"',
         'DROP TABLE "t"',
@@ -364,10 +359,10 @@ def test_ddl_7_drop_statements(db):
 def test_ddl_7_add_column_text(db):
     db["dogs"].create({"id": int}, pk="id")
     dogs = db["dogs"]
-    statements = traced(db)
+    statements = trace(db)
     dogs.add_column("friends", int, not_null_default=0)
     dogs.add_column("nick")
-    assert [s for s in statements if s.startswith("ALTER")] == [
+    assert [s for s in statements.sql if s.startswith("ALTER")] == [
         'ALTER TABLE "dogs" ADD COLUMN "friends" INTEGER NOT NULL DEFAULT 0;',
         'ALTER TABLE "dogs" ADD COLUMN "nick" TEXT;',
     ]
@@ -375,25 +370,25 @@ def test_ddl_7_add_column_text(db):
 
 def test_ddl_7_create_view_and_duplicate(db):
     db["old"].insert({"a": 1})
-    statements = traced(db)
+    statements = trace(db)
     db.create_view("v", "select a from old")
     db["old"].duplicate("new")
-    assert 'CREATE VIEW "v" AS select a from old' in statements
-    assert 'CREATE TABLE "new" AS SELECT * FROM "old";' in statements
+    assert 'CREATE VIEW "v" AS select a from old' in statements.sql
+    assert 'CREATE TABLE "new" AS SELECT * FROM "old";' in statements.sql
     assert list(db["new"].rows) == [{"a": 1}]
 
 
 def test_ddl_7_vacuum_analyze_wal(tmp_path):
     db = Database(tmp_path / "x.db")
     db["t"].insert({"a": 1})
-    statements = traced(db)
+    statements = trace(db)
     db.vacuum()
     db.analyze()
     db.analyze("t")
     db.enable_wal()
     db.disable_wal()
     assert [
-        s for s in statements if s.startswith(("VACUUM", "ANALYZE", "PRAGMA journal_mode="))
+        s for s in statements.sql if s.startswith(("VACUUM", "ANALYZE", "PRAGMA journal_mode="))
     ] == [
         "VACUUM;",
         "ANALYZE",

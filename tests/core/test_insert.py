@@ -11,26 +11,13 @@ import pytest
 
 from datamill.db import DEFAULT, InvalidColumns, PrimaryKeyRequired, Table
 from datamill.utils import sqlite3 as utils_sqlite3
+from sql_trace import trace
 
 
 @pytest.fixture
 def dogs(db):
     db["dogs"].insert({"id": 1, "name": "Cleo", "age": 5}, pk="id")
     return db
-
-
-def trace(db):
-    statements = []
-    db._tracer = lambda sql, params: statements.append((sql, params))
-    return statements
-
-
-def writes(statements):
-    return [
-        (sql, params)
-        for sql, params in statements
-        if sql.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")
-    ]
 
 
 # L-INS-1 -------------------------------------------------------------------------
@@ -153,7 +140,7 @@ def test_ins_2_empty_iterable_is_a_no_op(dogs):
     assert table.insert_all([]) is table
     assert table.last_pk == 9
     assert table.last_rowid == 9
-    assert writes(statements) == []
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == []
     assert dogs["new"].insert_all(iter([])).exists() is False
     assert dogs.table_names() == ["dogs"]
 
@@ -270,7 +257,7 @@ def test_ins_4_create_arguments_pass_through(db):
 def test_ins_5_first_batch_uses_sorted_keys(db):
     statements = trace(db)
     db["t"].insert_all([{"b": 1, "a": 2}, {"c": 3}])
-    assert writes(statements) == [
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
         ('INSERT INTO "t" ("a", "b", "c") VALUES (?, ?, ?), (?, ?, ?)', [2, 1, None, None, None, 3])
     ]
 
@@ -278,7 +265,7 @@ def test_ins_5_first_batch_uses_sorted_keys(db):
 def test_ins_5_hash_id_column_prepended(db):
     statements = trace(db)
     db["t"].insert({"b": 1, "a": 2}, hash_id="h")
-    [(sql, params)] = writes(statements)
+    [(sql, params)] = statements.starting_with("INSERT", "UPDATE", "DELETE")
     assert sql == 'INSERT INTO "t" ("h", "a", "b") VALUES (?, ?, ?)'
     assert params[1:] == [2, 1]
 
@@ -287,7 +274,7 @@ def test_ins_5_later_batches_append_new_keys_in_order(db):
     db["t"].create({"a": int, "z": int, "y": int})
     statements = trace(db)
     db["t"].insert_all([{"a": 1}, {"a": 2, "z": 3, "y": 4}], batch_size=1)
-    assert [sql for sql, _ in writes(statements)] == [
+    assert [sql for sql, _ in statements.starting_with("INSERT", "UPDATE", "DELETE")] == [
         'INSERT INTO "t" ("a") VALUES (?)',
         'INSERT INTO "t" ("a", "z", "y") VALUES (?, ?, ?)',
     ]
@@ -308,7 +295,9 @@ def test_ins_5_empty_dict_uses_default_values(db):
     db["t"].create({"id": int, "v": str}, pk="id", defaults={"v": "d"})
     statements = trace(db)
     table = db["t"].insert({})
-    assert writes(statements) == [('INSERT INTO "t" DEFAULT VALUES', [])]
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
+        ('INSERT INTO "t" DEFAULT VALUES', [])
+    ]
     assert table.last_rowid == 1
     assert list(db["t"].rows) == [{"id": 1, "v": "d"}]
 
@@ -320,7 +309,9 @@ def test_ins_5_empty_dict_with_flags(db, flag, verb):
     db["t"].create({"id": int}, pk="id")
     statements = trace(db)
     db["t"].insert({}, **{flag: True})
-    assert writes(statements) == [(f'{verb} INTO "t" DEFAULT VALUES', [])]
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
+        (f'{verb} INTO "t" DEFAULT VALUES', [])
+    ]
 
 
 def test_ins_5_upsert_empty_dict(db):
@@ -338,7 +329,7 @@ def test_ins_5_upsert_empty_dict(db):
 def test_ins_6_one_multi_row_statement_per_batch(db):
     statements = trace(db)
     db["t"].insert_all([{"a": 1, "b": 2}, {"a": 3, "b": 4}])
-    assert writes(statements) == [
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
         ('INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?)', [1, 2, 3, 4])
     ]
 
@@ -349,7 +340,10 @@ def test_ins_6_one_multi_row_statement_per_batch(db):
 def test_ins_6_ignore_and_replace_sql(dogs, flag, verb):
     statements = trace(dogs)
     dogs["dogs"].insert({"id": 1, "name": "Pancakes"}, **{flag: True})
-    assert writes(statements)[0][0] == f'{verb} INTO "dogs" ("id", "name") VALUES (?, ?)'
+    assert (
+        statements.starting_with("INSERT", "UPDATE", "DELETE")[0][0]
+        == f'{verb} INTO "dogs" ("id", "name") VALUES (?, ?)'
+    )
 
 
 def test_ins_6_replace_replaces_the_whole_row(dogs):
@@ -433,7 +427,9 @@ def test_ins_10_analyze(db):
 def test_ins_10_conversions(db):
     statements = trace(db)
     db["t"].insert_all([{"a": "x", "b": "y"}], conversions={"b": "upper(?)"})
-    assert writes(statements) == [('INSERT INTO "t" ("a", "b") VALUES (?, upper(?))', ["x", "y"])]
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
+        ('INSERT INTO "t" ("a", "b") VALUES (?, upper(?))', ["x", "y"])
+    ]
     assert list(db["t"].rows) == [{"a": "x", "b": "Y"}]
 
 
@@ -441,7 +437,7 @@ def test_ins_10_conversions_in_upsert_update_branch(db):
     db["t"].insert({"id": 1, "b": "old"}, pk="id")
     statements = trace(db)
     db["t"].upsert({"id": 1, "b": "new"}, pk="id", conversions={"b": "upper(?)"})
-    assert writes(statements)[0][0] == (
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE")[0][0] == (
         'INSERT INTO "t" ("b", "id") VALUES (upper(?), ?) ON CONFLICT("id") DO UPDATE SET '
         '"b" = upper(excluded."b")'
     )
@@ -660,7 +656,7 @@ def test_gen_3_keys_differing_in_case_fill_one_column(dogs):
     """Mixed-case keys in one statement used to bind NULL over each other (data loss)."""
     statements = trace(dogs)
     dogs["dogs"].insert_all([{"id": 3, "name": "Three"}, {"ID": 4, "NAME": "Four"}])
-    assert writes(statements) == [
+    assert statements.starting_with("INSERT", "UPDATE", "DELETE") == [
         ('INSERT INTO "dogs" ("id", "name") VALUES (?, ?), (?, ?)', [3, "Three", 4, "Four"])
     ]
     assert [r["name"] for r in dogs["dogs"].rows] == ["Cleo", "Three", "Four"]

@@ -15,11 +15,7 @@ from datamill.db import (
     XIndexColumn,
 )
 from datamill.utils import sqlite3
-
-
-class Recorder(list):
-    def __call__(self, sql, params):
-        self.append((sql, params))
+from sql_trace import Recorder
 
 
 @pytest.fixture

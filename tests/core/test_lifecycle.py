@@ -4,11 +4,7 @@ import pytest
 
 from datamill.db import Database, NoTable, Table, View
 from datamill.utils import sqlite3
-
-
-class Recorder(list):
-    def __call__(self, sql, params):
-        self.append((sql, params))
+from sql_trace import Recorder
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from datamill.db import Index, Table
+from sql_trace import trace
 
 
 def test_look_1_creates_table_row_and_unique_index(db):
@@ -50,9 +51,8 @@ def test_look_1_none_matches_none(db):
 
 def test_look_1_match_sql_uses_is(db):
     db["species"].lookup({"name": "Oak"})
-    statements = []
     table = db["species"]
-    db._tracer = lambda sql, params: statements.append((sql, params))
+    statements = trace(db)
     table.lookup({"name": "Oak"})
     assert [s for s in statements if s[0].startswith("select") and "IS ?" in s[0]] == [
         ('select "id" from "species" where "name" IS ? limit 1', ["Oak"])

@@ -7,15 +7,7 @@ import pytest
 
 from datamill.db import Database
 from datamill.utils import sqlite3
-
-
-class Recorder(list):
-    def __call__(self, sql, params):
-        self.append((sql, params))
-
-    @property
-    def sql(self):
-        return [sql for sql, _ in self]
+from sql_trace import Recorder
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from datamill.db import Database
 from datamill.utils import dedupe_keys, sqlite3
+from sql_trace import Recorder
 
 NEEDS_ROWS = (
     "query() can only be used with SQL that returns rows - use execute() for other statements"
@@ -33,13 +34,6 @@ def committed_ids(path):
         return [r[0] for r in conn.execute("select id from dogs order by id")]
     finally:
         conn.close()
-
-
-class Recorder(list):
-    """A tracer that is falsy while empty: it must still be used, not replaced by print."""
-
-    def __call__(self, sql, params):
-        self.append((sql, params))
 
 
 # -- L-QRY-1 ---------------------------------------------------------------------------

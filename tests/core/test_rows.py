@@ -4,13 +4,11 @@ import inspect
 
 import pytest
 
+import sql_trace
 from datamill.db import Database, NotFoundError, Queryable, Table
 
 
-class Recorder(list):
-    def __call__(self, sql, params):
-        self.append((sql, params))
-
+class Recorder(sql_trace.Recorder):
     def last_select(self):
         return [
             entry

@@ -4,6 +4,7 @@ import pytest
 
 from datamill.db import Database, TransactionError
 from datamill.utils import sqlite3
+from sql_trace import Recorder
 
 
 @pytest.fixture
@@ -26,18 +27,6 @@ def persisted(path, sql="select id from t order by id"):
         return [row[0] for row in conn.execute(sql).fetchall()]
     finally:
         conn.close()
-
-
-class Recorder:
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, sql, params):
-        self.calls.append((sql, params))
-
-    @property
-    def sql(self):
-        return [sql for sql, _ in self.calls]
 
 
 # -- L-TXN-1 ---------------------------------------------------------------------------
@@ -182,7 +171,7 @@ def test_txn_2_control_statements_bypass_tracer(db):
             with pytest.raises(ValueError):
                 with db.atomic():
                     raise ValueError
-    assert recorder.calls == [("insert into t (id, name) values (2, 'b')", None)]
+    assert recorder == [("insert into t (id, name) values (2, 'b')", None)]
 
 
 # -- L-TXN-3 ---------------------------------------------------------------------------
@@ -193,7 +182,7 @@ def test_txn_3_begin_is_traced_and_opens_transaction(db, path):
     recorder = Recorder()
     with db.tracer(recorder):
         db.begin()
-    assert recorder.calls == [("BEGIN", None)]
+    assert recorder == [("BEGIN", None)]
     assert db.conn.in_transaction
     db.execute("insert into t (id, name) values (2, 'b')")
     assert persisted(path) == [1]

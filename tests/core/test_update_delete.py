@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from datamill.db import Database, NotFoundError, Table
+from sql_trace import trace
 
 E = inspect.Parameter.empty
 
@@ -22,22 +23,12 @@ def db():
     database.close()
 
 
-def trace(db):
-    statements = []
-    db._tracer = lambda sql, params: statements.append((sql, params))
-    return statements
-
-
-def writes(statements):
-    return [(s, p) for s, p in statements if s.split()[0].lower() in ("update", "delete")]
-
-
 def test_upd_1_update_sql_and_result(db):
     statements = trace(db)
     table = db["d"].update(1, {"a": 3, "b": "new"}, conversions={"b": "upper(?)"})
     assert table.last_pk == 1
     assert ('select * from "d" where "id" = ?', [1]) in statements
-    assert writes(statements) == [
+    assert statements.starting_with("UPDATE", "DELETE") == [
         ('update "d" set "a" = ?, "b" = upper(?) where "id" = ?', [3, "new", 1])
     ]
     assert db["d"].get(1) == {"id": 1, "a": 3, "b": "NEW"}
@@ -53,7 +44,7 @@ def test_upd_1_no_updates_runs_no_update(db):
     statements = trace(db)
     db["d"].update(1)
     db["d"].update(1, {})
-    assert writes(statements) == []
+    assert statements.starting_with("UPDATE", "DELETE") == []
 
 
 def test_upd_1_missing_row(db):
@@ -73,7 +64,7 @@ def test_upd_1_compound_pk(db):
     statements = trace(db)
     table = db["c"].update(("a", 1), {"v": 5})
     assert table.last_pk == ("a", 1)
-    assert writes(statements) == [
+    assert statements.starting_with("UPDATE", "DELETE") == [
         ('update "c" set "v" = ? where "k1" = ? and "k2" = ?', [5, "a", 1])
     ]
     with pytest.raises(NotFoundError) as info:
@@ -107,7 +98,10 @@ def test_upd_1_alter_adds_columns(db):
 def test_upd_1_column_names_case_insensitive(db):
     statements = trace(db)
     db["d"].update(1, {"A": 9})
-    assert writes(statements)[0][0] == 'update "d" set "a" = ? where "id" = ?'
+    assert (
+        statements.starting_with("UPDATE", "DELETE")[0][0]
+        == 'update "d" set "a" = ? where "id" = ?'
+    )
 
 
 def test_upd_1_constraint_failure_is_rolled_back(db):
@@ -131,7 +125,7 @@ def test_upd_2_delete(db):
     statements = trace(db)
     table = db["d"]
     assert table.delete(1) is table
-    assert writes(statements) == [('delete from "d" where "id" = ?', [1])]
+    assert statements.starting_with("UPDATE", "DELETE") == [('delete from "d" where "id" = ?', [1])]
     assert [r["id"] for r in db["d"].rows] == [2]
 
 
@@ -151,21 +145,21 @@ def test_upd_3_delete_where(db):
     statements = trace(db)
     table = db["d"]
     assert table.delete_where("id > ?", [1]) is table
-    assert writes(statements) == [('delete from "d" where id > ?', [1])]
+    assert statements.starting_with("UPDATE", "DELETE") == [('delete from "d" where id > ?', [1])]
     assert [r["id"] for r in db["d"].rows] == [1]
 
 
 def test_upd_3_delete_where_everything(db):
     statements = trace(db)
     db["d"].delete_where()
-    assert writes(statements) == [('delete from "d"', [])]
+    assert statements.starting_with("UPDATE", "DELETE") == [('delete from "d"', [])]
     assert db["d"].count == 0
 
 
 def test_upd_3_delete_where_missing_table_is_a_no_op(db):
     statements = trace(db)
     db["missing"].delete_where()
-    assert writes(statements) == []
+    assert statements.starting_with("UPDATE", "DELETE") == []
 
 
 def test_upd_3_delete_where_analyze(db):

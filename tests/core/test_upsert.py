@@ -3,6 +3,7 @@
 import pytest
 
 from datamill.db import Database, PrimaryKeyRequired
+from sql_trace import trace
 
 
 @pytest.fixture
@@ -13,20 +14,10 @@ def dogs(db):
     return db
 
 
-def trace(db):
-    statements = []
-    db._tracer = lambda sql, params: statements.append((sql, params))
-    return statements
-
-
-def writes(statements):
-    return [(s, p) for s, p in statements if s.split()[0].upper() in ("INSERT", "UPDATE")]
-
-
 def test_ins_6_upsert_sql(dogs):
     statements = trace(dogs)
     dogs["dogs"].upsert_all([{"id": 1, "name": "A"}, {"id": 3, "name": "B"}], pk="id")
-    assert writes(statements) == [
+    assert statements.starting_with("INSERT", "UPDATE") == [
         (
             'INSERT INTO "dogs" ("id", "name") VALUES (?, ?), (?, ?) ON CONFLICT("id") DO UPDATE '
             'SET "name" = excluded."name"',
@@ -48,7 +39,7 @@ def test_ins_6_upsert_all_columns_pk_does_nothing_on_conflict(db):
     db["t"].insert({"a": 1, "b": 2}, pk=("a", "b"))
     statements = trace(db)
     db["t"].upsert_all([{"a": 1, "b": 2}, {"a": 1, "b": 3}], pk=("a", "b"))
-    assert writes(statements)[0][0] == (
+    assert statements.starting_with("INSERT", "UPDATE")[0][0] == (
         'INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?) ON CONFLICT("a", "b") DO NOTHING'
     )
     assert list(db["t"].rows) == [{"a": 1, "b": 2}, {"a": 1, "b": 3}]
@@ -120,7 +111,7 @@ def test_ins_6_legacy_upsert_sql(legacy):
     legacy["dogs"].upsert_all(
         [{"id": 1, "age": 6}, {"id": 2, "name": "Rex"}], pk="id", not_null={"name"}
     )
-    assert writes(statements) == [
+    assert statements.starting_with("INSERT", "UPDATE") == [
         ('INSERT OR IGNORE INTO "dogs"("id", "name") VALUES(?, ?);', [1, ""]),
         ('UPDATE "dogs" SET "age" = ? WHERE "id" = ?', [6, 1]),
         ('INSERT OR IGNORE INTO "dogs"("id", "name") VALUES(?, ?);', [2, ""]),
@@ -137,7 +128,7 @@ def test_ins_6_legacy_upsert_used_when_on_conflict_unsupported(db, monkeypatch):
     monkeypatch.setattr(Database, "supports_on_conflict", property(lambda self: False))
     statements = trace(db)
     db["t"].upsert({"id": 1, "v": "b"}, pk="id")
-    assert [s for s, _ in writes(statements)] == [
+    assert [s for s, _ in statements.starting_with("INSERT", "UPDATE")] == [
         'INSERT OR IGNORE INTO "t"("id") VALUES(?);',
         'UPDATE "t" SET "v" = ? WHERE "id" = ?',
     ]
@@ -152,7 +143,7 @@ def test_ins_6_legacy_upsert_last_pk(legacy):
 def test_ins_10_legacy_upsert_applies_conversions(legacy):
     statements = trace(legacy)
     legacy["dogs"].upsert({"id": 1, "name": "rex"}, pk="id", conversions={"name": "upper(?)"})
-    assert writes(statements)[1] == (
+    assert statements.starting_with("INSERT", "UPDATE")[1] == (
         'UPDATE "dogs" SET "name" = upper(?) WHERE "id" = ?',
         ["rex", 1],
     )

@@ -12,22 +12,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
+from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database
 
-from datamill.cli import cli
-
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-
-from importdb_fixtures import STRUCTURE_SQL, make_sqlite_database  # noqa: E402
+BENCH = Path(__file__).parents[2] / "bench"
 
 
 def _load_pg_cluster():
     """``bench/pg_cluster.py`` by path: bench/ stays off sys.path, where its ``serve.py``
-    would shadow the ``serve`` test package."""
-    spec = importlib.util.spec_from_file_location(
-        "pg_cluster", HERE.parents[1] / "bench" / "pg_cluster.py"
-    )
+    (and other modules named like test folders) could shadow test helpers."""
+    spec = importlib.util.spec_from_file_location("pg_cluster", BENCH / "pg_cluster.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["pg_cluster"] = module
     spec.loader.exec_module(module)
@@ -73,13 +66,3 @@ def structure(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("source") / "nursery.db"
         return make_sqlite_database(path, STRUCTURE_SQL)
     return request.getfixturevalue("make_pg_database")(STRUCTURE_SQL)
-
-
-@pytest.fixture
-def run():
-    """Invoke ``datamill`` in-process; returns the click Result (stderr kept apart)."""
-
-    def invoke(*args):
-        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke

@@ -153,6 +153,16 @@ def test_missing_schema(fails, make_pg_database):
     fails('Schema "nope" does not exist', url, "--all", "--postgres-schema", "nope")
 
 
+def test_no_default_schema(fails, make_pg_database):
+    """IDB-2: with no schema on the search_path, the user is told to name one."""
+    url = make_pg_database(
+        "CREATE TABLE t (a int);"
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = ''''', "
+        "current_database()); END $$;"
+    )
+    fails("The database has no default schema: name one with --postgres-schema", url, "--all")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 import pytest
+from cli_helpers import run as cli_run
 from importdb_fixtures import POSTGRES_SQL, query
 
 from datamill import Database
@@ -29,12 +30,8 @@ def pg(make_pg_database):
 @pytest.fixture(scope="module")
 def everything(pg, tmp_path_factory):
     """``--table everything`` copied once: (path, stderr)."""
-    from click.testing import CliRunner
-
-    from datamill.cli import cli
-
     out = tmp_path_factory.mktemp("everything") / "copy.db"
-    result = CliRunner().invoke(cli, ["import-db", pg, str(out), "--table", "everything"])
+    result = cli_run("import-db", pg, out, "--table", "everything")
     assert result.exit_code == 0, result.stderr
     return out, result.stderr
 

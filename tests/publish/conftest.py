@@ -1,14 +1,10 @@
 """Fixtures for the publish tests; plain helpers live in publish_helpers.py next to this file."""
 
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from publish_helpers import FakeDocker, trees_db  # noqa: E402
+from publish_helpers import FakeDocker, trees_db
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import urllib.request
 import uuid
 
 import pytest
+from cli_helpers import run_process
 from publish_helpers import TREES, trees_db
 
 from datamill import Database
@@ -37,12 +38,7 @@ def docker(*args: str, check: bool = True, timeout: float = 600) -> str:
 
 
 def publish_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "datamill", "publish", "docker", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    return run_process("publish", "docker", *args, timeout=1800)
 
 
 def free_port() -> int:

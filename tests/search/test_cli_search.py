@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import run
 
 import datamill
-from datamill.cli import cli
 
 from .conftest import PLANTS
 
@@ -16,10 +15,6 @@ def garden(tmp_path):
     path = str(tmp_path / "garden.db")
     datamill.Database(path)["plants"].insert_all(PLANTS, pk="id")
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args))
 
 
 def test_s_cli_3_examples(garden):

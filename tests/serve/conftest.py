@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture(scope="module")
 def client(database):
     """An in-process client for the module's ``database`` fixture, with default settings."""
-    from serve.serve_helpers import client_for
+    from serve_helpers import client_for
 
     with client_for(database) as client:
         yield client

@@ -12,9 +12,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from datamill.cli import cli
+from cli_helpers import run
 
 # HI-11: commits A, B and C of stations.csv.
 HI11 = [
@@ -59,9 +57,7 @@ def build_history(
     """Commit ``versions`` to ``repo`` and run ``datamill history db path --repo repo *options``."""
     messages = [f"Version {n}\n\nBody line of version {n}." for n in range(1, len(versions) + 1)]
     hashes = commit_files(repo, versions, path, messages)
-    result = CliRunner().invoke(
-        cli, ["history", str(db), path, "--repo", str(repo), "--silent", *options]
-    )
+    result = run("history", db, path, "--repo", repo, "--silent", *options)
     assert result.exit_code == 0, (result.output, result.exception)
     return hashes
 

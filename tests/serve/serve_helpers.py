@@ -24,8 +24,8 @@ with warnings.catch_warnings():  # starlette nudges towards its httpx fork; http
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from datamill import Database  # noqa: E402
-from datamill.serve import create_app  # noqa: E402
+from datamill import Database
+from datamill.serve import create_app
 
 PLANTS = [
     {"id": 1, "name": "Fern", "kind": "shade", "height": 40},

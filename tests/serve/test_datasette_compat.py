@@ -19,9 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from serve.datasette_peer import compat_db, datasette_path, datasette_server
-from serve.serve_helpers import serving
+from datasette_peer import compat_db, datasette_path, datasette_server
+from serve_helpers import serving
 
 DATASETTE = datasette_path("1.0a41")
 pytestmark = pytest.mark.skipif(

@@ -16,8 +16,7 @@ import sqlite3
 
 import httpx
 import pytest
-
-from serve.datasette_peer import (
+from datasette_peer import (
     BIG_ROWS,
     COMPOUND_ROWS,
     big_db,
@@ -25,7 +24,7 @@ from serve.datasette_peer import (
     datasette_path,
     datasette_server,
 )
-from serve.serve_helpers import client_for, error_of
+from serve_helpers import client_for, error_of
 
 DATASETTE_1 = datasette_path("1.0a41")
 DATASETTE_065 = datasette_path("0.65.5")

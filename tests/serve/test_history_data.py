@@ -9,6 +9,7 @@ import re
 import sqlite3
 
 import pytest
+from history_fixtures import HI11, build_history, git_history_08, open_read_only
 
 from datamill.serve.authorizer import Authorizer
 from datamill.serve.history import (
@@ -21,7 +22,6 @@ from datamill.serve.history import (
     timeline,
     viewable_namespaces,
 )
-from serve.history_fixtures import HI11, build_history, git_history_08, open_read_only
 
 
 @pytest.fixture

@@ -10,15 +10,13 @@ import subprocess
 import sys
 import urllib.request
 
+import cli_helpers
 import pytest
-from click.testing import CliRunner
-
-from datamill.cli import cli
-from serve.serve_helpers import garden_db, serving
+from serve_helpers import garden_db, serving
 
 
-def run(*args: str, cwd=None):
-    return CliRunner().invoke(cli, ["serve", *args])
+def run(*args: str):
+    return cli_helpers.run("serve", *args)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from serve_helpers import client_for, garden_db
 
 from datamill import Database
-from serve.serve_helpers import client_for, garden_db
 
 SLOW = "length(hex(zeroblob(3000 + id % 2))) > 0"  # true for every row, and slow to compute
 

@@ -8,8 +8,7 @@ import io
 import sqlite3
 
 import pytest
-
-from serve.serve_helpers import client_for, error_of
+from serve_helpers import client_for, error_of
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from serve_helpers import client_for, error_of, garden_db
 
 from datamill import Database
-from serve.serve_helpers import client_for, error_of, garden_db
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from serve_helpers import client_for, error_of, garden_db
 
 from datamill import Database
-from serve.serve_helpers import client_for, error_of, garden_db
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import shutil
 import sqlite3
 
 import pytest
-
-from serve.serve_helpers import client_for, error_of
+from serve_helpers import client_for, error_of
 
 URL = "http://127.0.0.1:8001/yard/plants.json"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from serve.history_fixtures import HI11, build_history
-from serve.serve_helpers import client_for, error_of, garden_db
+from history_fixtures import HI11, build_history
+from serve_helpers import client_for, error_of, garden_db
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 BASE = "http://127.0.0.1:8001"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from serve_helpers import error_of, garden_db
 
 from datamill.serve.extras import EXTRAS
-from serve.serve_helpers import error_of, garden_db
 
 BASE = "http://127.0.0.1:8001"
 

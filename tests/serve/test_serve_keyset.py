@@ -7,8 +7,7 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from serve.serve_helpers import client_for
+from serve_helpers import client_for
 
 LAYOUTS = {
     "rowid": "create table t (s, v)",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from serve_helpers import client_for, garden_db
+
 from datamill import Database
-from serve.serve_helpers import client_for, garden_db
 
 
 def names(client) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from serve_helpers import client_for, error_of
 
 from datamill import Database
-from serve.serve_helpers import client_for, error_of
 
 WORDS = "cherry oak maple birch elm willow red tall old young street park avenue lane".split()
 

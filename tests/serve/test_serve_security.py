@@ -6,10 +6,10 @@ import sqlite3
 import sys
 
 import pytest
+from serve_helpers import SECURITY_HEADERS, client_for, error_of, garden_db, raw_status
 
 from datamill.serve import app as app_module
 from datamill.serve.connection import ReadConnection
-from serve.serve_helpers import SECURITY_HEADERS, client_for, error_of, garden_db, raw_status
 
 QUERY = "/garden/-/query.json"
 

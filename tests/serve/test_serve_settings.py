@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 import pytest
+from serve_helpers import client_for
 
 from datamill.serve.metadata import MetadataError, load_metadata
 from datamill.serve.settings import SettingError, Settings, parse_setting
-from serve.serve_helpers import client_for
 
 
 def test_defaults_sv_cli_4():

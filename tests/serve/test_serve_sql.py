@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
-from serve.serve_helpers import client_for, error_of, garden_db
+from serve_helpers import client_for, error_of, garden_db
 
 QUERY = "/garden/-/query.json"
 

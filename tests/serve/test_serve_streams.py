@@ -9,8 +9,7 @@ import time
 import urllib.parse
 
 import pytest
-
-from serve.serve_helpers import rss_kb, serving
+from serve_helpers import rss_kb, serving
 
 COUNTING = "with recursive r(n) as (select 1 union all select n + 1 from r) "
 

@@ -8,10 +8,10 @@ import sqlite3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from serve_helpers import client_for, error_of, garden_db
 
 from datamill.serve.routing import Redirect, parse_path
 from datamill.serve.tilde import decode_key, encode_key, tilde_decode, tilde_encode
-from serve.serve_helpers import client_for, error_of, garden_db
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from track_helpers import GIT_ENV, Server  # noqa: E402
+from track_helpers import GIT_ENV, Server
 
 
 @pytest.fixture

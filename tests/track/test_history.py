@@ -16,7 +16,8 @@ import threading
 import time
 
 import pytest
-from track_helpers import git, run
+from cli_helpers import run
+from track_helpers import git
 
 A = "station_id,name,docks\nS01,Harbour Gate,12\nS02,Mill Lane,8\n"
 B = "station_id,name,docks\nS01,Harbour Gate,16\nS03,Quarry Road,15\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from track_helpers import git, needs_diff, run, snapshot
+from cli_helpers import run
+from track_helpers import git, snapshot
 
 from datamill.track.errors import TrackError
 from datamill.track.gitrepo import WorkTree
@@ -36,7 +37,6 @@ def track_v1(server, repo, *extra):
 
 
 # TR-7.1, TR-4.9, TR-10: first version on an unborn branch
-@needs_diff
 def test_first_version_from_url(server, repo):
     url, result = track_v1(server, repo)
     sha = git(repo, "rev-parse", "HEAD").strip()
@@ -56,7 +56,6 @@ def test_first_version_from_url(server, repo):
     assert headers["User-Agent"].startswith("datamill/")
 
 
-@needs_diff
 def test_singular_noun_and_gzip_body(server, repo):
     url = server.serve("/one.csv", "id,name\n1,x\n", gzip=True)
     result = run("track", url, "--repo", str(repo), "--singular", "bay", "--plural", "bays")
@@ -76,7 +75,6 @@ def test_no_changes_leaves_everything(server, repo):
     assert snapshot(repo) == before
 
 
-@needs_diff
 def test_change_message_is_the_keyed_diff(server, repo):
     url, _ = track_v1(server, repo)
     server.serve("/data/stations.csv", STATIONS_V2)
@@ -91,7 +89,6 @@ def test_change_message_is_the_keyed_diff(server, repo):
     assert stat[-1].strip() == "1 file changed, 5 insertions(+), 5 deletions(-)"
 
 
-@needs_diff
 def test_change_message_truncated_as_tr7_example(server, repo):
     url, _ = track_v1(server, repo)
     server.serve("/data/stations.csv", STATIONS_V2)
@@ -108,7 +105,6 @@ def test_change_message_truncated_as_tr7_example(server, repo):
     )
 
 
-@needs_diff
 def test_reformat_commits_or_is_ignored(server, repo):
     url, _ = track_v1(server, repo)
     server.serve("/data/stations.csv", STATIONS_V1.replace("\n", "\r\n"))
@@ -122,7 +118,6 @@ def test_reformat_commits_or_is_ignored(server, repo):
 
 
 # TR-7.2
-@needs_diff
 def test_unparseable_previous_version_is_replaced(server, repo):
     url = server.serve("/s.json", "not json at all")
     (repo / "s.json").write_text("not json at all")
@@ -136,7 +131,6 @@ def test_unparseable_previous_version_is_replaced(server, repo):
     )
 
 
-@needs_diff
 def test_dry_run_prints_message_and_changes_nothing(server, repo):
     url = server.serve("/stations.csv", STATIONS_V1)
     before = snapshot(repo)
@@ -188,7 +182,6 @@ def test_network_failure(repo):
 
 
 # TR-5: an HTML error page served with status 200 never replaces the data
-@needs_diff
 def test_html_error_page_is_refused(server, repo):
     track_v1(server, repo)
     before = snapshot(repo)
@@ -207,7 +200,6 @@ def test_html_error_page_is_refused(server, repo):
     assert snapshot(repo) == before
 
 
-@needs_diff
 @pytest.mark.parametrize(
     "body, fmt, error",
     [
@@ -232,7 +224,6 @@ def test_invalid_content_dfval_messages(server, repo, body, fmt, error):
     assert snapshot(repo) == before
 
 
-@needs_diff
 def test_duplicate_keys_error_or_policy(server, repo):
     url = server.serve("/d.csv", "id,v\n1,a\n2,b\n1,c\n")
     result = run("track", url, "--repo", str(repo), "--key", "id")
@@ -249,7 +240,6 @@ def test_duplicate_keys_error_or_policy(server, repo):
     assert ok.stderr.splitlines()[1].endswith(": Initial version: 2 rows")
 
 
-@needs_diff
 @pytest.mark.parametrize("body", ["", "  \n\n", "id,name\n", "[]"])
 def test_empty_content_refused_unless_allowed(server, repo, body):
     url = server.serve("/e.csv", body)
@@ -267,7 +257,6 @@ def test_empty_content_refused_unless_allowed(server, repo, body):
 
 
 # TR-6: only the tracked path goes into the commit; the user's index and files are kept
-@needs_diff
 def test_commit_scope_leaves_other_paths_alone(server, repo):
     (repo / "notes.txt").write_text("one\n")
     (repo / ".gitignore").write_text("*.csv\n")
@@ -290,7 +279,6 @@ def test_commit_scope_leaves_other_paths_alone(server, repo):
     assert git(repo, "status", "--porcelain", "--", "stations.csv") == ""
 
 
-@needs_diff
 def test_commit_message_verbatim_and_no_hooks(server, repo):
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\nexit 1\n")
@@ -303,7 +291,6 @@ def test_commit_message_verbatim_and_no_hooks(server, repo):
     assert raw.endswith("\n\nInitial version: 1 row\n")
 
 
-@needs_diff
 def test_push_to_bare_remote(server, repo, tmp_path):
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
@@ -318,7 +305,6 @@ def test_push_to_bare_remote(server, repo, tmp_path):
     assert git(remote, "rev-parse", "refs/heads/main").strip() == sha
 
 
-@needs_diff
 def test_rejected_push_keeps_local_commit(server, repo, tmp_path):
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
@@ -340,7 +326,6 @@ def test_rejected_push_keeps_local_commit(server, repo, tmp_path):
 
 
 # TR-3.2/3.3: ${NAME} substitution; secrets never printed
-@needs_diff
 def test_header_substitution_and_secret_hygiene(server, repo, monkeypatch):
     monkeypatch.setenv("API_TOKEN", "s3cr3t-value")
     url = server.serve("/stations.csv", STATIONS_V1)
@@ -377,7 +362,6 @@ def test_userinfo_is_masked(server, repo):
     )
 
 
-@needs_diff
 def test_redirect_to_other_host_drops_credentials(server, repo):
     port = server.httpd.server_address[1]
     server.serve("/feed.csv", STATIONS_V1)
@@ -396,7 +380,6 @@ def test_redirect_to_other_host_drops_credentials(server, repo):
 
 
 # TR-1: local files and commands
-@needs_diff
 def test_local_file_and_in_place_file(repo, tmp_path):
     source = tmp_path / "stations.csv"
     source.write_text(STATIONS_V1)
@@ -416,7 +399,6 @@ def test_local_file_and_in_place_file(repo, tmp_path):
     )
 
 
-@needs_diff
 def test_command_source(repo):
     result = run(
         "track", "--command", "printf 'a,b\\n1,2\\n'", "--repo", str(repo), "--path", "c.csv"
@@ -470,7 +452,6 @@ def test_repository_errors(tmp_path, repo, server):
     assert detached.stderr == (f"Error: HEAD is detached in {repo}; check out a branch first\n")
 
 
-@needs_diff
 def test_author_option_and_fallback_identity(server, repo, monkeypatch):
     for name in (
         "GIT_AUTHOR_NAME",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from track_helpers import git, needs_diff, run, snapshot
+from cli_helpers import run
+from track_helpers import git, snapshot
 
 ROWS = "id,name\n" + "".join(f"{n},station {n:03d}\n" for n in range(1, 101))
 
@@ -109,7 +110,6 @@ def test_download_cut_short_is_never_committed(server, tracked, raw, expected):
     assert track_fails(server, tracked, url, "--key", "id") == f"{url}: {expected}"
 
 
-@needs_diff
 def test_cut_short_on_first_version_leaves_an_unborn_branch(server, repo):
     url = server.serve_raw("/stations.csv", response({"Content-Length": "5000"}, first_rows(3)))
     before = snapshot(repo)
@@ -122,7 +122,6 @@ def test_cut_short_on_first_version_leaves_an_unborn_branch(server, repo):
     assert not (repo / "stations.csv").exists()
 
 
-@needs_diff
 def test_complete_bodies_still_commit(server, tracked):
     """The checks do not refuse whole bodies: chunked, gzip, several gzip members."""
     changed = ROWS.replace("station 007", "station seven")
@@ -216,7 +215,6 @@ def test_connection_refused(tracked):
     assert track_fails(None, tracked, url) == f"GET {url} failed: [Errno 111] Connection refused"
 
 
-@needs_diff
 def test_non_utf8_body(server, tracked):
     url = server.serve(
         "/stations.csv", ROWS.replace("station 050", "estaci\xf3n").encode("latin-1")

@@ -6,7 +6,8 @@ from importlib.metadata import version
 
 import pytest
 import yaml
-from track_helpers import git, run
+from cli_helpers import run
+from track_helpers import git
 
 TI4_ARGS = [
     "track", "init", "https://data.example.org/stations.csv", "--key", "station_id",

@@ -12,11 +12,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from datamill.cli import cli
-
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Tracker",
     "GIT_AUTHOR_EMAIL": "ada@example.org",
@@ -48,7 +43,7 @@ class Server:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path.split("?")[0], Route(404, b"not found"))
                 if route.delay:
@@ -123,23 +118,3 @@ def snapshot(repo: Path) -> dict:
         "files": files,
         "git_dir_temp": sorted(p.name for p in (repo / ".git").iterdir() if "datamill" in p.name),
     }
-
-
-def run(*args: str, input: str | None = None):
-    """Invoke the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(
-        cli, list(args), input=input, catch_exceptions=False, prog_name="datamill"
-    )
-
-
-def diff_library_available() -> bool:
-    try:
-        from datamill.diff import compare, human_text  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_diff = pytest.mark.skipif(
-    not diff_library_available(), reason="datamill.diff (DF-LIB) has not landed on this branch"
-)

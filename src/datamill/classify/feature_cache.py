@@ -28,7 +28,7 @@ class FeatureCache:
         self.path = path
         with self._reported():
             self.db = Database(path, execute_plugins=False)
-            self.db[TABLE].create(
+            self.db.table(TABLE).create(
                 {"sha256": str, "backbone": str, "vector": bytes},
                 pk=("sha256", "backbone"),
                 if_not_exists=True,
@@ -69,7 +69,7 @@ class FeatureCache:
             self._insert(vectors)
 
     def _insert(self, vectors: dict[str, np.ndarray]) -> None:
-        self.db[TABLE].insert_all(
+        self.db.table(TABLE).insert_all(
             (
                 {
                     "sha256": sha256,

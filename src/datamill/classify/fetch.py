@@ -13,6 +13,7 @@ import ipaddress
 import re
 import socket
 import urllib.request
+from typing import Any
 
 from datamill.classify.errors import FetchError, PrivateAddressError
 from datamill.track.errors import TrackError
@@ -56,29 +57,38 @@ def is_private_address(address: str) -> bool:
     return ip.is_multicast or not ip.is_global
 
 
-def _connect_public(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, *_):
+#: http.client's "no timeout given" sentinel, passed through to the connection.
+_DEFAULT_TIMEOUT: object = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]  # private, not in typeshed
+
+
+def _connect_public(
+    address: tuple[str, int],
+    timeout: Any = _DEFAULT_TIMEOUT,
+    source_address: tuple[str, int] | None = None,
+    *_: Any,
+) -> socket.socket:
     """``socket.create_connection`` that refuses when any address of the host is private."""
     host, port = address
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except UnicodeError as error:
         raise OSError(f"invalid host name {host!r}") from error
-    if any(is_private_address(info[4][0]) for info in infos):
+    if any(is_private_address(str(info[4][0])) for info in infos):
         raise PrivateAddressError()
-    error: OSError | None = None
+    last_error: OSError | None = None
     for family, kind, proto, _canonical, sockaddr in infos:
         sock = socket.socket(family, kind, proto)
         try:
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            if timeout is not _DEFAULT_TIMEOUT:
                 sock.settimeout(timeout)
             if source_address:
                 sock.bind(source_address)
             sock.connect(sockaddr)
             return sock
         except OSError as failure:
-            error = failure
+            last_error = failure
             sock.close()
-    raise error or OSError(f"no address found for {host}")
+    raise last_error or OSError(f"no address found for {host}")
 
 
 class _PublicHTTPConnection(http.client.HTTPConnection):

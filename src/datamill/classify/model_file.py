@@ -58,13 +58,13 @@ def save_model(path: str | Path, head: TrainedHead) -> None:
                 "preprocessing": PREPROCESSING,
                 "summary": json.dumps(head.summary, sort_keys=True),
             }
-            db["meta"].insert_all(
+            db.table("meta").insert_all(
                 [{"key": key, "value": value} for key, value in meta.items()], pk="key"
             )
-            db["labels"].insert_all(
+            db.table("labels").insert_all(
                 [{"idx": i, "label": label} for i, label in enumerate(head.labels)], pk="idx"
             )
-            db["head"].insert(
+            db.table("head").insert(
                 {
                     "rows": FEATURE_WIDTH,
                     "cols": len(head.labels),

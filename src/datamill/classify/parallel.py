@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -31,7 +31,7 @@ def map_in_threads(
     workers = workers or cpu_count()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="datamill-classify")
     try:
-        queue = deque()
+        queue: deque[Future[Result]] = deque()
         for item in items:
             queue.append(pool.submit(function, item))
             if len(queue) >= 2 * workers:

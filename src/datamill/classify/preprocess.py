@@ -69,6 +69,7 @@ def load_image(data: bytes, name: str, max_bytes: int = MAX_IMAGE_BYTES) -> Imag
     """
     if len(data) > max_bytes:
         raise too_large(name, max_bytes)
+    image: Image.Image
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
@@ -134,19 +135,23 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def to_input(image: Image.Image) -> np.ndarray:
-    """The network input for an RGB image: float32 array of shape (224, 224, 3)."""
+def centre_crop(image: Image.Image) -> Image.Image:
+    """The 224×224 RGB image the network sees: steps 2 and 3 of the recipe."""
     width, height = image.size
     side = int(INPUT_SIZE / (INPUT_SIZE + CROP_PADDING) * min(width, height))
     side = max(side, 1)
     left = (width - side + 1) // 2
     top = (height - side + 1) // 2
-    square = image.resize(
+    return image.resize(
         (INPUT_SIZE, INPUT_SIZE),
         Image.Resampling.BICUBIC,
         box=(left, top, left + side, top + side),
     )
-    array = np.asarray(square, dtype=np.float32)
+
+
+def to_input(image: Image.Image) -> np.ndarray:
+    """The network input for an RGB image: float32 array of shape (224, 224, 3)."""
+    array = np.asarray(centre_crop(image), dtype=np.float32)
     array -= MEAN
     array /= STD
     return array

@@ -55,7 +55,7 @@ def classify_table(
     """
     if table not in db.table_names():
         raise ClassifyError(f"Table {table} does not exist")
-    target = db[table]
+    target = db.table(table)
     columns = target.columns_dict
     if column not in columns:
         raise ClassifyError(f"Table {table} has no column {column}")

@@ -73,7 +73,7 @@ def analyze_columns(
     for table, column in pairs:
         if table not in totals:
             totals[table] = db[table].count
-        yield db[table].analyze_column(
+        yield db.table(table).analyze_column(
             column,
             common_limit=common_limit,
             value_truncate=VALUE_TRUNCATE,
@@ -91,7 +91,7 @@ def _as_json(pairs: list[tuple[Any, int]] | None) -> str | None:
 
 def save_details(db: Database, details: ColumnDetails) -> None:
     """Upsert one column's statistics into ``_analyze_tables_``."""
-    db[SAVE_TABLE].insert(
+    db.table(SAVE_TABLE).insert(
         {
             "table": details.table,
             "column": details.column,

@@ -170,7 +170,7 @@ def convert(
         _preview(db, table, columns[0], fn, multi, where, params)
         return
     try:
-        db[table].convert(
+        db.table(table).convert(
             list(columns),
             fn,
             output=output,

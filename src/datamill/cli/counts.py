@@ -34,7 +34,7 @@ def enable_counts(path: str, tables: Sequence[str], load_extension: Sequence[str
             raise click.ClickException(f"Invalid tables: {invalid}")
         with db.atomic():
             for table in tables:
-                db[table].enable_counts()
+                db.table(table).enable_counts()
 
 
 @cli.command(name="reset-counts")

@@ -25,7 +25,9 @@ def analyze(path: str, names: Sequence[str]) -> None:
     db = open_database(path)
     with reported_errors():
         with db.atomic():
-            for name in names or [None]:
+            if not names:
+                db.analyze()
+            for name in names:
                 db.analyze(name)
 
 

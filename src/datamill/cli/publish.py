@@ -98,6 +98,11 @@ def publish_group(ctx: click.Context) -> None:
     callback=_checked(check_replicas),
     help="Also write compose.yaml: N copies behind an nginx load balancer",
 )
+@click.option(
+    "--classifier",
+    metavar="MODEL",
+    help="Serve /-/classify with this model from 'classify train' (copied), or imagenet",
+)
 @click.option("--no-build", is_flag=True, help="Write the build context only")
 def docker(
     databases: tuple[str, ...],
@@ -108,6 +113,7 @@ def docker(
     python: str,
     settings: tuple[tuple[str, str], ...],
     replicas: int | None,
+    classifier: str | None,
     no_build: bool,
 ) -> None:
     """Write a Docker build context for an image that serves DB files read-only, and build it
@@ -121,6 +127,7 @@ def docker(
             metadata=metadata,
             settings=settings,
             replicas=replicas,
+            classifier=classifier,
         )
         hint = publish_docker(image, output_dir, build=not no_build)
     except InvalidOption as error:

@@ -7,6 +7,7 @@ import webbrowser
 
 import click
 
+from datamill.classify import ClassifyError
 from datamill.cli.main import cli
 from datamill.serve import INSTALL_HINT
 from datamill.serve.metadata import MetadataError, load_metadata
@@ -45,6 +46,11 @@ from datamill.serve.settings import SettingError, Settings
     type=click.Path(dir_okay=False),
     help="JSON file with titles, descriptions and table options",
 )
+@click.option(
+    "--classifier",
+    metavar="MODEL",
+    help="Answer /-/classify with a model made by 'classify train', or imagenet",
+)
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests from any site")
 @click.option("--open", "open_browser", is_flag=True, help="Open the index page in a browser")
 def serve(
@@ -54,6 +60,7 @@ def serve(
     port: int,
     settings: tuple[tuple[str, str], ...],
     metadata: str | None,
+    classifier: str | None,
     cors: bool,
     open_browser: bool,
 ) -> None:
@@ -77,10 +84,12 @@ def serve(
     for warning in warnings:
         click.echo(warning, err=True)
     try:
-        app = create_app(databases, immutable, chosen, loaded, cors=cors, host=host)
+        app = create_app(
+            databases, immutable, chosen, loaded, cors=cors, host=host, classifier=classifier
+        )
     except DuplicateDatabase as error:
         raise click.UsageError(str(error)) from None
-    except StartupError as error:
+    except (StartupError, ClassifyError) as error:
         raise click.ClickException(str(error)) from None
     try:
         sock = bind(host, port)

@@ -94,7 +94,9 @@ def add_geometry_column(
     load_spatialite(db, load_extension)
     kind = geometry_type.lower() if geometry_type else "GEOMETRY"
     with reported_errors():
-        added = db[table].add_geometry_column(column_name, kind.upper(), srid, dimensions, not_null)
+        added = db.table(table).add_geometry_column(
+            column_name, kind.upper(), srid, dimensions, not_null
+        )
     if not added:
         raise click.ClickException(
             f"SpatiaLite could not add {kind} column {column_name} to {table}"
@@ -128,4 +130,4 @@ def create_spatial_index(
         raise click.ClickException("You must add a geometry column before creating a spatial index")
     load_spatialite(db, load_extension)
     with reported_errors():
-        db[table].create_spatial_index(column_name)
+        db.table(table).create_spatial_index(column_name)

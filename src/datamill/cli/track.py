@@ -130,7 +130,7 @@ def run_command(**params) -> None:
         click.echo("No row changes", err=True)
     elif result.status == "dry-run":
         click.echo(result.message)
-    else:
+    elif result.commit is not None:  # committed
         title = (result.message or "").split("\n", 1)[0]
         click.echo(f"Committed {result.commit[:12]}: {title}", err=True)
         if result.pushed_branch:

@@ -133,10 +133,7 @@ def _convert_multi(
                 if result is None:
                     continue
                 if not isinstance(result, dict):
-                    error = BadMultiValues(result)
-                    error.row_number = position  # type: ignore[attr-defined]
-                    error.column = column  # type: ignore[attr-defined]
-                    raise error
+                    raise BadMultiValues(result, position, column)
                 pk = row[0] if len(pks) == 1 else tuple(row[:-1])
                 updates.append((pk, result))
         new_types = suggest_column_types(result for _, result in updates)

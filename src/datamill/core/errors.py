@@ -44,8 +44,15 @@ class TransformError(Exception):
 
 
 class BadMultiValues(Exception):
-    """A ``convert(multi=True)`` function returned something other than a dict or None."""
+    """A ``convert(multi=True)`` function returned something other than a dict or None.
 
-    def __init__(self, values: object) -> None:
+    ``row_number`` and ``column`` say where, when known.
+    """
+
+    def __init__(
+        self, values: object, row_number: int | None = None, column: str | None = None
+    ) -> None:
         super().__init__(values)
         self.values = values
+        self.row_number = row_number
+        self.column = column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from datamill.core import introspect
@@ -30,7 +31,7 @@ def m2m_table_candidates(db: Database, table: str, other_table: str) -> list[str
 def m2m(
     table: Table,
     other_table: str | Table,
-    record_or_iterable: dict[str, Any] | list[dict[str, Any]] | None = None,
+    record_or_iterable: dict[str, Any] | Iterable[dict[str, Any]] | None = None,
     pk: Any = DEFAULT,
     lookup: dict[str, Any] | None = None,
     m2m_table: str | None = None,
@@ -50,7 +51,7 @@ def m2m(
     with db.atomic():
         if lookup is not None:
             other_ids = [other.lookup(lookup)]
-        else:
+        elif record_or_iterable is not None:
             records = (
                 [record_or_iterable]
                 if isinstance(record_or_iterable, dict)

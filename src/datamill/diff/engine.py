@@ -78,15 +78,13 @@ class Plan:
         text_cur = not current.typed
         self.prev_as_text = text_cur and not text_prev
         self.cur_as_text = text_prev and not text_cur
-        both_csv = isinstance(previous, CsvSide) and isinstance(current, CsvSide)
-        self.raw = (
-            both_csv
-            and not self.ignore
-            and prev_cols == cur_cols
-            and (_same_dialect(previous, current))
-        )
-        # Large CSV pairs keep canonical decimal keys as ints: half the memory per row.
-        self.compact_keys = both_csv and len(key) == 1 and previous.size >= COMPACT_KEYS_BYTES
+        self.raw = self.compact_keys = False
+        if isinstance(previous, CsvSide) and isinstance(current, CsvSide):
+            self.raw = (
+                not self.ignore and prev_cols == cur_cols and _same_dialect(previous, current)
+            )
+            # Large CSV pairs keep canonical decimal keys as ints: half the memory per row.
+            self.compact_keys = len(key) == 1 and previous.size >= COMPACT_KEYS_BYTES
 
 
 def _same_dialect(a: CsvSide, b: CsvSide) -> bool:
@@ -303,9 +301,11 @@ def _report(
     key_names = plan.key
     wanted = set(removed_keys)
     wanted.update(candidates)
-    prev_records: dict[Any, tuple[Any, Any]] = {}
-    prev_row = None
-    if wanted:
+    changed: list[dict[str, Any]] = []
+    removed: list[dict[str, Any]] = []
+    current_rows = _LazyRows(cur_row)
+    if wanted:  # otherwise PREVIOUS has nothing to show: no changed or removed rows
+        prev_records: dict[Any, tuple[Any, Any]] = {}
         scan = previous.scan(key_names, plan.prev_as_text)
         prev_row = _row_maker(scan, plan)
         remaining = len(wanted)
@@ -321,38 +321,39 @@ def _report(
                 break
         scan.close()
 
-    if reorder:
-        candidates = dict(sorted(candidates.items(), key=lambda item: item[1][0]))
-    changed = []
-    current_rows = _LazyRows(cur_row)
-    key_set = set(key_names)
-    common = plan.common
-    composite = len(key_names) > 1
-    mixed = plan.prev_as_text or plan.cur_as_text
-    for k, (_index, raw, fields) in candidates.items():
-        old = prev_row(*prev_records[k])
-        new = cur_row(raw, fields)
-        if mixed:
-            changes = {
-                c: [old[c], new[c]] for c in common if not equal_in_mixed_formats(old[c], new[c])
-            }
-        else:
-            changes = {c: [old[c], new[c]] for c in common if old[c] != new[c]}
-        if not changes:
-            continue
-        shown = _shown_key(k, plan)
-        entry: dict[str, Any] = {"key": list(shown) if composite else shown, "changes": changes}
-        if show_unchanged:
-            entry["unchanged"] = {
-                c: v for c, v in old.items() if c not in changes and c not in key_set
-            }
-        changed.append(entry)
-        current_rows.records[shown] = (raw, fields)
+        if reorder:
+            candidates = dict(sorted(candidates.items(), key=lambda item: item[1][0]))
+        key_set = set(key_names)
+        common = plan.common
+        composite = len(key_names) > 1
+        mixed = plan.prev_as_text or plan.cur_as_text
+        for k, (_index, raw, fields) in candidates.items():
+            old = prev_row(*prev_records[k])
+            new = cur_row(raw, fields)
+            if mixed:
+                changes = {
+                    c: [old[c], new[c]]
+                    for c in common
+                    if not equal_in_mixed_formats(old[c], new[c])
+                }
+            else:
+                changes = {c: [old[c], new[c]] for c in common if old[c] != new[c]}
+            if not changes:
+                continue
+            shown = _shown_key(k, plan)
+            entry: dict[str, Any] = {"key": list(shown) if composite else shown, "changes": changes}
+            if show_unchanged:
+                entry["unchanged"] = {
+                    c: v for c, v in old.items() if c not in changes and c not in key_set
+                }
+            changed.append(entry)
+            current_rows.records[shown] = (raw, fields)
+        removed = [prev_row(*prev_records[k]) for k in removed_keys]
     del candidates
     result = _result(
         plan,
         added=[cur_row(raw, fields) for raw, fields in added.values()],
-        removed=[prev_row(*prev_records[k]) for k in removed_keys],
+        removed=removed,
         changed=changed,
     )
     result.current_rows = current_rows

@@ -20,7 +20,7 @@ class DiffResult(dict):
 
     key: tuple[str, ...] | None = None
     previous_columns: list[str] | None = None
-    current_rows: dict[Any, dict[str, Any]] | None = None
+    current_rows: Mapping[Any, dict[str, Any]] | None = None
     current_columns: list[str] | None = None
 
 

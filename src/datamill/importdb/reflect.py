@@ -55,6 +55,10 @@ def relations(source: Source, inspector: sa.Inspector, views: bool) -> Relations
     """The names ``--all`` (with ``--views`` when ``views``) and ``--table`` may use."""
     if source.dialect == "postgresql":
         schema = source.schema or inspector.default_schema_name
+        if schema is None:  # no schema on the search_path exists
+            raise ImportDbError(
+                "The database has no default schema: name one with --postgres-schema"
+            )
         found = postgres.relations(source.connection, schema)
         for_all = [
             n for n, kind, partition in found if not partition and (views or kind == "table")

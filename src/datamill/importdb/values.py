@@ -53,7 +53,7 @@ class ValueConverter:
             dict: jsonify_if_needed,
         }
         #: Inside arrays: binary values as base64 objects, nested arrays as lists.
-        self._element_handlers = {
+        self._element_handlers: dict[type, Callable[[Any], Any]] = {
             **self._handlers,
             bytes: _base64,
             memoryview: _base64,

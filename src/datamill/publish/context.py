@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from datamill.classify import ClassifyError, require_extra
 from datamill.core.sqlite import sqlite3
 from datamill.publish.compose import COMPOSE_NAME, render_compose
 from datamill.publish.dockerfile import METADATA_NAME, render_dockerfile, render_requirements
@@ -58,6 +59,8 @@ def write_context(image: DockerImage, output_dir: str | None = None) -> BuildCon
     Raises ``PublishError`` (having written nothing that stays) for the PUB-2 error cases.
     """
     _check_names(image.file_names)
+    if image.classifier_file is not None:
+        _check_classifier(image.classifier_file, image.file_names)
     if output_dir is not None:
         _check_output_dir(output_dir)
     warnings = list(_check_metadata(image.metadata))
@@ -70,10 +73,16 @@ def write_context(image: DockerImage, output_dir: str | None = None) -> BuildCon
         )
     writers: list[tuple[str, Callable[[str], None]]] = [
         (DOCKERFILE, partial(_write_text, render_dockerfile(image))),
-        (REQUIREMENTS, partial(_write_text, render_requirements(image.version))),
+        (
+            REQUIREMENTS,
+            partial(_write_text, render_requirements(image.version, image.classifier is not None)),
+        ),
     ]
     if image.metadata is not None:
         writers.append((METADATA_NAME, partial(shutil.copyfile, image.metadata)))
+    if image.classifier_file is not None:
+        copy_model = partial(shutil.copyfile, image.classifier_file)
+        writers.append((image.classifier_name or "", copy_model))
     for path, name in zip(image.databases, image.file_names):
         writers.append((name, partial(copy_database, path)))
     if image.replicas is not None:
@@ -125,6 +134,22 @@ def _check_names(names: tuple[str, ...]) -> None:
         if name in seen:
             raise PublishError(f"Two databases are named {name}")
         seen.add(name)
+
+
+def _check_classifier(path: str, database_names: tuple[str, ...]) -> None:
+    """A model file ``serve --classifier`` can load, under a name no other file has."""
+    name = os.path.basename(path)
+    if not _SAFE_NAME.fullmatch(name) or name.lower() in _RESERVED:
+        raise PublishError(f'Model file name "{name}" cannot be used in a Dockerfile; rename it')
+    if name in database_names:
+        raise PublishError(f"The model file and a database are both named {name}")
+    try:
+        require_extra()
+        from datamill.classify.model_file import load_model
+
+        load_model(path)
+    except ClassifyError as error:
+        raise PublishError(str(error)) from None
 
 
 def _check_output_dir(path: str) -> None:

@@ -76,9 +76,14 @@ def render_dockerfile(image: DockerImage) -> str:
     """The Dockerfile for ``image``, exactly as PUB-5 gives it."""
     serve = ["datamill", "serve", "--host", "0.0.0.0", "--port", str(image.port)]
     copied = list(image.file_names)
+    classifier = image.classifier_name  # None without a classifier
+    if classifier is not None and image.classifier_file is not None:
+        copied.insert(0, classifier)
     if image.metadata is not None:
         serve += ["--metadata", METADATA_NAME]
         copied.insert(0, METADATA_NAME)
+    if classifier is not None:
+        serve += ["--classifier", classifier]
     for name in image.file_names:
         serve += ["-i", name]
     flags = " ".join(f"--{key.replace('_', '-')}={value}" for key, value in HEALTH_OPTIONS.items())
@@ -95,6 +100,8 @@ def render_dockerfile(image: DockerImage) -> str:
     )
 
 
-def render_requirements(version: str) -> str:
-    """``requirements.txt``: datamill with the serve extra, pinned to ``version`` (PUB-3)."""
-    return f"{written_by(version)}\ndatamill[serve]=={version}\n"
+def render_requirements(version: str, classify: bool = False) -> str:
+    """``requirements.txt``: datamill with the serve extra (and with ``classify`` the classify
+    extra, classify.md CL-5), pinned to ``version`` (PUB-3)."""
+    extras = "serve,classify" if classify else "serve"
+    return f"{written_by(version)}\ndatamill[{extras}]=={version}\n"

@@ -7,6 +7,7 @@ and Docker contexts apply as they do in a shell.
 from __future__ import annotations
 
 import codecs
+import io
 import shlex
 import shutil
 import subprocess
@@ -63,7 +64,7 @@ def build_image(tag: str, directory: str, log: TextIO) -> int:
     except OSError as error:
         raise PublishError(f"Cannot run docker: {error}") from None
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    assert process.stdout is not None
+    assert isinstance(process.stdout, io.BufferedReader)  # the default buffered pipe
     with process.stdout:
         while chunk := process.stdout.read1(65536):
             log.write(decoder.decode(chunk))

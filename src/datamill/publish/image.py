@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from datamill.classify import IMAGENET
 from datamill.publish.errors import InvalidOption, PublishError
 from datamill.serve.settings import SettingError, Settings
 
@@ -92,7 +93,9 @@ class DockerImage:
     """The image ``publish docker`` describes; every option is checked on construction.
 
     ``databases`` are paths, copied under their own names; ``tag`` defaults to
-    ``default_tag(databases[0])`` and ``version`` to the running datamill's.
+    ``default_tag(databases[0])`` and ``version`` to the running datamill's. ``classifier``
+    is ``imagenet`` or the path of a model from ``classify train``, copied under its own
+    name, for ``serve --classifier`` (classify.md CL-5).
     """
 
     databases: tuple[str, ...]
@@ -103,6 +106,7 @@ class DockerImage:
     settings: tuple[tuple[str, str], ...] = ()
     replicas: int | None = None
     version: str = ""
+    classifier: str | None = None
 
     def __post_init__(self) -> None:
         if not self.databases:
@@ -120,3 +124,16 @@ class DockerImage:
     def file_names(self) -> tuple[str, ...]:
         """The databases' names inside the image, in argument order."""
         return tuple(os.path.basename(path) for path in self.databases)
+
+    @property
+    def classifier_file(self) -> str | None:
+        """The path of the model file the image holds (none for ``imagenet``)."""
+        if self.classifier is None or self.classifier == IMAGENET:
+            return None
+        return self.classifier
+
+    @property
+    def classifier_name(self) -> str | None:
+        """What ``serve --classifier`` gets inside the image: ``imagenet`` or the file's name."""
+        path = self.classifier_file
+        return os.path.basename(path) if path else self.classifier

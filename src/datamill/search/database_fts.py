@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from datamill.core.identifiers import quote_identifier
 from datamill.search.escape import PREFIX_MODES, escape_query
@@ -15,6 +15,7 @@ from datamill.search.table_fts import check_search_target, fts3_error, run_searc
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
+    from datamill.core.sqlite import sqlite3
 
 __all__ = ["DatabaseSearchMixin", "quote_fts"]
 
@@ -69,18 +70,20 @@ def _search_all_sql(info: FtsInfo, options: SearchOptions, limit: int | None) ->
 
 
 class DatabaseSearchMixin:
-    """Adds cross-table search and FTS helpers to ``Database``; expects ``self.conn``."""
+    """Adds cross-table search and FTS helpers to ``Database``, its only subclass."""
+
+    conn: sqlite3.Connection
 
     def quote_fts(self, query: str) -> str:
         """Quote every token of ``query`` as sqlite-utils does (L-FTS-9)."""
         return quote_fts(query)
 
-    def register_fts4_bm25(self: Database) -> None:
+    def register_fts4_bm25(self) -> None:
         """(Re-)register datamill's ``rank_bm25`` and the other ranking functions (L-FUNC-4)."""
         register_functions(self.conn)
 
     def search_all(
-        self: Database,
+        self,
         q: str,
         *,
         tables: Iterable[str] | None = None,
@@ -99,7 +102,8 @@ class DatabaseSearchMixin:
         """
         if prefix not in PREFIX_MODES:
             raise ValueError("prefix must be one of 'explicit', 'last', 'all', 'none'")
-        candidates = [info for info in fts_tables(self) if not info.contentless]
+        db = cast("Database", self)
+        candidates = [info for info in fts_tables(db) if not info.contentless]
         if tables is not None:
             by_name = {info.table: info for info in candidates}
             selected = []
@@ -115,7 +119,7 @@ class DatabaseSearchMixin:
             query = escape_query(q, info.version, prefix) if quote else q
             if not escape_query(query, info.version):
                 continue
-            check_search_target(self, info)
+            check_search_target(db, info)
             if info.version == "FTS4" and info.matchinfo_fts3:
                 raise fts3_error(info)
             options = SearchOptions.build(
@@ -126,7 +130,7 @@ class DatabaseSearchMixin:
                 snippet_tokens=snippet_tokens,
             )
             sql = _search_all_sql(info, options, limit)
-            for row in run_search(self, sql, {"query": query}, query, info.table, info.name):
+            for row in run_search(db, sql, {"query": query}, query, info.table, info.name):
                 results.append((row["rank"], info.table, row["rowid"], row["snippet"]))
         best = heapq.nsmallest(limit, results) if limit is not None else sorted(results)
         return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable
+from typing import TypeGuard
 
 from datamill.search.matchinfo import MatchinfoError, unpacker
 
@@ -52,7 +53,7 @@ def rank_score(blob: bytes | None) -> float | None:
     return -score
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -1,7 +1,7 @@
 """``datamill serve``: a read-only web interface, JSON API and CSV export (serve.md).
 
-``create_app`` needs the ``serve`` extra (Starlette, uvicorn, Jinja2); the rest of this
-package (settings, metadata, history data) works without it.
+``create_app`` needs the ``serve`` extra (Starlette, uvicorn, Jinja2, python-multipart); the
+rest of this package (settings, metadata, history data) works without it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ def __getattr__(name: str) -> Any:
     if name == "create_app":
         try:
             import jinja2  # noqa: F401
+            import python_multipart  # noqa: F401
             import starlette  # noqa: F401
             import uvicorn  # noqa: F401
         except ImportError as error:

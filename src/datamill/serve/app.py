@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from datamill.serve.classifying import ClassifyService
 from datamill.serve.connection import QueryTimeout
 from datamill.serve.databases import ServedDatabase, open_databases
 from datamill.serve.errors import ServeError, not_found
@@ -24,6 +25,7 @@ from datamill.serve.routing import Redirect, Route, parse_path
 from datamill.serve.settings import Settings
 from datamill.serve.streaming import StreamSlots
 from datamill.serve.urls import RequestInfo, Urls
+from datamill.serve.views.classify import classify_image_view, classify_view
 from datamill.serve.views.context import JSON_TYPE, RequestContext
 from datamill.serve.views.export import StreamedRows, export_response
 from datamill.serve.views.history import history_view
@@ -31,6 +33,9 @@ from datamill.serve.views.listing import database_view, index_view
 from datamill.serve.views.query import query_stream, query_view
 from datamill.serve.views.row import row_view
 from datamill.serve.views.table import table_stream, table_view
+
+if TYPE_CHECKING:
+    from datamill.classify.classifier import Classifier
 
 __all__ = ["Server", "create_app"]
 
@@ -65,6 +70,7 @@ class Server:
         metadata: Metadata,
         host: str = "127.0.0.1",
         cors: bool = False,
+        classify: ClassifyService | None = None,
     ) -> None:
         self.databases = {database.name: database for database in databases}
         self.settings = settings
@@ -75,12 +81,14 @@ class Server:
         self.templates = Templates(self.version)
         self.slots = StreamSlots(settings.max_concurrent_streams)
         self.stopping = threading.Event()
+        self.classify = classify
         self.app = Guard(
             self._dispatch_asgi,
             self.render_error,
             allowed_host_check(settings.allowed_hosts, host),
             settings.default_cache_ttl,
             cors,
+            upload_paths=(self.urls.path("-", "classify"),) if classify else (),
         )
 
     async def __call__(
@@ -95,7 +103,7 @@ class Server:
     ) -> Response:
         """An error as JSON for ``.json``/``.csv``/``/-/health`` paths, else as an HTML page."""
         last = path.split("?")[0].rsplit("/", 1)[-1]
-        if last.endswith((".json", ".csv")) or path.endswith("/-/health"):
+        if last.endswith((".json", ".csv")) or path.endswith(("/-/health", "/-/classify")):
             body = dumps({"ok": False, "error": message, "errors": [message], "status": status})
             return Response(body, status, headers=dict(headers), media_type=JSON_TYPE)
         return self.templates.render(
@@ -132,6 +140,8 @@ class Server:
             elif message["type"] == "lifespan.shutdown":
                 self.stopping.set()
                 self.executor.shutdown()
+                if self.classify is not None:
+                    self.classify.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -168,6 +178,10 @@ class Server:
         if kind == "robots":
             allow = "Allow: /" if self.settings.allow_robots else "Disallow: /"
             return Response(f"User-agent: *\n{allow}\n", media_type="text/plain; charset=utf-8")
+        if kind == "classify":
+            return await classify_view(ctx, request)
+        if kind == "classify_image":
+            return classify_image_view(ctx)
         if kind == "health":
             return await self.executor.run(self._health, ctx)
         if kind == "database" and ctx.param("sql") is not None:
@@ -224,13 +238,16 @@ def create_app(
     metadata: Metadata | str | Path | Mapping[str, Any] | None = None,
     cors: bool = False,
     host: str = "127.0.0.1",
+    classifier: Classifier | str | None = None,
 ) -> Server:
     """The ASGI app serving ``paths`` (read-only) and ``immutable`` (``immutable=1``) files.
 
     ``settings`` takes SV-CLI-4 names and values; ``metadata`` a file path, a mapping or
-    loaded ``Metadata``.
+    loaded ``Metadata``; ``classifier`` a loaded classifier, ``"imagenet"`` or a model file
+    for ``/-/classify`` (classify.md CL-5).
     Raises ``StartupError``, ``SettingError`` or ``MetadataError`` (all ``ValueError``) with
-    the message the command line prints after ``Error:``.
+    the message the command line prints after ``Error:``, and ``ClassifyError`` for a
+    classifier that cannot be loaded.
     """
     if not isinstance(settings, Settings):
         settings = Settings.from_pairs(settings)
@@ -242,4 +259,7 @@ def create_app(
         database.hidden_names = loaded.hidden_tables(database.name)
     if not databases:
         raise ValueError("Give at least one database file (DB or -i DB)")
-    return Server(databases, settings, loaded, host, cors)
+    classify = None
+    if classifier is not None:
+        classify = ClassifyService(classifier, settings.classify_allow_private)
+    return Server(databases, settings, loaded, host, cors, classify)

@@ -245,8 +245,8 @@ def timeline(conn: sqlite3.Connection, namespace: str, item_id: int | str) -> di
     ns = _namespace(conn, namespace)
     pk = _item_pk(item_id)
     cursor = conn.execute(f"select * from {q(ns.name)} where _id = ?", [pk])
-    row = cursor.fetchone() if pk is not None else None
-    if row is None:
+    row = cursor.fetchone()
+    if pk is None or row is None:
         raise HistoryViewError(404, f"Item not found: {item_id}")
     item = dict(zip([d[0] for d in cursor.description], row))
     data = "".join(f", {q(column)}" for column in ns.data)
@@ -360,6 +360,7 @@ def diff(
     """
     ns = _namespace(conn, namespace)
     to_commit = _resolve_commit(conn, ns, to_ref) if to_ref else _neighbour_before(conn, ns, None)
+    from_commit: dict[str, Any] | None
     if from_ref:
         from_commit = _resolve_commit(conn, ns, from_ref)
     else:

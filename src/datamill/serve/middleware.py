@@ -8,18 +8,15 @@ import ipaddress
 import sys
 import traceback
 import urllib.parse
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
 
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 
 from datamill.serve.streaming import StreamAborted
 
 __all__ = ["Guard", "SECURITY_HEADERS", "is_loopback", "allowed_host_check"]
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 ErrorRenderer = Callable[[str, str, int, dict[str, str]], Response]
 
 SECURITY_HEADERS = {
@@ -68,7 +65,11 @@ def allowed_host_check(setting: str, bind_host: str) -> Callable[[str], bool]:
 
 
 class Guard:
-    """ASGI middleware enforcing SV-SEC-4..7 around the application."""
+    """ASGI middleware enforcing SV-SEC-4..7 around the application.
+
+    ``upload_paths`` (``/-/classify`` with a classifier loaded, classify.md CL-5) also take
+    POST with a body; the view there caps the body while reading it.
+    """
 
     def __init__(
         self,
@@ -77,6 +78,7 @@ class Guard:
         host_allowed: Callable[[str], bool],
         default_ttl: int,
         cors: bool,
+        upload_paths: Iterable[str] = (),
     ) -> None:
         self.app = app
         self.render_error = render_error
@@ -87,6 +89,7 @@ class Guard:
             self.extra_headers["Access-Control-Allow-Origin"] = "*"
             self.extra_headers["Access-Control-Expose-Headers"] = "Link"
         self.cors = cors
+        self.upload_paths = frozenset(upload_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -96,7 +99,7 @@ class Guard:
             return
         started = False
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
+        async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
@@ -129,19 +132,22 @@ class Guard:
                 path, f"Request URL too long (limit {MAX_URL_BYTES} bytes)", 414, {}
             )
         method = scope["method"]
+        upload = path in self.upload_paths
+        allowed = f"{ALLOWED_METHODS}, POST" if upload else ALLOWED_METHODS
         if method == "OPTIONS":
-            headers = {"Allow": ALLOWED_METHODS}
+            headers = {"Allow": allowed}
             if self.cors:
                 headers.update(
                     {
-                        "Access-Control-Allow-Methods": ALLOWED_METHODS,
+                        "Access-Control-Allow-Methods": allowed,
                         "Access-Control-Allow-Headers": "Content-Type",
                         "Access-Control-Max-Age": "3600",
                     }
                 )
             return Response(status_code=204, headers=headers)
-        if method not in ("GET", "HEAD"):
-            return self.render_error(path, "Method not allowed", 405, {"Allow": ALLOWED_METHODS})
+        upload = upload and method == "POST"
+        if method not in ("GET", "HEAD") and not upload:
+            return self.render_error(path, "Method not allowed", 405, {"Allow": allowed})
         headers = {
             k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
         }
@@ -149,7 +155,7 @@ class Guard:
         if not self.host_allowed(host):
             return self.render_error(path, f"Invalid Host header: {host}", 400, {})
         length = headers.get("content-length", "0").strip()
-        if "transfer-encoding" in headers or (length not in ("", "0")):
+        if not upload and ("transfer-encoding" in headers or length not in ("", "0")):
             return self.render_error(path, "Request bodies are not accepted", 413, {})
         if (
             query

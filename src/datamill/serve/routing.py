@@ -22,7 +22,7 @@ FORMATS = (".json", ".csv")
 class Route:
     """A resource: ``kind`` and the decoded parts it names."""
 
-    kind: str  # index, database, query, table, row, history*, static, health, robots
+    kind: str  # index, database, query, table, row, history*, static, health, robots, classify*
     fmt: str = "html"  # html, json or csv
     db: str | None = None
     table: str | None = None
@@ -97,6 +97,10 @@ def _special(segments: list[str], fmt: str) -> Route:
         return Route("static", asset=segments[2])
     if segments == ["-", "health"] and fmt == "html":
         return Route("health", "json")
+    if segments == ["-", "classify"] and fmt == "html":
+        return Route("classify")
+    if len(segments) == 4 and segments[1:3] == ["classify", "images"] and fmt == "html":
+        return Route("classify_image", asset=segments[3])
     raise not_found()
 
 

@@ -47,6 +47,7 @@ class Settings:
     force_https_urls: bool = False
     allowed_hosts: str = "auto"
     allow_robots: bool = False
+    classify_allow_private: bool = False
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, Any]] | Mapping[str, Any] | None) -> Settings:

@@ -167,7 +167,8 @@ def _reason(err: BaseException) -> str:
     if isinstance(err, urllib.error.URLError) and not isinstance(err, urllib.error.HTTPError):
         return str(err.reason)
     if isinstance(err, http.client.BadStatusLine) and not isinstance(err, OSError):
-        return f"invalid HTTP status line {err.line.strip()!r}"
+        line = err.line  # type: ignore[attr-defined]  # set by __init__; typeshed omits it
+        return f"invalid HTTP status line {line.strip()!r}"
     return str(err) or type(err).__name__
 
 

@@ -137,9 +137,11 @@ def identity_env(tree: WorkTree, author: str | None) -> dict[str, str]:
     if author is not None:
         name, email = parse_author(author)
     else:
-        name = os.environ.get("GIT_AUTHOR_NAME") or tree.config("user.name")
-        email = os.environ.get("GIT_AUTHOR_EMAIL") or tree.config("user.email")
-        if not name or not email:
+        found_name = os.environ.get("GIT_AUTHOR_NAME") or tree.config("user.name")
+        found_email = os.environ.get("GIT_AUTHOR_EMAIL") or tree.config("user.email")
+        if found_name and found_email:
+            name, email = found_name, found_email
+        else:
             name, email = DEFAULT_IDENTITY
     committer_name = os.environ.get("GIT_COMMITTER_NAME") or tree.config("user.name")
     committer_email = os.environ.get("GIT_COMMITTER_EMAIL") or tree.config("user.email")

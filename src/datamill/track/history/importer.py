@@ -218,7 +218,9 @@ class Importer:
         noun = "row" if missing == 1 else "rows"
         self.options.warn(f"Warning: Commit {sha}: {missing} {noun} without --id columns skipped")
 
-    def _ensure_columns(self, columns: list[str], rows: list[dict]) -> None:
+    def _ensure_columns(self, columns: list[str], rows: Iterable[dict]) -> None:
+        """Create or widen the tables for ``columns``. ``rows`` is read, once per new column,
+        only to detect types or to flatten JSON: ``import_commit`` passes a list then."""
         new = [name for name in columns if name not in self.types]
         if not new:
             return
@@ -262,7 +264,7 @@ class Importer:
             return self._flat(row)
         return {name: typed(value, self.types.get(name, "TEXT")) for name, value in row.items()}
 
-    def _write_plain(self, commit_id: int, rows: list[dict]) -> None:
+    def _write_plain(self, commit_id: int, rows: Iterable[dict]) -> None:
         names = list(self.types)
         sql = "insert into {} ({}, _commit) values ({}, ?)".format(
             q(self.tables.item), ", ".join(q(n) for n in names), ", ".join("?" * len(names))

@@ -37,7 +37,7 @@ def upgrade(db: Database, tables: schema.Tables, repo: str, present_ids: set[str
         names = {column.name for column in db["commits"].columns}
         for name in schema.COMMIT_EXTRA_COLUMNS:
             if name not in names:
-                db["commits"].add_column(name, str)
+                db.table("commits").add_column(name, str)
         hashes = [row[0] for row in db.execute("select hash from commits where message is null")]
         found = gitwalk.commit_info(repo, hashes)
         db.conn.executemany(
@@ -51,13 +51,13 @@ def upgrade(db: Database, tables: schema.Tables, repo: str, present_ids: set[str
         if present_ids is None or not db[tables.version].exists():
             return
         if "_change" not in {column.name for column in db[tables.version].columns}:
-            db[tables.version].add_column("_change", str)
+            db.table(tables.version).add_column("_change", str)
         db.execute(
             f"update {q(tables.version)} set _change = case when _version = 1 then 'added' "
             "else 'changed' end where _change is null"
         )
         if "_removed" not in {column.name for column in db[tables.item].columns}:
-            db[tables.item].add_column("_removed", int)
+            db.table(tables.item).add_column("_removed", int)
         rows = db.execute(f"select _id, _item_id from {q(tables.item)}").fetchall()
         db.conn.executemany(
             f"update {q(tables.item)} set _removed = ? where _id = ?",

@@ -48,7 +48,7 @@ def ensure_shared(db: Database) -> None:
     """``namespaces`` and ``commits``."""
     if not db["namespaces"].exists():
         db.create_table("namespaces", {"id": int, "name": str}, pk="id")
-        db["namespaces"].create_index(["name"], unique=True)
+        db.table("namespaces").create_index(["name"], unique=True)
     if not db["commits"].exists():
         db.create_table(
             "commits",
@@ -65,7 +65,7 @@ def ensure_shared(db: Database) -> None:
             pk="id",
             foreign_keys=[("namespace", "namespaces", "id")],
         )
-        db["commits"].create_index(["namespace", "hash"], unique=True)
+        db.table("commits").create_index(["namespace", "hash"], unique=True)
 
 
 def column_types(
@@ -93,7 +93,7 @@ def create_id_tables(db: Database, tables: Tables, types: Mapping[str, str]) -> 
         pk="_id",
         foreign_keys=[("_commit", "commits", "id")],
     )
-    db[tables.item].create_index(["_item_id"], unique=True)
+    db.table(tables.item).create_index(["_item_id"], unique=True)
     db.create_table(
         tables.version,
         {
@@ -108,7 +108,7 @@ def create_id_tables(db: Database, tables: Tables, types: Mapping[str, str]) -> 
         pk="_id",
         foreign_keys=[("_item", tables.item, "_id"), ("_commit", "commits", "id")],
     )
-    db[tables.version].create_index(["_item"])
+    db.table(tables.version).create_index(["_item"])
     if not db["columns"].exists():
         db.create_table(
             "columns",
@@ -116,7 +116,7 @@ def create_id_tables(db: Database, tables: Tables, types: Mapping[str, str]) -> 
             pk="id",
             foreign_keys=[("namespace", "namespaces", "id")],
         )
-        db["columns"].create_index(["namespace", "name"], unique=True)
+        db.table("columns").create_index(["namespace", "name"], unique=True)
     db.create_table(
         tables.changed,
         {"item_version": int, "column": int},
@@ -136,4 +136,4 @@ def create_plain_table(db: Database, name: str, types: Mapping[str, str]) -> Non
 def add_columns(db: Database, table: str, types: Mapping[str, str]) -> None:
     """New data columns, appended with ALTER TABLE ADD COLUMN (cli.md G-9)."""
     for name, sql in types.items():
-        db[table].add_column(name, python_type(sql))
+        db.table(table).add_column(name, python_type(sql))
