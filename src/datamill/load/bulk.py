@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from typing import Any
 
 from datamill.core.database import Database
@@ -36,8 +35,12 @@ def bulk_load(
         except sqlite3.Error as error:
             raise _locate(db, sql, records, origins, error) from None
 
-    with contextlib.closing(prefetch(batches)) as items:
+    items = prefetch(batches)
+    try:
         write_in_units(db, items, run, each_batch_commits=bool(batch_size))
+    finally:
+        if isinstance(items, Generator):
+            items.close()  # stops the read-ahead thread now
 
 
 def _locate(

@@ -207,15 +207,14 @@ class Loader:
         except LoadError:
             raise
         except Exception as error:
-            if getattr(error, "row_number", None) is None:
+            index = getattr(error, "row_number", None)
+            if index is None:
                 raise
-            raise self._engine_error(error, origin) from None
+            raise self._engine_error(error, origin(index - 1)) from None
 
-    def _engine_error(
-        self, error: BaseException, origin: Callable[[int], tuple[int, int | None]]
-    ) -> LoadError:
+    def _engine_error(self, error: BaseException, origin: tuple[int, int | None]) -> LoadError:
         """Turn an annotated engine error into a ``LoadError`` naming the input position."""
         message = getattr(error, "base_message", str(error))
-        row, line = origin(error.row_number - 1)
+        row, line = origin
         column = getattr(error, "column", None)
         return LoadError(message, row_number=row, line=line, column=column)
