@@ -24,7 +24,7 @@ from datamill.io import (
     ValueTracker,
     rows_from_file,
 )
-from datamill.io.csv_reader import ORIGINAL_CSV_FIELD_SIZE_LIMIT, maximize_csv_field_size_limit
+from datamill.io.field_size import ORIGINAL_CSV_FIELD_SIZE_LIMIT, maximize_csv_field_size_limit
 from datamill.io.progress import NullProgressBar, UpdateWrapper, file_progress, progressbar
 
 __all__ = [

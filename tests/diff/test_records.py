@@ -8,8 +8,9 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datamill.diff.csvrecords import CsvRecords, sniff_sample
+from datamill.diff.csvrecords import CsvRecords
 from datamill.diff.errors import DiffInputError
+from datamill.io.dialect import sniff_text
 
 _CHARS = st.sampled_from(list('ab ,";\t\n\rxé'))
 
@@ -67,7 +68,7 @@ def test_records_match_csv_reader(text, dialect):
 @settings(max_examples=150, deadline=None)
 @given(st.text(_CHARS, min_size=1, max_size=60))
 def test_sniffed_dialects_agree_too(text):
-    dialect = sniff_sample(text)
+    dialect = sniff_text(text)
     expected = _expected(text, dialect)
     if expected is None or not expected:
         return

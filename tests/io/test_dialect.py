@@ -11,8 +11,7 @@ import io
 
 import pytest
 
-from datamill.diff.csvrecords import sniff_sample
-from datamill.io.dialect import sniff_dialect
+from datamill.io.dialect import sniff_dialect, sniff_text
 from datamill.io.formats import Format, detect_format
 from generated_trees import needs_generator, trees_csv
 
@@ -28,7 +27,7 @@ def _records(text: str, dialect) -> list[list[str]]:
 def test_generated_tree_lists_sniff_as_the_standard_dialect(rows, seed):
     text = trees_csv(rows, seed)
     head = text.encode()[:2048]
-    for dialect in (sniff_sample(text), detect_format(head)[1]):
+    for dialect in (sniff_text(text), detect_format(head)[1]):
         assert (dialect.delimiter, dialect.quotechar, dialect.doublequote) == (",", '"', True)
         records = _records(text, dialect)
         assert len(records) == rows + 1

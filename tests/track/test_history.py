@@ -626,6 +626,6 @@ def test_convert_and_import_errors_are_one_line(depot, tmp_path):
                       "--import", "datamill_no_such_module")  # fmt: skip
     assert (missing.exit_code, missing.stderr) == (
         1,
-        "Error: --import datamill_no_such_module: No module named 'datamill_no_such_module'\n",
+        "Error: Could not import datamill_no_such_module: No module named 'datamill_no_such_module'\n",
     )
     assert not db.exists()

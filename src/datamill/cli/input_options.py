@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
+from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.formats import SNIFF_BYTES, sniff_head
 from datamill.io.json_reader import JSON_HINT, JsonReader, LinesReader, NdjsonReader, TextReader
@@ -132,7 +132,7 @@ def open_input(file: str) -> tuple[BinaryIO, int | None]:
     if file == "-":
         return stdin_bytes(), None
     try:
-        stream = open(file, "rb")  # noqa: SIM115 - closed by the caller
+        stream = open(file, "rb")
     except OSError as error:
         reason = error.strerror or str(error)
         raise click.ClickException(f"Could not open input file '{file}': {reason}") from None
@@ -156,17 +156,16 @@ def make_reader(stream: BinaryIO, options: InputOptions, source: str = "stdin") 
         return NdjsonReader(stream)
     if not options.tabular:
         return JsonReader(stream, hint=JSON_HINT)
-    maximize_csv_field_size_limit()
     encoding = options.encoding or "utf-8"
     dialect: Any = csv.excel_tab if options.tsv else "excel"
     fmtparams: dict[str, str] = {}
     if options.sniff:
-        buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
+        buffered = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary file object works
         try:
             dialect = sniff_head(buffered.peek(SNIFF_BYTES), encoding)
         except csv.Error:
             raise InputError("Could not determine delimiter") from None
-        stream = buffered  # type: ignore[assignment]
+        stream = buffered
     if options.delimiter:
         fmtparams["delimiter"] = options.delimiter
     if options.quotechar:

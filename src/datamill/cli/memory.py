@@ -151,7 +151,7 @@ def memory(
                 )
             else:
                 try:
-                    stream = open(path, "rb")  # noqa: SIM115
+                    stream = open(path, "rb")
                 except OSError as error:
                     raise click.ClickException(
                         f"Could not open input file '{path}': {error.strerror}"

@@ -15,11 +15,34 @@ import click
 from datamill import Database
 from datamill.cli.errors import reported_errors
 from datamill.core.spatialite import find_spatialite, load_extension
+from datamill.serve.settings import SettingError, Settings
+from datamill.user_code import UserCodeError, code_source
 
 
 def database_path(exists: bool = False) -> click.Path:
     """The PATH argument type: a file (never ``-``), which must exist when ``exists`` (G-5)."""
     return click.Path(exists=exists, file_okay=True, dir_okay=False, allow_dash=False)
+
+
+def serve_setting_option(help: str) -> Callable[[Callable], Callable]:
+    """``--setting NAME VALUE`` (repeatable), checked as ``datamill serve`` does (SV-CLI-4)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        try:
+            Settings.from_pairs(value)
+        except SettingError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+        return value
+
+    return click.option(
+        "settings",
+        "--setting",
+        nargs=2,
+        multiple=True,
+        metavar="NAME VALUE",
+        callback=check,
+        help=help,
+    )
 
 
 def load_extension_option(fn: Callable) -> Callable:
@@ -112,22 +135,15 @@ def attach_databases(db: Database, attach: Iterable[tuple[str, str]]) -> None:
             db.attach(alias, path)
 
 
-def _functions_source(value: str) -> tuple[str, str]:
-    if "\n" not in value and value.endswith(".py"):
-        try:
-            with open(value, encoding="utf-8") as file:
-                return file.read(), value
-        except FileNotFoundError:
-            raise click.ClickException(f"File not found: {value}") from None
-    return value, "<string>"
-
-
 def register_functions(db: Database, sources: Iterable[str]) -> None:
     """Register every public callable defined by each ``--functions`` value (O-FUNCTIONS)."""
     for value in sources:
         if not value.strip():
             continue
-        code, filename = _functions_source(value)
+        try:
+            code, filename = code_source(value)
+        except UserCodeError as error:
+            raise click.ClickException(str(error)) from None
         namespace: dict[str, Any] = {}
         try:
             exec(compile(code, filename, "exec"), namespace)

@@ -8,12 +8,12 @@ from typing import Any
 import click
 
 from datamill.cli.main import cli
+from datamill.cli.options import serve_setting_option
 from datamill.publish import DockerImage, InvalidOption, PublishError, publish_docker
 from datamill.publish.image import (
     check_port,
     check_python,
     check_replicas,
-    check_settings,
     check_tag,
 )
 
@@ -82,15 +82,7 @@ def publish_group(ctx: click.Context) -> None:
     callback=_checked(check_python),
     help="Python of the python:X.Y-slim base image",
 )
-@click.option(
-    "settings",
-    "--setting",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    callback=_checked(check_settings),
-    help="A datamill serve setting (repeatable)",
-)
+@serve_setting_option(help="A datamill serve setting (repeatable)")
 @click.option(
     "--replicas",
     type=int,

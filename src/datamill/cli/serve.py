@@ -9,9 +9,10 @@ import click
 
 from datamill.classify import ClassifyError
 from datamill.cli.main import cli
+from datamill.cli.options import serve_setting_option
 from datamill.serve import INSTALL_HINT
 from datamill.serve.metadata import MetadataError, load_metadata
-from datamill.serve.settings import SettingError, Settings
+from datamill.serve.settings import Settings
 
 
 @cli.command(name="serve")
@@ -33,14 +34,7 @@ from datamill.serve.settings import SettingError, Settings
     type=click.IntRange(0, 65535),
     help="Port; 0 picks a free one",
 )
-@click.option(
-    "settings",
-    "--setting",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="A setting (repeatable)",
-)
+@serve_setting_option(help="A setting (repeatable)")
 @click.option(
     "--metadata",
     type=click.Path(dir_okay=False),
@@ -67,10 +61,7 @@ def serve(
     """Serve SQLite databases read-only: web pages, JSON API and CSV export"""
     if not databases and not immutable:
         raise click.UsageError("Give at least one database file (DB or -i DB)")
-    try:
-        chosen = Settings.from_pairs(settings)
-    except SettingError as error:
-        raise click.BadParameter(str(error), param_hint="'--setting'") from None
+    chosen = Settings.from_pairs(settings)
     try:
         from datamill.serve import create_app
         from datamill.serve.databases import DuplicateDatabase, StartupError

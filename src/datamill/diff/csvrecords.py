@@ -12,16 +12,14 @@ with the same dialect returns.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TextIO
 
 from datamill.diff.errors import DiffInputError, duplicate_column
-from datamill.io.dialect import sniff_dialect
-
-SNIFF_CHARS = 1 << 20
-
-csv.field_size_limit(2**31 - 1)
+from datamill.io.dialect import SNIFF_CHARS, sniff_text
+from datamill.io.field_size import maximize_csv_field_size_limit
 
 Record = tuple[int, str, "list[str] | None"]
 
@@ -35,12 +33,7 @@ def sniff(stream: TextIO) -> type[csv.Dialect]:
     """The sniffed dialect of ``stream`` (DF-IN-3); rewinds it."""
     sample = stream.read(SNIFF_CHARS)
     stream.seek(0)
-    return sniff_sample(sample)
-
-
-def sniff_sample(sample: str) -> type[csv.Dialect]:
-    """The dialect of the first MiB of text among ``,``, tab and ``;``; Excel when none fits."""
-    return sniff_dialect(sample[:SNIFF_CHARS], ",\t;", csv.excel)
+    return sniff_text(sample)
 
 
 def _fast_dialect(dialect: type[csv.Dialect]) -> bool:
@@ -68,6 +61,7 @@ class CsvRecords:
         source: str,
         on_decode_error: Callable[[], DiffInputError],
     ) -> None:
+        maximize_csv_field_size_limit()  # DF-IN-3.6
         self.dialect = dialect
         self.source = source
         self.delimiter = dialect.delimiter
@@ -105,11 +99,16 @@ class CsvRecords:
             return iter(())
         return self._iterate(len(self.columns))
 
+    def release(self) -> None:
+        """Detach the text layer, leaving the binary file it wraps open for another pass."""
+        if isinstance(self._stream, io.TextIOWrapper):
+            self._stream.detach()
+
     # -- parsing ------------------------------------------------------------
 
     def fields_of(self, raw: str) -> list[str]:
         """Fields of a record that is a single physical line."""
-        q, d = self.quote, self.delimiter
+        q, d = self.quote or "\0", self.delimiter
         if self._fast:
             if q not in raw:
                 return raw.split(d)
@@ -150,7 +149,7 @@ class CsvRecords:
         except UnicodeDecodeError:
             raise self._on_decode_error() from None
 
-    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp, compact):  # noqa: C901 - one hot loop
+    def _scan_lines(self, ncols, key_idx, fp_get, raw_fp, compact):
         d, q = self.delimiter, self.quote
         fast = self._fast and ncols is not None
         lines = self._lines
@@ -277,6 +276,7 @@ class CsvRecords:
         first_key = key_idx == [0]
         key_get = itemgetter(*key_idx) if len(key_idx) > 1 else None
         fields_of = self.fields_of
+        key: Any  # the key's text, or its compact int form
         for line in self._lines:
             if first_key:
                 i = line.find(d)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.diff.errors import DiffInputError
-from datamill.diff.textinput import is_utf8
+from datamill.io.source import is_utf8, text_codec
 
 _JSON_TYPES = {
     dict: "object",
@@ -95,7 +95,7 @@ class _Prefixed:
 
 def _syntax_error(binary: BinaryIO, encoding: str, source: str, err: Exception) -> DiffInputError:
     binary.seek(0)
-    text = codecs.decode(binary.read(), "utf-8-sig" if is_utf8(encoding) else encoding)
+    text = codecs.decode(binary.read(), text_codec(encoding))
     try:
         json.loads(text)
     except json.JSONDecodeError as decode_err:
@@ -132,22 +132,41 @@ def array_objects(binary: BinaryIO, encoding: str, source: str) -> Iterator[tupl
     import ijson  # only JSON array inputs pay for it (start-up, issue 11)
 
     items = ijson.items(_Prefixed(head, stream), "item", use_float=True, map_type=_Object)
-    number = 0
     try:
-        for element in items:
-            number += 1
-            if not isinstance(element, dict):
-                raise DiffInputError(
-                    f"element {number} is not an object (found {json_type(element)})",
-                    source=source,
-                )
-            if element.duplicate is not None:
-                raise DiffInputError(
-                    f'element {number} has duplicate key "{element.duplicate}"', source=source
-                )
-            yield number, element
+        yield from _elements(items, source)
     except (ijson.JSONError, UnicodeDecodeError) as err:
         raise _syntax_error(binary, encoding, source, err) from None
+
+
+def array_text_objects(text: str, source: str) -> Iterator[tuple[int, dict]]:
+    """``array_objects`` for a whole document already in memory (``history`` reads each
+    version whole): the same checks and messages, parsed by the C decoder."""
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as err:
+        raise DiffInputError(
+            f"invalid JSON: {err.msg}", source=source, line=err.lineno, column=err.colno
+        ) from None
+    if not isinstance(data, list):
+        raise DiffInputError(
+            f"expected a JSON array of objects, found {json_type(data)}", source=source
+        )
+    return _elements(data, source)
+
+
+def _elements(items: Iterable[Any], source: str) -> Iterator[tuple[int, dict]]:
+    """Number the elements of an array; each must be an object without repeated names."""
+    for number, element in enumerate(items, 1):
+        if not isinstance(element, dict):
+            raise DiffInputError(
+                f"element {number} is not an object (found {json_type(element)})",
+                source=source,
+            )
+        if isinstance(element, _Object) and element.duplicate is not None:
+            raise DiffInputError(
+                f'element {number} has duplicate key "{element.duplicate}"', source=source
+            )
+        yield number, element
 
 
 def nl_objects(lines: Iterator[str], source: str) -> Iterator[tuple[int, dict]]:
@@ -165,6 +184,6 @@ def nl_objects(lines: Iterator[str], source: str) -> Iterator[tuple[int, dict]]:
             raise DiffInputError(
                 f"expected a JSON object, found {json_type(obj)}", source=source, line=number
             )
-        if obj.duplicate is not None:
+        if isinstance(obj, _Object) and obj.duplicate is not None:
             raise DiffInputError(f'duplicate key "{obj.duplicate}"', source=source, line=number)
         yield number, obj

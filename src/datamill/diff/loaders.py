@@ -145,9 +145,10 @@ def load_csv(
     def rows() -> Iterator[tuple[int, dict[str, Any], Any]]:
         fields_of = reader.fields_of
         for line, raw, fields in reader.records():
-            row = dict(zip(columns, fields if fields is not None else fields_of(raw), strict=False))
+            cells = fields if fields is not None else fields_of(raw)
+            row = dict(zip(columns or (), cells, strict=False))
             if ignored:
-                row = {c: row[c] for c in visible}
+                row = {c: row[c] for c in visible or ()}
             yield line, row, row
 
     return _collect(rows(), visible, names, on_duplicate, source, "lines")
@@ -250,7 +251,7 @@ def load_table(
     names = _key_names(key)
     ignored = _check_ignore(ignore, names)
     try:
-        columns = side.columns
+        columns = side.columns or []  # a table always has a header
         _check_key(columns, names, side.label)
         visible = [c for c in columns if c not in ignored]
         scan = side.scan()

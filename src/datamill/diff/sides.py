@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.diff import jsonrows
-from datamill.diff.csvrecords import SNIFF_CHARS, CsvRecords, sniff_sample
+from datamill.diff.csvrecords import CsvRecords
 from datamill.diff.errors import DiffInputError, duplicate_column
 from datamill.diff.textinput import decode_error, text_stream
 from datamill.diff.values import as_text
+from datamill.io.dialect import SNIFF_CHARS, sniff_text
 
 FORMATS = ("csv", "tsv", "json", "nl")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -166,13 +167,13 @@ class CsvSide(_FileSide):
                 raise self._decode_error() from None
             self._blank = len(sample) < SNIFF_CHARS and not sample.strip()
             if self._dialect is None:
-                self._dialect = sniff_sample(sample)
+                self._dialect = sniff_text(sample)
         return CsvRecords(stream, self._dialect, self.label, self._decode_error)
 
     @property
     def dialect(self) -> type[csv.Dialect]:
         if self._dialect is None:
-            self._open()._stream.detach()
+            self._open().release()
         return self._dialect
 
     def _load_columns(self) -> list[str] | None:
@@ -180,7 +181,7 @@ class CsvSide(_FileSide):
         try:
             return None if self._blank else reader.read_header()
         finally:
-            reader._stream.detach()
+            reader.release()
 
     def scan(self, key=(), as_text=False) -> Scan:
         reader = self._open()
@@ -217,7 +218,7 @@ class _CsvScan(Scan):
     def close(self) -> None:
         if self._reader.complete:
             self._side.single_line = not self._reader.multiline
-        self._reader._stream.detach()
+        self._reader.release()
 
 
 class JsonSide(_FileSide):
@@ -433,7 +434,7 @@ def open_side(spec: Any, fmt: str | None, encoding: str) -> Side:
     raise SpecError(f"File '{spec}' does not exist.")
 
 
-def _file_side(label, binary, owned, fmt, encoding) -> Side:
+def _file_side(label, binary, owned, fmt, encoding) -> _FileSide:
     if fmt in ("json", "nl"):
         return JsonSide(label, binary, encoding, owned, lines=fmt == "nl")
     dialect = {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt)

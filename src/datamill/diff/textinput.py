@@ -1,23 +1,18 @@
-"""Opening an input as decoded text, with DF-VAL-7 decoding errors located."""
+"""Opening an input as decoded text, with DF-VAL-7 decoding errors located.
+
+Decoding, the BOM rule and locating a bad byte are the io stack's (``datamill.io.source``);
+this module words the error as ``diff`` reports it.
+"""
 
 from __future__ import annotations
 
 import codecs
-import io
 from typing import BinaryIO
 
 from datamill.diff.errors import DiffInputError
+from datamill.io.source import find_decode_error, text_stream
 
-_UTF8_NAMES = {"utf-8", "utf8", "utf_8", "u8", "utf-8-sig", "utf_8_sig", "cp65001"}
-_CHUNK = 1 << 20
-
-
-def is_utf8(encoding: str) -> bool:
-    """True for any spelling of UTF-8, whose leading BOM is dropped (DF-IN-3)."""
-    try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-    except LookupError:
-        return encoding.lower() in _UTF8_NAMES
+__all__ = ["check_encoding", "decode_error", "text_stream"]
 
 
 def check_encoding(encoding: str) -> None:
@@ -25,45 +20,16 @@ def check_encoding(encoding: str) -> None:
     codecs.lookup(encoding)
 
 
-def text_stream(binary: BinaryIO, encoding: str) -> io.TextIOWrapper:
-    """Wrap a binary stream for line-by-line reading with CSV newline rules."""
-    codec = "utf-8-sig" if is_utf8(encoding) else encoding
-    return io.TextIOWrapper(binary, encoding=codec, newline="")
-
-
 def decode_error(binary: BinaryIO, encoding: str, source: str) -> DiffInputError:
     """Re-read ``binary`` from the start and describe its first undecodable byte."""
     binary.seek(0)
-    consumed = 0
-    codec = encoding
-    if is_utf8(encoding):
-        codec = "utf-8"
-        if binary.read(3) == codecs.BOM_UTF8:
-            consumed = 3
-        else:
-            binary.seek(0)
-    decoder = codecs.getincrementaldecoder(codec)()
-    newlines = 0
-    while True:
-        chunk = binary.read(_CHUNK)
-        final = not chunk
-        try:
-            text = decoder.decode(chunk, final)
-        except UnicodeDecodeError as err:
-            # The decoder may hold back a few undecoded bytes from earlier chunks.
-            pending = len(err.object) - len(chunk)
-            offset = consumed - pending + err.start
-            head = err.object[: err.start].decode(codec, errors="replace")
-            line = newlines + head.count("\n") + 1
-            byte = err.object[err.start]
-            return DiffInputError(
-                f"cannot decode byte 0x{byte:02x} at offset {offset} as {encoding}; "
-                "use --encoding, e.g. --encoding latin-1",
-                source=source,
-                line=line,
-                offset=offset,
-            )
-        newlines += text.count("\n")
-        consumed += len(chunk)
-        if final:
-            return DiffInputError("cannot decode input as " + encoding, source=source)
+    failure = find_decode_error(binary, encoding)
+    if failure is None or failure.byte is None:
+        return DiffInputError("cannot decode input as " + encoding, source=source)
+    return DiffInputError(
+        f"cannot decode byte 0x{failure.byte:02x} at offset {failure.offset} as {encoding}; "
+        "use --encoding, e.g. --encoding latin-1",
+        source=source,
+        line=failure.line,
+        offset=failure.offset,
+    )

@@ -18,7 +18,7 @@ class Batch:
 
     rows: list[Any]
     first_row: int
-    line_of: Callable[[int], int] = field(repr=False)
+    line_of: Callable[[int], int | None] = field(repr=False)
 
     def row_number(self, index: int) -> int:
         return self.first_row + index
@@ -36,9 +36,14 @@ def batched(
         rows.append(value)
         lines.append(line)
         if len(rows) >= limit:
-            yield Batch(rows, first_row, lines.__getitem__)
+            yield Batch(rows, first_row, _line_of(lines))
             first_row += len(rows)
             rows, lines = [], []
             limit = size
     if rows:
-        yield Batch(rows, first_row, lines.__getitem__)
+        yield Batch(rows, first_row, _line_of(lines))
+
+
+def _line_of(lines: list[int | None]) -> Callable[[int], int | None]:
+    """``lines[i]`` as a function (only called to name the line of a failing record)."""
+    return lines.__getitem__

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from datamill.io.batch import Batch
 from datamill.io.errors import InputError
+from datamill.io.field_size import maximize_csv_field_size_limit
 from datamill.io.header import repeated_column
 from datamill.io.source import TextSource
 
-ORIGINAL_CSV_FIELD_SIZE_LIMIT = csv.field_size_limit()
 PULL = 250
 ENCODING_HINT = " - use --encoding, e.g. --encoding=latin-1"
-
-
-def maximize_csv_field_size_limit() -> None:
-    """Raise ``csv.field_size_limit`` to the largest value the platform accepts (L-UTIL-9)."""
-    limit = 2**63 - 1
-    while True:
-        try:
-            csv.field_size_limit(limit)
-            return
-        except OverflowError:
-            limit //= 10
 
 
 def physical_lines(row: list[str]) -> int:
@@ -54,6 +43,7 @@ class CsvReader:
         source: str = "CSV input",
         **fmtparams: Any,
     ) -> None:
+        maximize_csv_field_size_limit()
         self.source = TextSource(fp, encoding, reject_nul=True, hint=ENCODING_HINT)
         self.reader = csv.reader(self.source.text, dialect, strict=True, **fmtparams)
         self.line = 0  # physical lines consumed by complete records
@@ -138,6 +128,7 @@ class CsvReader:
     def _make_batch(self, rows: list[list[str]], first_line: int, spanned: int) -> Batch:
         width = self._width
         simple = spanned == len(rows)
+        line_of: Callable[[int], int | None]
         if len(set(map(len, rows))) != 1 or len(rows[0]) != width:
             starts = _start_lines(rows, first_line)
             kept = [(r, s) for r, s in zip(rows, starts) if r]

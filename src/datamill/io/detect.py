@@ -61,6 +61,13 @@ def _joined(rows: Sequence[Sequence[Any]], index: int) -> str:
         return SEPARATOR.join(row[index] for row in rows if row[index] is not None)
 
 
+def column_type(values: Iterable[str | None]) -> str:
+    """O-DETECT over one column's text values: ``INTEGER``, ``REAL`` or ``TEXT``."""
+    types = ColumnTypes(1)
+    types.feed([(value,) for value in values])
+    return types.types[0]
+
+
 class ColumnTypes:
     """Running O-DETECT state for a fixed list of columns, fed batch by batch."""
 

@@ -18,7 +18,12 @@ from __future__ import annotations
 import csv
 import re
 
-__all__ = ["sniff_dialect"]
+from datamill.io.field_size import maximize_csv_field_size_limit
+
+__all__ = ["SNIFF_CHARS", "sniff_dialect", "sniff_text"]
+
+#: How much of a file ``sniff_text`` looks at.
+SNIFF_CHARS = 1 << 20
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
@@ -53,6 +58,16 @@ def sniff_dialect(
     if default is not None:
         return default
     raise csv.Error("Could not determine delimiter")
+
+
+def sniff_text(sample: str) -> type[csv.Dialect]:
+    """The dialect of CSV text for ``diff``, ``track`` and ``history`` (DF-IN-3).
+
+    Looks at the first ``SNIFF_CHARS`` characters and chooses among ``,``, tab and ``;``;
+    Excel when none fits. Fields of any size are accepted (DF-IN-3.6), in the sample too.
+    """
+    maximize_csv_field_size_limit()
+    return sniff_dialect(sample[:SNIFF_CHARS], ",\t;", csv.excel)
 
 
 def _standard(delimiter: str) -> type[csv.Dialect]:

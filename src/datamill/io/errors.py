@@ -23,8 +23,12 @@ class InputError(ValueError):
     A ``ValueError``, like the ``json``/``csv`` errors it replaces.
 
     ``line``, ``row`` and ``column`` are 1-based and None when unknown; ``column`` is a
-    column name or a character position, as the message says.
+    column name or a character position, as the message says. A decoding error also has
+    ``offset``, the undecodable byte's 0-based offset in the input, and ``byte``, its value.
     """
+
+    offset: int | None = None
+    byte: int | None = None
 
     def __init__(
         self,

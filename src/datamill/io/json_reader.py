@@ -107,7 +107,8 @@ class JsonReader(_RecordReader):
     def _skip_space(self, pos: int) -> int:
         buf = self._buffer
         while True:
-            pos = WHITESPACE.match(buf.text, pos).end()
+            blank = WHITESPACE.match(buf.text, pos)
+            pos = blank.end() if blank else pos
             if pos < len(buf.text) or buf.eof:
                 return pos
             pos = buf.fill(pos)
@@ -175,7 +176,7 @@ class NdjsonReader(_RecordReader):
         loads = json.loads
         number = 0
         try:
-            for number, text in enumerate(self.source.text, 1):  # noqa: B007
+            for number, text in enumerate(self.source.text, 1):
                 if text.strip():
                     try:
                         yield loads(text.rstrip("\r\n")), number

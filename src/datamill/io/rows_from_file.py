@@ -30,7 +30,7 @@ def rows_from_file(
     if ignore_extras and extras_key:
         raise ValueError("Cannot use ignore_extras= and extras_key= together")
     if format is None:
-        fp = io.BufferedReader(fp)  # type: ignore[arg-type]
+        fp = io.BufferedReader(fp)  # type: ignore[type-var]  # any binary file object works
         try:
             head = fp.peek(SNIFF_BYTES)[:SNIFF_BYTES]
         except (AttributeError, io.UnsupportedOperation):

@@ -76,6 +76,39 @@ def ascii_compatible(encoding: str) -> bool:
         return False
 
 
+def is_utf8(encoding: str) -> bool:
+    """True for any spelling of UTF-8 (with or without ``-sig``); False for unknown names."""
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def text_codec(encoding: str) -> str:
+    """The codec that reads ``encoding``: UTF-8 input drops a leading BOM (O-INPUT, DF-IN-3)."""
+    return "utf-8-sig" if is_utf8(encoding) else encoding
+
+
+def text_stream(binary: BinaryIO, encoding: str) -> io.TextIOWrapper:
+    """Decoded text over ``binary`` with the csv module's newline rules and no BOM."""
+    return io.TextIOWrapper(binary, encoding=text_codec(encoding), newline="")
+
+
+def find_decode_error(binary: BinaryIO, encoding: str) -> InputError | None:
+    """Read ``binary`` to its end; the first undecodable byte as a located ``InputError``.
+
+    The error's ``line``, ``column``, ``offset`` (bytes from the start, a BOM included) and
+    ``byte`` let each command word its own message. None when everything decodes.
+    """
+    source = TextSource(binary, encoding)
+    try:
+        while source.read_chunk():
+            pass
+    except InputError as error:
+        return error
+    return None
+
+
 def check_encoding(encoding: str) -> str:
     """Return the codec's canonical name, or raise ``InputError`` for an unknown one."""
     try:
@@ -101,8 +134,9 @@ class TextSource:
         self.encoding = encoding
         self.hint = hint
         self.counter = CountingReader(fp, reject_nul=reject_nul and ascii_compatible(encoding))
-        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-        self.text = io.TextIOWrapper(self.counter, encoding=codec, newline="")
+        codec = text_codec(encoding)
+        # typeshed's _WrappedBuffer protocol asks for more than TextIOWrapper uses of a reader.
+        self.text = io.TextIOWrapper(self.counter, encoding=codec, newline="")  # type: ignore[type-var]
         self.text._CHUNK_SIZE = CHUNK_SIZE  # type: ignore[attr-defined]
         self._decoder = codecs.getincrementaldecoder(codec)()
 
@@ -129,13 +163,17 @@ class TextSource:
         """Translate a decoder failure into a located ``InputError``."""
         chunk = self.counter.chunk
         offset = error.start - (len(error.object) - len(chunk))
-        offset = min(max(offset, 0), len(chunk))
-        line, prefix = self.counter.locate(offset)
+        absolute = self.counter.bytes_read - len(chunk) + offset
+        line, prefix = self.counter.locate(min(max(offset, 0), len(chunk)))
+        if line == 1 and is_utf8(self.encoding):
+            prefix = prefix.removeprefix(codecs.BOM_UTF8)
         column = len(prefix.decode(self.encoding, errors="replace")) + 1
         bad = error.object[error.start] if error.start < len(error.object) else 0
-        return InputError(
+        failure = InputError(
             f"Input is not valid {self.encoding} on line {line}, column {column} "
             f"(byte 0x{bad:02x}){self.hint}",
             line=line,
             column=column,
         )
+        failure.offset, failure.byte = absolute, bad
+        return failure

@@ -11,18 +11,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 
-from datamill.diff.csvrecords import SNIFF_CHARS, sniff_sample
-from datamill.diff.errors import duplicate_column
+from datamill.diff import jsonrows
+from datamill.diff.errors import DiffInputError, duplicate_column
+from datamill.diff.textinput import decode_error
+from datamill.io.dialect import SNIFF_CHARS, sniff_text
+from datamill.io.field_size import maximize_csv_field_size_limit
+from datamill.io.source import text_codec, text_stream
 from datamill.track.errors import TrackUsageError
-
-UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8", "u8"}
-
-csv.field_size_limit(sys.maxsize)  # DF-IN-3.6: no 128 KiB field limit
 
 
 class ContentError(ValueError):
@@ -68,18 +66,11 @@ def check_encoding(encoding: str) -> None:
 def decode(data: bytes, encoding: str, source: str) -> str:
     """Decode ``data``, dropping a UTF-8 BOM; DF-VAL-7 on undecodable bytes."""
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise ContentError(
-            f"{source}, line {line}: cannot decode byte 0x{data[err.start]:02x} at offset "
-            f"{err.start} as {encoding}; use --encoding, e.g. --encoding latin-1"
-        ) from None
+        return data.decode(text_codec(encoding))
+    except UnicodeDecodeError:
+        raise ContentError(str(decode_error(io.BytesIO(data), encoding, source))) from None
     except LookupError:
         raise ContentError(f"{source}: unknown encoding: {encoding}") from None
-    if encoding.lower().replace("_", "-") in UTF8_NAMES and text.startswith("\ufeff"):
-        text = text[1:]
-    return text
 
 
 def iter_rows(
@@ -103,15 +94,7 @@ def iter_rows(
     dialect = _dialect(text, fmt, dialect)
     _check_csv_text(text, source, dialect)
     del text  # rows are decoded again, incrementally, instead of from one in-memory copy
-    return csv_rows(_text_stream(data, encoding), source, dialect)
-
-
-def _text_stream(data: bytes, encoding: str) -> io.TextIOWrapper:
-    """Incrementally decoded lines of ``data`` (line endings kept), without a BOM."""
-    utf8 = encoding.lower().replace("_", "-") in UTF8_NAMES
-    return io.TextIOWrapper(
-        io.BytesIO(data), encoding="utf-8-sig" if utf8 else encoding, newline=""
-    )
+    return csv_rows(text_stream(io.BytesIO(data), encoding), source, dialect)
 
 
 def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
@@ -119,8 +102,9 @@ def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
 
     Reads only as far as the first row; the file is assumed valid (the diff library checks).
     """
-    with open(filename, encoding=encoding, errors="replace", newline="") as handle:
-        head = handle.read(SNIFF_CHARS).removeprefix("\ufeff")
+    maximize_csv_field_size_limit()
+    with open(filename, encoding=text_codec(encoding), errors="replace", newline="") as handle:
+        head = handle.read(SNIFF_CHARS)
         if fmt in ("json", "nl"):
             pattern = r"\s*(\[\s*\])?\s*" if fmt == "json" else r"\s*"
             if not re.fullmatch(pattern, head):
@@ -142,11 +126,12 @@ def has_rows(filename: str, fmt: str | None, encoding: str) -> bool:
 def _dialect(text: str, fmt: str | None, dialect):
     if dialect is not None:
         return dialect
-    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_sample(text)
+    return {"csv": csv.excel, "tsv": csv.excel_tab}.get(fmt or "") or sniff_text(text)
 
 
 def _csv_records(lines: Iterable[str], source: str, dialect) -> Iterator[tuple[int, list[str]]]:
     """Yield (start line, fields) for every non-empty record."""
+    maximize_csv_field_size_limit()  # DF-IN-3.6
     reader = csv.reader(lines, dialect, strict=False)
     previous_end = 0
     while True:
@@ -215,83 +200,24 @@ def _check_terminated_quotes(text: str, source: str, dialect) -> None:
         raise ContentError(f"{source}, line {start}: unterminated quoted field") from None
 
 
-class _Object(dict):
-    """A parsed JSON object that remembers its first duplicate member name, if any."""
-
-    duplicate: str | None = None
-
-
-def _collect_pairs(pairs: list[tuple[str, object]]) -> dict:
-    obj = _Object()
-    for key, value in pairs:
-        if key in obj and obj.duplicate is None:
-            obj.duplicate = key
-        obj[key] = value
-    return obj
-
-
-def json_type_name(value: object) -> str:
-    """The JSON name of a parsed value's type, for DF-VAL-8 messages."""
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"
-
-
 def parse_json(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-4: one array of objects."""
-    try:
-        data = json.loads(text, object_pairs_hook=_collect_pairs)
-    except json.JSONDecodeError as err:
-        raise ContentError(
-            f"{source}, line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}"
-        ) from None
-    if not isinstance(data, list):
-        raise ContentError(
-            f"{source}: expected a JSON array of objects, found {json_type_name(data)}"
-        )
-    rows: list[dict] = []
-    known: dict[str, None] = {}
-    for number, element in enumerate(data, 1):
-        if not isinstance(element, dict):
-            raise ContentError(
-                f"{source}: element {number} is not an object (found {json_type_name(element)})"
-            )
-        if element.duplicate is not None:
-            raise ContentError(
-                f'{source}: element {number} has duplicate key "{element.duplicate}"'
-            )
-        known.update(dict.fromkeys(element))
-        rows.append(dict(element))
-    return list(known), rows
+    return _objects(jsonrows.array_text_objects, text, source)
 
 
 def parse_nl(text: str, source: str) -> tuple[list[str], list[dict]]:
     """DF-IN-5: one object per non-blank line."""
+    return _objects(jsonrows.nl_objects, io.StringIO(text, newline=""), source)
+
+
+def _objects(parse, text, source: str) -> tuple[list[str], list[dict]]:
+    """(columns in first-seen order, rows) of ``diff``'s JSON reader, DF-VAL-8 errors kept."""
     rows: list[dict] = []
     known: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            element = json.loads(line, object_pairs_hook=_collect_pairs)
-        except json.JSONDecodeError as err:
-            raise ContentError(
-                f"{source}, line {number}, column {err.colno}: invalid JSON: {err.msg}"
-            ) from None
-        if not isinstance(element, dict):
-            raise ContentError(
-                f"{source}, line {number}: expected a JSON object, found {json_type_name(element)}"
-            )
-        if element.duplicate is not None:
-            raise ContentError(f'{source}, line {number}: duplicate key "{element.duplicate}"')
-        known.update(dict.fromkeys(element))
-        rows.append(dict(element))
+    try:
+        for _, element in parse(text, source):
+            known.update(dict.fromkeys(element))
+            rows.append(dict(element))
+    except DiffInputError as err:
+        raise ContentError(str(err)) from None
     return list(known), rows

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Message
 
 from datamill.classify import MAX_IMAGE_BYTES, ClassifyError
 from datamill.classify.errors import too_large
@@ -58,6 +59,7 @@ async def classify_view(ctx: RequestContext, request: Request) -> Response:
                 raise bad_request(_MISSING_IMAGE)
             data, source = upload, UPLOAD_NAME
         else:
+            assert url is not None  # a GET without url returned the form above
             data, source = await service.fetch(url), url
         predictions, image_key = await service.predict(data, top, source, keep_image=html)
     except (ClassifyError, ServeError) as error:
@@ -89,7 +91,7 @@ async def _read_form(request: Request) -> dict[str, Any]:
         raise bad_request(str(too_large(UPLOAD_NAME, MAX_IMAGE_BYTES)))
     received = 0
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal received
         message = await request.receive()
         received += len(message.get("body", b""))

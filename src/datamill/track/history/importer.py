@@ -19,9 +19,10 @@ from json.encoder import encode_basestring_ascii as encode_string
 
 from datamill import Database
 from datamill.core.identifiers import quote_identifier as q
+from datamill.io.detect import column_type
 from datamill.track.errors import HistoryError
 from datamill.track.history import gitwalk, schema
-from datamill.track.history.versions import Reader, detect_type, fix_reserved, jsonify, typed
+from datamill.track.history.versions import Reader, fix_reserved, jsonify, typed
 
 BATCH = 500
 
@@ -227,7 +228,7 @@ class Importer:
         declared = None
         if self.reader.is_csv:
             declared = {
-                name: detect_type(row.get(name, "") for row in rows)
+                name: column_type([row.get(name, "") for row in rows])
                 if self.options.detect_types
                 else "TEXT"
                 for name in new

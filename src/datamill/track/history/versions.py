@@ -6,9 +6,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from datamill.io.detect import INTEGER, REAL, TEXT, is_integer_text, is_real_text
 from datamill.track import content
 from datamill.track.errors import HistoryError
+from datamill.user_code import UserCodeError, function_from_body, import_modules
 
 RESERVED = (
     "_id",
@@ -25,8 +28,6 @@ RESERVED = (
     "_removed",
 )
 RESERVED_RE = re.compile("^({})_*$".format("|".join(RESERVED)))
-INTEGER_RE = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")
-REAL_RE = re.compile(r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def fix_reserved(name: str) -> str:
@@ -42,21 +43,17 @@ def jsonify(value: object) -> object:
 
 
 def compile_convert(code: str, imports: Sequence[str]) -> Callable[[bytes], Iterable]:
-    """``--convert``: a function body over ``content``; a lone expression line gets a return."""
-    if "\n" not in code and not code.strip().startswith("return "):
-        code = f"return {code}"
-    body = "\n".join(f"    {line}" for line in code.split("\n"))
-    namespace: dict = {"json": json}
-    for name in imports:
-        try:
-            namespace[name.split(".")[0]] = __import__(name)
-        except ImportError as err:
-            raise HistoryError(f"--import {name}: {err}") from None
+    """``--convert``: a function body over ``content``; a lone expression line gets a return.
+
+    ``json`` is predefined; ``--import`` binds modules as every command does (HI-2).
+    """
     try:
-        exec(compile(f"def convert(content):\n{body}", "<--convert>", "exec"), namespace)
+        namespace = {"json": json, **import_modules(imports)}
+        return function_from_body(code, "convert", "content", namespace, "<--convert>")
+    except UserCodeError as err:
+        raise HistoryError(str(err)) from None
     except SyntaxError as err:
         raise HistoryError(f"--convert is not valid Python: {err.msg}") from None
-    return namespace["convert"]
 
 
 @dataclass
@@ -83,6 +80,7 @@ class Reader:
 
         CSV rows come lazily; a parse error surfaces as HistoryError while iterating.
         """
+        rows: Iterable[dict[Any, Any]]
         if self.convert is not None:
             columns, rows = self._converted(sha, data)
         else:
@@ -122,7 +120,7 @@ class Reader:
         assert self.convert is not None
         try:
             rows = list(self.convert(data))
-        except Exception as err:  # noqa: BLE001 - any error in user code is reported
+        except Exception as err:
             raise HistoryError(
                 f"Commit {sha}: --convert raised {type(err).__name__}: {err}; "
                 f"use --skip {sha} to skip this commit"
@@ -138,37 +136,17 @@ class Reader:
         return list(known), rows
 
 
-def detect_type(values: Iterable[str]) -> str:
-    """cli.md O-DETECT over one column's CSV values: INTEGER, REAL or TEXT."""
-    integer = real = True
-    seen = False
-    for value in values:
-        if not isinstance(value, str):
-            return "TEXT"
-        text = value.strip()
-        if not text:
-            continue
-        seen = True
-        if integer and not INTEGER_RE.match(text):
-            integer = False
-        if real and not REAL_RE.match(text):
-            real = False
-        if not (integer or real):
-            return "TEXT"
-    if not seen:
-        return "TEXT"
-    return "INTEGER" if integer else "REAL"
-
-
 def typed(value: object, column_type: str) -> object:
-    """HI-9: store a CSV value converted when lossless for its column's numeric type."""
-    if column_type == "TEXT" or not isinstance(value, str):
+    """HI-9: store a CSV value converted when lossless for its column's numeric type.
+
+    Numbers are recognised by cli.md O-DETECT (``io.detect``), the rule that typed the column.
+    """
+    if column_type == TEXT or not isinstance(value, str):
         return value
-    text = value.strip()
-    if not text:
+    if not value.strip():
         return None
-    if column_type == "INTEGER" and INTEGER_RE.match(text):
-        return int(text)
-    if column_type == "REAL" and REAL_RE.match(text):
-        return float(text)
+    if column_type == INTEGER and is_integer_text(value):
+        return int(value)
+    if column_type == REAL and is_real_text(value):
+        return float(value)
     return value
