@@ -174,7 +174,6 @@ def insert_files(**kwargs: Any) -> None:
 
 def _without_location(message: str, cause: BaseException | None) -> str:
     """The spec's insert-files errors carry no row/column suffix: keep SQLite's own text."""
-    original = getattr(cause, "__cause__", None)
-    if getattr(cause, "row_number", None) is not None and original is not None:
-        return str(original)
-    return message
+    if getattr(cause, "row_number", None) is None:
+        return message
+    return getattr(cause, "base_message", message)

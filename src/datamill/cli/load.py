@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from datamill.cli.ingest import Loader
 from datamill.cli.input_options import (
     InputOptions,
     input_options,
@@ -18,20 +17,20 @@ from datamill.cli.input_options import (
     open_input,
     pop_input_options,
 )
-from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadError, LoadSettings, located
 from datamill.cli.main import cli
 from datamill.cli.options import load_extensions, register_functions
 from datamill.cli.progress import Progress, stderr_is_terminal
-from datamill.cli.record_writer import prepare_records, required_missing
 from datamill.cli.user_code import code_globals, compile_function, read_code
 from datamill.core import errors as core_errors
 from datamill.core.database import Database
 from datamill.core.sqlite import sqlite3
-from datamill.io.batch import Batch, batched
-from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 from datamill.io.json_reader import JsonReader
-from datamill.io.prefetch import prefetch
+from datamill.load.batches import record_batches
+from datamill.load.bulk import bulk_load
+from datamill.load.engine import Loader
+from datamill.load.errors import LoadError
+from datamill.load.settings import DICT_BATCH, LoadSettings
 
 LIBRARY_ERRORS = tuple(
     value
@@ -74,13 +73,23 @@ def clean_errors() -> Iterator[None]:
         signal.signal(signal.SIGTERM, terminate)
     try:
         yield
-    except (LoadError, InputError) as error:
+    except LoadError as error:
+        raise click.ClickException(load_error_line(error)) from None
+    except InputError as error:
         raise click.ClickException(str(error)) from None
     except (*LIBRARY_ERRORS, sqlite3.Error, ValueError, OverflowError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGTERM, previous)
+
+
+def load_error_line(error: LoadError) -> str:
+    """The ``Error:`` text for a failed load, from the error's fields (I-4)."""
+    text = str(error)
+    if "has no column named" in error.message:
+        text += " - try using --alter to add additional columns"
+    return text
 
 
 def _insert_upsert_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,17 +197,31 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
             reader = _reader(stream, inputs, file) if stream is not None else None
             with database_for(path, atomic=not settings.batch_size) as db:
                 load_extensions(db, kwargs["load_extension"])
-                loader = Loader(db, settings, progress)
+                loader = Loader(
+                    db,
+                    settings,
+                    progress.update if progress.enabled else None,
+                    count_outcome=progress.enabled,
+                    source="stdin" if file == "-" else file,
+                )
                 if reader is None:
-                    _load_code_rows(loader, rows_from_code, settings)
+                    loader.load_rows(rows_from_code)
                 else:
-                    _load_stream(loader, reader, inputs, convert, settings)
+                    loader.load_reader(reader, convert, _record_mode(inputs))
+                result = loader.result
+                if progress.enabled:
+                    progress.finish(result.inserted, result.ignored, result.replaced)
     except click.ClickException:
         progress.abandon()
         raise
     finally:
         if stream is not None and file != "-":
             stream.close()
+
+
+def _record_mode(inputs: InputOptions) -> str:
+    """What the record reader yields, for ``prepare_records``."""
+    return "lines" if inputs.lines else "text" if inputs.text else "json"
 
 
 def _convert_var(inputs: InputOptions) -> str:
@@ -219,38 +242,6 @@ def _reader(stream: Any, inputs: InputOptions, file: str) -> Any:
     return reader
 
 
-def _load_stream(
-    loader: Loader,
-    reader: Any,
-    inputs: InputOptions,
-    convert: Callable[[Any], Any] | None,
-    settings: LoadSettings,
-) -> None:
-    fast = not (settings.upsert and required_missing(loader.table, getattr(reader, "columns", ())))
-    if isinstance(reader, CsvReader) and convert is None and fast:
-        loader.load_csv(reader)
-        return
-    size = settings.batch_size or DICT_BATCH
-    first = settings.batch_size or WINDOW
-    if isinstance(reader, CsvReader):
-        mode = "csv"
-        columns = list(reader.columns)
-    else:
-        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
-        columns = None
-    batches = reader.batches(size, first_size=first)
-    if mode == "csv" and settings.empty_null:
-        batches = _empty_null(batches)
-    prepare = prepare_records(convert, mode, settings.flatten, columns)
-    loader.load_records(batches, prepare, reader)
-
-
-def _empty_null(batches: Iterator[Batch]) -> Iterator[Batch]:
-    for batch in batches:
-        batch.rows = [[None if v == "" else v for v in row] for row in batch.rows]
-        yield batch
-
-
 def _rows_from_code(code: str) -> Any:
     source = read_code(code)
     namespace = code_globals()
@@ -269,14 +260,6 @@ def _rows_from_code(code: str) -> Any:
             "--code must define a 'rows' function or iterable of rows to insert"
         )
     return rows
-
-
-def _load_code_rows(loader: Loader, rows: Any, settings: LoadSettings) -> None:
-    size = settings.batch_size or DICT_BATCH
-    first = settings.batch_size or WINDOW
-    batches = batched(((row, None) for row in rows), size, first)
-    prepare = prepare_records(None, "json", settings.flatten)
-    loader.load_records(batches, prepare)
 
 
 @cli.command()
@@ -324,52 +307,9 @@ def _bulk(
     convert: Callable[[Any], Any] | None,
     batch_size: int | None,
 ) -> None:
-    if isinstance(reader, CsvReader):
-        mode, columns = "csv", list(reader.columns)
-    else:
-        mode = "lines" if inputs.lines else "text" if inputs.text else "json"
-        columns = None
-    batches: Iterator[Batch] = reader.batches(batch_size or DICT_BATCH)
-    if mode == "csv" and inputs.empty_null:
-        batches = _empty_null(batches)
-    prepare = prepare_records(convert, mode, inputs.flatten, columns)
-
-    def run(batch: Batch) -> None:
-        records, origins = prepare(batch)
-        try:
-            with db.atomic():  # a savepoint: a failing batch leaves nothing behind to replay
-                db.conn.executemany(sql, records)
-        except sqlite3.Error as error:
-            raise _locate_bulk_error(db, sql, records, origins, error) from None
-
-    with contextlib.closing(prefetch(batches)) as items:
-        if batch_size:
-            for batch in items:
-                with db.atomic():
-                    run(batch)
-        else:
-            with db.atomic():
-                for batch in items:
-                    run(batch)
-
-
-def _locate_bulk_error(
-    db: Database,
-    sql: str,
-    records: list[dict[str, Any]],
-    origins: list[tuple[int, int | None]],
-    error: Exception,
-) -> LoadError:
-    """Replay the batch one record at a time, without keeping anything, to name the record."""
-    conn = db.conn
-    conn.execute('SAVEPOINT "datamill_bulk_replay"')
-    try:
-        for record, (row, line) in zip(records, origins):
-            try:
-                conn.execute(sql, record)
-            except sqlite3.Error as row_error:
-                return LoadError(located(str(row_error), row, line, None))
-    finally:
-        conn.execute('ROLLBACK TO "datamill_bulk_replay"')
-        conn.execute('RELEASE "datamill_bulk_replay"')
-    return LoadError(str(error))
+    size = batch_size or DICT_BATCH
+    mode = _record_mode(inputs)
+    batches, prepare = record_batches(
+        reader, size, None, convert, mode, inputs.flatten, inputs.empty_null
+    )
+    bulk_load(db, sql, batches, prepare, batch_size)

@@ -13,10 +13,8 @@ import click
 
 from datamill import Database
 from datamill.cli.analyze import analyze_columns, format_details, selected_columns
-from datamill.cli.ingest import Loader
 from datamill.cli.input_options import stdin_bytes
 from datamill.cli.load import clean_errors
-from datamill.cli.load_settings import DICT_BATCH, WINDOW, LoadSettings
 from datamill.cli.main import cli
 from datamill.cli.options import (
     attach_databases,
@@ -25,14 +23,14 @@ from datamill.cli.options import (
     register_functions,
 )
 from datamill.cli.output import OutputFormat
-from datamill.cli.progress import Progress
 from datamill.cli.query import query_options, run_query
-from datamill.cli.record_writer import prepare_records
 from datamill.core.identifiers import quote_identifier
 from datamill.io.csv_reader import CsvReader, maximize_csv_field_size_limit
 from datamill.io.errors import InputError
 from datamill.io.formats import SNIFF_BYTES, Format, detect_format
 from datamill.io.json_reader import JSON_HINT, JsonReader, NdjsonReader
+from datamill.load.engine import Loader
+from datamill.load.settings import LoadSettings
 
 SUFFIXES = {"csv": Format.CSV, "tsv": Format.TSV, "json": Format.JSON, "nl": Format.NL}
 
@@ -81,7 +79,7 @@ def load_path(
         if fmt is None:
             return False
     settings = LoadSettings(table=table, alter=True, detect_types=detect_types, flatten=flatten)
-    loader = Loader(db, settings, Progress(None, enabled=False))
+    loader = Loader(db, settings)
     if fmt in (Format.CSV, Format.TSV):
         maximize_csv_field_size_limit()
         if dialect is None:
@@ -89,8 +87,7 @@ def load_path(
         loader.load_csv(CsvReader(buffered, dialect, encoding=encoding, source=source))
         return True
     reader: Any = NdjsonReader(buffered) if fmt == Format.NL else JsonReader(buffered, JSON_HINT)
-    prepare = prepare_records(None, "json", flatten)
-    loader.load_records(reader.batches(DICT_BATCH, first_size=WINDOW), prepare, reader)
+    loader.load_reader(reader)
     return db.table(table).exists()
 
 

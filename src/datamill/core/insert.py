@@ -8,7 +8,6 @@ first batch (L-IMP-3); and an error is re-raised naming the input row and column
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import operator
@@ -26,6 +25,7 @@ from datamill.core.row_errors import (
 )
 from datamill.core.sqlite import sqlite3
 from datamill.core.table_sql import extract_tables
+from datamill.core.transactions import replay, write_in_units
 from datamill.core.types import suggest_column_types
 from datamill.core.values import encode_values, hash_record
 
@@ -86,19 +86,21 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
         return table
     table.last_rowid = None
     table.last_pk = None
-    writer = _BatchWriter(table, options)
+    writer = BatchWriter(table, options)
     db = table.db
-    batches = _batches(itertools.chain([first_row], rows), options.batch_size)
-    # An explicit batch size makes each batch its own unit (committed unless the caller has a
-    # transaction open); otherwise the whole call is one unit: all rows or none (L-IMP-1).
-    call_unit = contextlib.nullcontext() if options.batch_size_explicit else db.atomic()
-    batch_unit = db.atomic if options.batch_size_explicit else contextlib.nullcontext
-    with call_unit:
-        for batch_number, batch in enumerate(batches):
-            with batch_unit():
-                if batch_number == 0 and options.truncate and table.exists():
-                    db.execute(f"DELETE FROM {quote_identifier(table.name)};")
-                writer.write(batch, first_batch=batch_number == 0)
+    batches = enumerate(_batches(itertools.chain([first_row], rows), options.batch_size))
+
+    def start() -> None:
+        if options.truncate and table.exists():
+            db.execute(f"DELETE FROM {quote_identifier(table.name)};")
+
+    write_in_units(
+        db,
+        batches,
+        lambda numbered: writer.write(numbered[1], first_batch=numbered[0] == 0),
+        each_batch_commits=options.batch_size_explicit,
+        start=start,
+    )
     writer.finish()
     if options.analyze:
         table.analyze()
@@ -167,7 +169,7 @@ def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
-class _BatchWriter:
+class BatchWriter:
     """Writes batches of dict records to one table, creating and altering it as needed."""
 
     def __init__(self, table: Table, options: InsertOptions) -> None:
@@ -185,6 +187,7 @@ class _BatchWriter:
         self._batch_start = 1
         self._spellings: dict[str, str] = {}
         self._spelled: set[str] = set()
+        self._required: set[str] | None = None
 
     # -- per batch ---------------------------------------------------------
 
@@ -197,7 +200,7 @@ class _BatchWriter:
         batch = self._one_spelling_per_column(batch)
         if first_batch:
             self._check_width(batch)
-            self._prepare_table(batch)
+            self.prepare_table(batch)
         if self.extracts:
             batch = [
                 self._with_extracts(record, self.rows_done + offset + 1)
@@ -210,6 +213,8 @@ class _BatchWriter:
         self._batch, self._batch_start = batch, start_row
         if options.upsert and self._legacy_upsert():
             self._legacy_upsert_batch(batch, start_row)
+        elif options.upsert:
+            self._upsert_batch(batch, start_row)
         else:
             self._insert_batch(batch, start_row)
         self.rows_done += len(batch)
@@ -270,7 +275,7 @@ class _BatchWriter:
         except TypeError:  # an unhashable value: look it up every time
             return self.db.table(lookup_table).lookup({"value": value})
 
-    def _prepare_table(self, batch: list[dict[str, Any]]) -> None:
+    def prepare_table(self, batch: list[dict[str, Any]]) -> None:
         """Create the table from the first batch (L-INS-4, L-IMP-3) and resolve pk columns."""
         options = self.options
         table = self.table
@@ -349,11 +354,11 @@ class _BatchWriter:
     def _legacy_upsert(self) -> bool:
         return self.db.use_old_upsert or not self.db.supports_on_conflict
 
-    def _rows_per_statement(self) -> int:
+    def rows_per_statement(self) -> int:
         limit = self.db.sqlite_max_vars
         return max(1, min(self.options.batch_size, limit // max(1, len(self.columns))))
 
-    def _insert_sql(self, columns: tuple[str, ...], nrows: int) -> str:
+    def insert_sql(self, columns: tuple[str, ...], nrows: int) -> str:
         key = (columns, nrows)
         sql = self._sql_cache.get(key)
         if sql is None:
@@ -411,18 +416,86 @@ class _BatchWriter:
 
     # -- writing --------------------------------------------------------------
 
-    def _insert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
-        per_statement = self._rows_per_statement()
+    def _insert_batch(
+        self,
+        batch: list[dict[str, Any]],
+        start_row: int,
+        columns: tuple[str, ...] | None = None,
+    ) -> None:
+        """INSERT the batch; ``columns`` (default: every statement column) name what binds."""
+        columns = tuple(self.columns) if columns is None else columns
+        per_statement = self.rows_per_statement()
         for offset in range(0, len(batch), per_statement):
             chunk = batch[offset : offset + per_statement]
-            self._execute_chunk(chunk, start_row + offset, retry_alter=self.options.alter)
+            self._execute_chunk(chunk, start_row + offset, self.options.alter, columns)
+
+    def _upsert_batch(self, batch: list[dict[str, Any]], start_row: int) -> None:
+        """Upsert runs of records with the same keys, each setting only its keys (L-IMP-7)."""
+        width = len(self.columns)
+        if all(len(record) == width for record in batch):
+            runs = [(0, batch)]
+        else:
+            runs = []
+            for _, group in itertools.groupby(batch, key=lambda record: record.keys()):
+                run = list(group)
+                runs.append((sum(len(r) for _, r in runs), run))
+        for offset, run in runs:
+            keys = run[0].keys()
+            columns = tuple(c for c in self.columns if c in keys)
+            if self._omits_required(columns):
+                self._update_or_insert(run, start_row + offset, columns)
+            else:
+                self._insert_batch(run, start_row + offset, columns)
+
+    def _omits_required(self, columns: tuple[str, ...]) -> bool:
+        """Whether a NOT NULL column without a default is missing from ``columns``."""
+        if self._required is None:  # columns --alter adds are nullable: read once per call
+            self._required = required_columns(self.table)
+        return bool(self._required.difference(fold_identifier_case(c) for c in columns))
+
+    def _update_or_insert(
+        self, run: list[dict[str, Any]], start_row: int, columns: tuple[str, ...]
+    ) -> None:
+        """Records that omit a NOT NULL column (L-IMP-7): an existing key gets an UPDATE of
+        just the record's columns, since INSERT ... ON CONFLICT checks NOT NULL first; a new
+        key is inserted (and fails, naming the row, unless the column has a value)."""
+        table = quote_identifier(self.table.name)
+        folded_pks = {fold_identifier_case(pk) for pk in self.pk_columns}
+        keys = [
+            c
+            for pk in self.pk_columns
+            for c in columns
+            if fold_identifier_case(c) == fold_identifier_case(pk)
+        ]
+        updates = [c for c in columns if fold_identifier_case(c) not in folded_pks]
+        where = " AND ".join(f"{quote_identifier(c)} = ?" for c in keys)
+        conversions = self._conversions()
+        sets = ", ".join(f"{quote_identifier(c)} = {conversions.get(c, '?')}" for c in updates)
+        for offset, record in enumerate(run):
+            key = encode_values([record[c] for c in keys])
+            if not self.db.execute(f"SELECT 1 FROM {table} WHERE {where}", key).fetchone():
+                self._insert_batch([record], start_row + offset, columns)
+                continue
+            if not updates:
+                continue
+            try:
+                self.db.execute(
+                    f"UPDATE {table} SET {sets} WHERE {where}",
+                    encode_values([record[c] for c in updates]) + key,
+                )
+            except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
+                column = _error_column(error, record, columns)
+                raise annotate(error, start_row + offset, column) from error
 
     def _execute_chunk(
-        self, chunk: list[dict[str, Any]], start_row: int, retry_alter: bool
+        self,
+        chunk: list[dict[str, Any]],
+        start_row: int,
+        retry_alter: bool,
+        columns: tuple[str, ...],
     ) -> None:
-        columns = tuple(self.columns)
         if not columns:
-            sql = self._insert_sql(columns, 1)
+            sql = self.insert_sql(columns, 1)
             for offset in range(len(chunk)):
                 try:
                     self._run(sql, [], [{}], start_row + offset)
@@ -430,7 +503,7 @@ class _BatchWriter:
                     column = column_from_message(str(error), ())
                     raise annotate(error, start_row + offset, column) from error
             return
-        sql = self._insert_sql(columns, len(chunk))
+        sql = self.insert_sql(columns, len(chunk))
         params = _flatten(chunk, columns)
         try:
             self._run(sql, params, chunk, start_row)
@@ -439,15 +512,15 @@ class _BatchWriter:
             if retry_alter and " column" in message:
                 # Statement columns come from the whole batch, which may span several chunks.
                 self.table.add_missing_columns(self._batch)
-                self._execute_chunk(chunk, start_row, retry_alter=False)
+                self._execute_chunk(chunk, start_row, False, columns)
             elif "too many SQL variables" in message and len(chunk) > 1:
                 half = len(chunk) // 2
-                self._execute_chunk(chunk[:half], start_row, retry_alter)
-                self._execute_chunk(chunk[half:], start_row + half, retry_alter)
+                self._execute_chunk(chunk[:half], start_row, retry_alter, columns)
+                self._execute_chunk(chunk[half:], start_row + half, retry_alter, columns)
             else:
-                raise self._locate(error, chunk, start_row) from error
+                raise self.locate(error, chunk, start_row, columns) from error
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
-            raise self._locate(error, chunk, start_row) from error
+            raise self.locate(error, chunk, start_row, columns) from error
 
     def _run(self, sql: str, params: list[Any], chunk: list[dict[str, Any]], start: int) -> None:
         cursor = self.db.execute(sql, encode_values(params))
@@ -456,7 +529,13 @@ class _BatchWriter:
             self.outcome.rowcount = cursor.rowcount
             self.outcome.lastrowid = cursor.lastrowid
 
-    def _locate(self, error: Exception, chunk: list[dict[str, Any]], start_row: int) -> Exception:
+    def locate(
+        self,
+        error: Exception,
+        chunk: list[dict[str, Any]],
+        start_row: int,
+        columns: tuple[str, ...],
+    ) -> Exception:
         """Find the failing record by replaying the chunk one row at a time (L-IMP-4.4)."""
         message = str(error)
         missing = NO_COLUMN_NAMED.search(message)
@@ -466,10 +545,9 @@ class _BatchWriter:
                 if any(fold_identifier_case(key) == name for key in record):
                     return annotate(error, self._batch_start + offset, missing.group(1))
             return annotate(error, start_row, missing.group(1))
-        columns = tuple(self.columns)
         if len(chunk) > 1:
-            sql = self._insert_sql(columns, 1)
-            with _replay(self.db):
+            sql = self.insert_sql(columns, 1)
+            with replay(self.db):
                 for offset, record in enumerate(chunk):
                     try:
                         self.db.conn.execute(sql, encode_values(_flatten([record], columns)))
@@ -576,6 +654,18 @@ class _BatchWriter:
         return row[0] if row else None
 
 
+def required_columns(table: Table) -> set[str]:
+    """Case-folded names of ``table``'s NOT NULL columns without a default, pk excluded: an
+    upsert record that omits one cannot take the INSERT ... ON CONFLICT path (L-IMP-7)."""
+    if not table.exists():
+        return set()
+    return {
+        fold_identifier_case(c.name)
+        for c in table.columns
+        if c.notnull and c.default_value is None and not c.is_pk
+    }
+
+
 def _flatten(chunk: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
     """The chunk's values in column order, one flat list; missing keys bind NULL."""
     if len(columns) == 1:
@@ -606,19 +696,6 @@ def _error_column(error: Exception, record: dict[str, Any], columns: tuple[str, 
     return column
 
 
-@contextlib.contextmanager
-def _replay(db: Any) -> Iterator[None]:
-    """A savepoint that is always rolled back: replay writes without keeping them."""
-    conn = db.conn
-    conn.execute('SAVEPOINT "datamill_replay"')
-    try:
-        yield
-    finally:
-        if conn.in_transaction:
-            conn.execute('ROLLBACK TO "datamill_replay"')
-            conn.execute('RELEASE "datamill_replay"')
-
-
 class RowListWriter:
     """Fast path for already-shaped rows: lists of values in ``header`` order.
 
@@ -643,7 +720,7 @@ class RowListWriter:
     ) -> None:
         self.header = tuple(header)
         self.plain_values = plain_values
-        self._writer = _BatchWriter(table, _validate(table, options))
+        self._writer = BatchWriter(table, _validate(table, options))
         self._prepared = False
 
     def write(self, rows: list[list[Any]], start_row: int, reals: Sequence[int] = ()) -> None:
@@ -655,12 +732,12 @@ class RowListWriter:
             return
         writer = self._writer
         if not self._prepared:
-            writer._prepare_table([dict(zip(self.header, rows[0]))])
+            writer.prepare_table([dict(zip(self.header, rows[0]))])
             writer.columns = list(self.header)
             self._prepared = True
         if writer.options.upsert:
             self._check_upsert_keys(rows, start_row)
-        per_statement = writer._rows_per_statement()
+        per_statement = writer.rows_per_statement()
         for offset in range(0, len(rows), per_statement):
             chunk = rows[offset : offset + per_statement]
             self._execute(chunk, start_row + offset, writer.options.alter, reals)
@@ -683,7 +760,7 @@ class RowListWriter:
         self, chunk: list[list[Any]], start_row: int, retry_alter: bool, reals: Sequence[int]
     ) -> None:
         writer = self._writer
-        sql = writer._insert_sql(self.header, len(chunk))
+        sql = writer.insert_sql(self.header, len(chunk))
         params = list(itertools.chain.from_iterable(chunk))
         width = len(self.header)
         for index in reals:
@@ -702,7 +779,7 @@ class RowListWriter:
                 writer.table.add_missing_columns(records)
                 self._execute(chunk, start_row, False, reals)
             else:
-                raise writer._locate(error, records, start_row) from error
+                raise writer.locate(error, records, start_row, self.header) from error
         except (sqlite3.Error, OverflowError) as error:
             records = [dict(zip(self.header, row)) for row in chunk]
-            raise writer._locate(error, records, start_row) from error
+            raise writer.locate(error, records, start_row, self.header) from error

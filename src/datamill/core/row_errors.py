@@ -67,8 +67,10 @@ def annotate(error: BaseException, row: int, column: str | None) -> BaseExceptio
     keeps the original's attributes (``sqlite_errorcode``/``sqlite_errorname`` included); raise
     it ``from`` the original to chain the two. Otherwise (an exception whose constructor takes
     other arguments, such as ``UnicodeEncodeError``) the original itself is annotated, with the
-    location added as a note. Either way it gains ``row_number`` and ``column``.
+    location added as a note. Either way it gains ``row_number``, ``column`` and
+    ``base_message`` (the message without the location), so callers format from fields.
     """
+    base_message = str(error)
     where = f"row {row}" if column is None else f'row {row}, column "{column}"'
     try:
         annotated = type(error)(f"{error} ({where})")
@@ -83,4 +85,5 @@ def annotate(error: BaseException, row: int, column: str | None) -> BaseExceptio
                 setattr(annotated, attribute, getattr(error, attribute))
     annotated.row_number = row  # type: ignore[attr-defined]
     annotated.column = column  # type: ignore[attr-defined]
+    annotated.base_message = base_message  # type: ignore[attr-defined]
     return annotated

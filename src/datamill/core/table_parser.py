@@ -32,6 +32,7 @@ __all__ = [
     "TableConstraints",
     "Unique",
     "UniqueColumn",
+    "column_type_span",
     "parse_autoincrement",
     "parse_checks",
     "parse_column_comments",
@@ -193,6 +194,51 @@ def parse_table_constraints(create_sql: str) -> TableConstraints:
             result.comments[column] = comments
     result.checks.extend(table_checks)
     return result
+
+
+def column_type_span(create_sql: str, column: str) -> tuple[int, int]:
+    """Offsets ``[start, end)`` of ``column``'s declared type name in ``create_sql``.
+
+    The type is the words after the column name (``DOUBLE PRECISION``, ``"INT"``) and an
+    optional ``(n[, m])``; a column without a type gives an empty span right after its name.
+    Raises ParseError if the statement has no such column.
+    """
+    tokens = tokenize(create_sql)
+    body = _table_body(tokens)
+    if body is None:
+        raise ParseError("Expected a CREATE TABLE statement with a column list")
+    folded = fold_identifier_case(column)
+    for first, last in _split_items(tokens, *body):
+        item = meaningful(tokens[first:last])
+        if not item or item[0].is_word(*_TABLE_CONSTRAINT_STARTS):
+            continue
+        if not item[0].names_identifier or fold_identifier_case(item[0].value) != folded:
+            continue
+        end = item[0].end
+        at = 1
+        while at < len(item) and item[at].kind in (WORD, IDENTIFIER):
+            if item[at].is_word("CONSTRAINT", *_CONSTRAINT_KEYWORDS):
+                break
+            end = item[at].end
+            at += 1
+        if at > 1 and at < len(item) and item[at].is_punct("("):
+            end = item[_closing(item, at)].end
+        start = item[1].start if at > 1 else end
+        return start, end
+    raise ParseError(f"No column {column!r} in the CREATE TABLE statement")
+
+
+def _closing(item: list[Token], open_at: int) -> int:
+    """Index in ``item`` of the ``)`` that closes the ``(`` at ``open_at``."""
+    depth = 0
+    for index in range(open_at, len(item)):
+        if item[index].is_punct("("):
+            depth += 1
+        elif item[index].is_punct(")"):
+            depth -= 1
+            if depth == 0:
+                return index
+    raise ParseError("Unbalanced parentheses in a column type")
 
 
 def _table_body(tokens: list[Token]) -> tuple[int, int] | None:

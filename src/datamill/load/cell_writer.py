@@ -10,21 +10,18 @@ In a table this load creates, the cells of REAL columns that detection found num
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from datamill.cli.load_settings import DECLARED_TYPES, NUMERIC_TYPES, ROWS_PER_STATEMENT
-from datamill.core.database import Database
-from datamill.core.identifiers import quote_identifier
 from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.io.batch import Batch
 from datamill.io.detect import INTEGER, REAL, TEXT
+from datamill.load.schema import REAL_TYPES, widen_column
+from datamill.load.settings import DECLARED_TYPES, NUMERIC_TYPES, ROWS_PER_STATEMENT
 
 if TYPE_CHECKING:
-    from datamill.cli.ingest import Loader
+    from datamill.load.engine import Loader
 
 OVERRIDDEN = "OVERRIDDEN"  # a column typed with --type: detection never changes it
-REAL_TYPES = {REAL, "FLOAT"}
 
 
 class CsvTableWriter:
@@ -125,36 +122,3 @@ class CsvTableWriter:
 
 def _rank(kind: str) -> int:
     return {INTEGER: 0, REAL: 1, TEXT: 2}.get(kind, 3)
-
-
-def widen_column(db: Database, table: str, column: str, old: str, new: str) -> None:
-    """Change ``column``'s declared type from ``old`` to ``new`` without rewriting the table.
-
-    Only the stored CREATE TABLE text changes; values already written are converted to the
-    new storage class (numbers to REAL, or to their TEXT form). A column that was TEXT because
-    every earlier value was empty turns numeric, and its empty strings become NULL.
-    """
-    sql = db.execute(
-        "select sql from sqlite_master where type = 'table' and name = ?", [table]
-    ).fetchone()[0]
-    pattern = re.compile(rf"^(   {re.escape(quote_identifier(column))} ){old}\b", re.MULTILINE)
-    new_sql = pattern.sub(lambda m: m.group(1) + new, sql, count=1)
-    version = db.execute("PRAGMA schema_version").fetchone()[0]
-    db.execute("PRAGMA writable_schema = ON")
-    try:
-        db.execute(
-            "update sqlite_master set sql = ? where type = 'table' and name = ?",
-            [new_sql, table],
-        )
-        db.execute(f"PRAGMA schema_version = {version + 1}")
-    finally:
-        db.execute("PRAGMA writable_schema = OFF")
-    quoted = quote_identifier(column)
-    if old == TEXT:
-        db.execute(f"update {quote_identifier(table)} set {quoted} = null where {quoted} = ''")
-        return
-    target = "REAL" if new == REAL else "TEXT"
-    db.execute(
-        f"update {quote_identifier(table)} set {quoted} = cast({quoted} as {target}) "
-        f"where typeof({quoted}) in ('integer', 'real')"
-    )

@@ -1,4 +1,4 @@
-"""Settings, results and error text shared by the loading commands (C-INSERT, I-4)."""
+"""What a load does and what it reports: settings, batch sizes and counts (C-INSERT, I-5)."""
 
 from __future__ import annotations
 
@@ -63,19 +63,3 @@ class LoadResult:
     inserted: int = 0
     ignored: int = 0
     replaced: int = 0
-
-
-class LoadError(Exception):
-    """A load failed; the message is the complete one-line error text (without ``Error:``)."""
-
-
-def located(message: str, row: int | None, line: int | None, column: str | None) -> str:
-    """Append `` (input row R, line L, column "C")`` with whatever parts are known."""
-    parts = []
-    if row is not None:
-        parts.append(f"input row {row}")
-    if line is not None:
-        parts.append(f"line {line}")
-    if column is not None:
-        parts.append(f'column "{column}"')
-    return f"{message} ({', '.join(parts)})" if parts else message

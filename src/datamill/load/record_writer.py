@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from datamill.cli.load_settings import DECLARED_TYPES, LoadError, located
-from datamill.core.identifiers import quote_identifier
+from datamill.core.identifiers import fold_identifier_case
+from datamill.core.insert import required_columns
 from datamill.core.table import Table
 from datamill.core.values import decode_base64_values, flatten
 from datamill.io.batch import Batch
+from datamill.load.errors import LoadError
+from datamill.load.settings import DECLARED_TYPES
 
 if TYPE_CHECKING:
-    from datamill.cli.ingest import Loader
+    from datamill.load.engine import Loader
 
 Prepare = Callable[[Batch], tuple[list[dict[str, Any]], list[tuple[int, int | None]]]]
 
@@ -33,43 +34,15 @@ class RecordTableWriter:
         records, origins = self.prepare(batch)
         if not records:
             return 0
-        settings = self.loader.settings
-        if settings.upsert:
-            runs = _runs_by_keys(records)
-        else:
-            runs = [(0, records)]
-        for start, run in runs:
-            with self.loader.located_errors(lambda i, start=start: origins[start + i]):
-                if settings.upsert and required_missing(self.loader.table, run[0]):
-                    self._upsert_one_by_one(run, start, origins)
-                    continue
-                self._insert(run)
+        with self.loader.located_errors(lambda i: origins[i]):
+            self._insert(records)
         return len(records)
-
-    def _upsert_one_by_one(
-        self,
-        records: list[dict[str, Any]],
-        start: int,
-        origins: list[tuple[int, int | None]],
-    ) -> None:
-        """Upsert records that omit a NOT NULL column: existing rows get an UPDATE of just
-        the given columns (an INSERT ... ON CONFLICT would fail the NOT NULL check first)."""
-        table = self.loader.table
-        pks = [c.name for c in table.columns if c.is_pk] or ["rowid"]
-        where = " and ".join(f"{quote_identifier(pk)} = ?" for pk in pks)
-        exists_sql = f"select 1 from {quote_identifier(table.name)} where {where}"
-        for offset, record in enumerate(records):
-            key = [record.get(pk) for pk in pks]
-            if self.loader.db.execute(exists_sql, key).fetchone():
-                updates = {k: v for k, v in record.items() if k not in pks}
-                table.update(key if len(key) > 1 else key[0], updates)
-            else:
-                with self.loader.located_errors(lambda i, at=start + offset: origins[at]):
-                    self._insert([record])
 
     def _insert(self, records: list[dict[str, Any]]) -> None:
         settings = self.loader.settings
         columns = {c: DECLARED_TYPES[t.lower()] for c, t in settings.types.items()}
+        # upsert: each record sets only its own keys, NOT NULL columns it omits included
+        # (L-IMP-7, C-UPSERT)
         self.loader.table.insert_all(
             records,
             pk=settings.pk_value,
@@ -86,25 +59,8 @@ class RecordTableWriter:
 
 
 def required_missing(table: Table, keys: Iterable[str]) -> bool:
-    """Whether the existing ``table`` has a NOT NULL column without default not in ``keys``."""
-    if not table.exists():
-        return False
-    present = set(keys)
-    return any(
-        c.notnull and c.default_value is None and not c.is_pk and c.name not in present
-        for c in table.columns
-    )
-
-
-def _runs_by_keys(records: list[dict[str, Any]]) -> list[tuple[int, list[dict[str, Any]]]]:
-    """Consecutive records with the same keys, so an upsert only sets the keys it has."""
-    runs = []
-    start = 0
-    for _, group in itertools.groupby(records, key=lambda r: tuple(r)):
-        run = list(group)
-        runs.append((start, run))
-        start += len(run)
-    return runs
+    """Whether ``table`` has a NOT NULL column without default that ``keys`` leave out."""
+    return bool(required_columns(table).difference(map(fold_identifier_case, keys)))
 
 
 def prepare_records(
@@ -131,12 +87,9 @@ def prepare_records(
             for record in produced:
                 if not isinstance(record, dict):
                     raise LoadError(
-                        located(
-                            f"Rows must all be dictionaries, got: {repr(record)[:1000]}",
-                            row,
-                            line,
-                            None,
-                        )
+                        f"Rows must all be dictionaries, got: {repr(record)[:1000]}",
+                        row_number=row,
+                        line=line,
                     )
                 if do_flatten:
                     record = flatten(record)
@@ -159,7 +112,7 @@ def _apply_convert(
         result = convert(argument)
     except Exception as error:
         raise LoadError(
-            located(f"--convert raised {type(error).__name__}: {error}", row, line, None)
+            f"--convert raised {type(error).__name__}: {error}", row_number=row, line=line
         ) from None
     if mode == "text":
         if isinstance(result, dict):
