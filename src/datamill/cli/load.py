@@ -204,7 +204,7 @@ def _load(kwargs: dict[str, Any], upsert: bool) -> None:
                     count_outcome=progress.enabled,
                     source="stdin" if file == "-" else file,
                 )
-                if reader is None:
+                if rows_from_code is not None:
                     loader.load_rows(rows_from_code)
                 else:
                     loader.load_reader(reader, convert, _record_mode(inputs))

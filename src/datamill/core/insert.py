@@ -81,7 +81,7 @@ def insert_all(table: Table, records: Iterable[Any], options: InsertOptions) -> 
     if first is _END:
         return table
     rows = _as_dicts(first, iterator)
-    first_row = next(rows, _END)
+    first_row: Any = next(rows, _END)
     if first_row is _END:
         return table
     table.last_rowid = None
@@ -251,6 +251,7 @@ class BatchWriter:
 
     def _with_hash(self, record: dict[str, Any]) -> dict[str, Any]:
         hashed = hash_record(record, self.options.hash_id_columns)
+        assert self.options.hash_id is not None  # only called when hash_id is set
         return {self.options.hash_id: hashed, **record}
 
     def _with_extracts(self, record: dict[str, Any], row: int) -> dict[str, Any]:
@@ -346,7 +347,7 @@ class BatchWriter:
                 )
             if None in keys:
                 raise annotate(PrimaryKeyRequired(message), row, column)
-            if any(record.get(key) is None for key in keys):
+            if any(key is None or record.get(key) is None for key in keys):
                 raise annotate(PrimaryKeyRequired(message), row, column)
 
     # -- SQL ----------------------------------------------------------------
@@ -618,7 +619,9 @@ class BatchWriter:
         elif self.pk_columns and not (
             len(self.pk_columns) == 1 and self.pk_columns[0].lower() in ROWID_ALIASES
         ):
-            table.last_pk = self._read_back_pk(table.last_rowid)
+            table.last_pk = (
+                None if table.last_rowid is None else self._read_back_pk(table.last_rowid)
+            )
         else:
             table.last_pk = table.last_rowid
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from datamill.core.identifiers import fold_identifier_case
+
+E = TypeVar("E", bound=BaseException)
 
 _QUALIFIED_COLUMN_PATTERNS = (
     re.compile(r"NOT NULL constraint failed: (.+)$"),
@@ -60,7 +62,7 @@ def overflowing_column(record: Mapping[str, Any], columns: Sequence[str]) -> str
     return None
 
 
-def annotate(error: BaseException, row: int, column: str | None) -> BaseException:
+def annotate(error: E, row: int, column: str | None) -> E:
     """``error`` with the row and column appended to its message (L-IMP-4.2).
 
     Where the class can be rebuilt from a message, the result is a copy of the same class that
