@@ -70,13 +70,15 @@ clean:
 
 # Peer tools for the benchmarks in bench/ (compared against, never imported by datamill).
 # Datasette 1.0a41 and 0.65.5 cannot share an environment: each gets its own under build/peers/
-# (bench/serve.py and tests/serve/test_datasette_compat.py look there). wrk comes from Debian;
+# (bench/serve.py and tests/serve/test_datasette_compat.py look there), as does csvs-to-sqlite 1.3.1,
+# which needs pandas (bench/csvs.py, tests/csvs/test_peer.py). wrk comes from Debian;
 # without it bench/serve.py uses its Python load loop (serve.md SV-PERF-1).
 PEERS := build/peers
 DATASETTE_1 := $(PEERS)/datasette-1/bin/datasette
 DATASETTE_065 := $(PEERS)/datasette-065/bin/datasette
+CSVS_TO_SQLITE := $(PEERS)/csvs-to-sqlite/bin/csvs-to-sqlite
 
-bench-deps: install $(DATASETTE_1) $(DATASETTE_065)
+bench-deps: install $(DATASETTE_1) $(DATASETTE_065) $(CSVS_TO_SQLITE)
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; \
@@ -89,3 +91,7 @@ $(DATASETTE_1):
 $(DATASETTE_065):
 	$(PYTHON) -m venv $(PEERS)/datasette-065
 	$(PEERS)/datasette-065/bin/python -m pip install --quiet datasette==0.65.5
+
+$(CSVS_TO_SQLITE):
+	$(PYTHON) -m venv $(PEERS)/csvs-to-sqlite
+	$(PEERS)/csvs-to-sqlite/bin/python -m pip install --quiet csvs-to-sqlite==1.3.1

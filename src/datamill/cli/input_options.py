@@ -158,7 +158,7 @@ def make_reader(stream: BinaryIO, options: InputOptions, source: str = "stdin") 
         return JsonReader(stream, hint=JSON_HINT)
     encoding = options.encoding or "utf-8"
     dialect: Any = csv.excel_tab if options.tsv else "excel"
-    fmtparams: dict[str, str] = {}
+    fmtparams: dict[str, Any] = {}  # csv.reader parameters
     if options.sniff:
         buffered = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary file object works
         try:

@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "create-spatial-index": "spatialite",
     "create-table": "schema",
     "create-view": "schema",
+    "csvs": "csvs",
     "diff": "diff",
     "disable-fts": "search",
     "disable-wal": "maintenance",

@@ -31,7 +31,12 @@ class CsvReader:
 
     Every row has exactly ``len(columns)`` cells: surplus cells are dropped and missing
     ones are None. Blank lines are skipped and not counted as records. A header that names
-    a column twice is an ``InputError`` naming ``source`` (C-INSERT).
+    a column twice is an ``InputError`` naming ``source`` (C-INSERT), unless ``header_names``
+    is given: it turns the header row into the column names.
+
+    ``long_row(line, found)`` is called for each record with surplus cells (its start line and
+    its cell count): it returns True to keep the record (surplus dropped), False to skip it,
+    or raises.
     """
 
     def __init__(
@@ -41,8 +46,11 @@ class CsvReader:
         encoding: str = "utf-8",
         headers: bool = True,
         source: str = "CSV input",
+        header_names: Callable[[list[str]], list[str]] | None = None,
+        long_row: Callable[[int, int], bool] | None = None,
         **fmtparams: Any,
     ) -> None:
+        self.long_row = long_row
         maximize_csv_field_size_limit()
         self.source = TextSource(fp, encoding, reject_nul=True, hint=ENCODING_HINT)
         self.reader = csv.reader(self.source.text, dialect, strict=True, **fmtparams)
@@ -53,7 +61,9 @@ class CsvReader:
         first = self._next_record()
         if first is None:
             raise InputError("CSV input is empty - no header row")
-        if headers:
+        if headers and header_names is not None:
+            self.columns = header_names(first)
+        elif headers:
             repeated = repeated_column(first)
             if repeated is not None:
                 name, column, repeat = repeated
@@ -132,6 +142,8 @@ class CsvReader:
         if len(set(map(len, rows))) != 1 or len(rows[0]) != width:
             starts = _start_lines(rows, first_line)
             kept = [(r, s) for r, s in zip(rows, starts) if r]
+            if self.long_row is not None:
+                kept = [(r, s) for r, s in kept if len(r) <= width or self.long_row(s, len(r))]
             rows = [_fit(r, width) for r, _ in kept]
             starts = [s for _, s in kept]
             line_of = starts.__getitem__

@@ -115,6 +115,11 @@ class ColumnTypes:
         self._candidate[index] = REAL if _REALS.fullmatch(text) else TEXT
 
     @property
+    def seen(self) -> list[bool]:
+        """Per column, whether any non-empty value was fed."""
+        return list(self._seen)
+
+    @property
     def types(self) -> list[str]:
         """Detected SQLite types, one per column."""
         return [c if seen else TEXT for c, seen in zip(self._candidate, self._seen)]
