@@ -6,8 +6,9 @@ need only part of the library do not pay for loading all of it at start-up.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from datamill.lazy_exports import load_export
 
 if TYPE_CHECKING:
     from datamill.core.database import Database
@@ -29,12 +30,7 @@ __all__ = ["ANY", "Database", "Migrations", "hookimpl", "hookspec", "suggest_col
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'datamill' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_export(__name__, _EXPORTS, globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -6,8 +6,9 @@ dialect sniffer and the header check, not the readers.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from datamill.lazy_exports import load_export
 
 if TYPE_CHECKING:
     from datamill.io.detect import TypeTracker, ValueTracker
@@ -48,12 +49,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'datamill.io' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_export(__name__, _EXPORTS, globals(), name)
 
 
 def __dir__() -> list[str]:
