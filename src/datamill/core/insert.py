@@ -738,7 +738,8 @@ class RowListWriter:
     ) -> None:
         """Write ``rows``; errors name rows counting ``rows[0]`` as ``start_row``.
 
-        Every value in a ``reals`` or ``integers`` column is numeric text, empty or None.
+        Every value in a ``reals`` or ``integers`` column is numeric text, empty or None;
+        empty binds as NULL there.
         """
         if not rows:
             return
@@ -790,7 +791,7 @@ class RowListWriter:
             for index in indexes:
                 cells = params[index::width]
                 if "" in cells or None in cells:
-                    params[index::width] = [number(v) if v else v for v in cells]
+                    params[index::width] = [number(v) if v else None for v in cells]
                 else:
                     params[index::width] = map(number, cells)
         if not self.plain_values:

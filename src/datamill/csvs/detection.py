@@ -46,10 +46,16 @@ def getter(indexes: list[int]) -> Callable[[list[Any]], Any]:
 
 
 class InputTypes:
-    """Detection over the cells at ``indexes`` of one input's rows, for table columns ``keys``."""
+    """Detection over the cells at ``indexes`` of one input's rows, for table columns ``keys``.
 
-    def __init__(self, indexes: list[int], keys: list[str], width: int) -> None:
+    The 64-bit rule is checked on REAL columns, and on INTEGER ones when ``integers`` is set:
+    a writer that binds INTEGER cells as ``int`` learns of a value beyond 64 bits from the
+    ``OverflowError`` binding it raises, at no cost for the others.
+    """
+
+    def __init__(self, indexes: list[int], keys: list[str], width: int, integers: bool) -> None:
         self.indexes, self.keys = indexes, keys
+        self._checked = (REAL, INTEGER) if integers else (REAL,)
         self._types = ColumnTypes(len(indexes))
         every = not indexes or indexes == list(range(width))
         self._pick = None if every else getter(indexes)
@@ -62,7 +68,7 @@ class InputTypes:
         types = self._types
         types.feed(rows if self._pick is None else list(map(self._pick, rows)))
         for position, kind in enumerate(types.types):
-            if kind != TEXT and position not in self._too_long:
+            if kind in self._checked and position not in self._too_long:
                 cells = list(map(operator.itemgetter(self.indexes[position]), rows))
                 if beyond_64_bits(cells):
                     self._too_long.add(position)

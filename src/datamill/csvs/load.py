@@ -28,7 +28,7 @@ from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.core.sqlite import sqlite3
 from datamill.csvs import fts
 from datamill.csvs.dates import DateRewriter
-from datamill.csvs.detection import InputTypes, getter, wider
+from datamill.csvs.detection import InputTypes, beyond_64_bits, getter, wider
 from datamill.csvs.errors import CsvsError, EncodingError
 from datamill.csvs.lookups import Lookup
 from datamill.csvs.options import CsvsOptions, dialect_params
@@ -257,7 +257,8 @@ class Run:
         with open_csv(source.item, source.encoding, self.params, quiet) as reader:
             layout = self._layout(source, state, len(reader.columns))
             detect = layout.detect
-            types = InputTypes(detect, [layout.keys[i] for i in detect], len(source.columns))
+            keys = [layout.keys[i] for i in detect]
+            types = InputTypes(detect, keys, len(source.columns), integers=True)
             for batch in reader.batches(BATCH):
                 rows = batch.rows
                 if layout.project is not None:
@@ -298,7 +299,8 @@ class Run:
             layout = self._layout(source, state, len(reader.columns))
             detecting = state is not None and state.final is None
             detect = layout.detect if detecting else []
-            types = InputTypes(detect, [layout.keys[i] for i in detect], len(source.columns))
+            keys = [layout.keys[i] for i in detect]
+            types = InputTypes(detect, keys, len(source.columns), integers=False)
             writer: RowListWriter | None = None
             try:
                 for batch in reader.batches(BATCH):
@@ -311,9 +313,12 @@ class Run:
                             batch_size=ROWS_PER_STATEMENT, batch_size_explicit=True
                         )
                         writer = RowListWriter(self.db.table(plan.name), layout.columns, options)
-                    reals, integers = _numeric(layout, state)
-                    writer.write(rows, batch.first_row, reals, integers, layout.empty_null)
-            except (sqlite3.Error, OverflowError) as error:
+                    writer.write(rows, batch.first_row, *_conversions(layout, state))
+            except OverflowError as error:
+                if _beyond_64_bits(rows, layout, state):
+                    raise _Restart from None  # an INTEGER column is TEXT after all (CS-4)
+                raise self._row_error(error, label, recent) from None
+            except sqlite3.Error as error:
                 raise self._row_error(error, label, recent) from None
         for _, rewriter in layout.dates:
             self._date_warning(source, rewriter)
@@ -459,14 +464,26 @@ def _spelling(column: str, columns: list[str]) -> str:
     return next(c for c in columns if c.lower() == column.lower())
 
 
-def _numeric(layout: Layout, state: TableState | None) -> tuple[list[int], list[int]]:
-    """The positions bound as ``float(text)`` and as ``int(text)``: detected numeric."""
+def _conversions(layout: Layout, state: TableState | None) -> tuple[list[int], ...]:
+    """The positions bound as ``float(text)``, as ``int(text)`` (the detected numeric
+    columns) and with empty cells as NULL (the others, but lookups and dates)."""
     if state is None:
-        return [], []
-    declared = [state.declared.get(layout.keys[i]) for i in layout.detect]
-    reals = [i for i, kind in zip(layout.detect, declared) if kind == REAL]
-    integers = [i for i, kind in zip(layout.detect, declared) if kind == INTEGER]
-    return reals, integers
+        return [], [], layout.empty_null
+    declared = {i: state.declared.get(layout.keys[i]) for i in layout.detect}
+    reals = [i for i, kind in declared.items() if kind == REAL]
+    integers = [i for i, kind in declared.items() if kind == INTEGER]
+    numeric = {*reals, *integers}
+    return reals, integers, [i for i in layout.empty_null if i not in numeric]
+
+
+def _beyond_64_bits(rows: list[list[Any]], layout: Layout, state: TableState | None) -> bool:
+    """True if a cell of a column bound as ``int`` is beyond 64 bits (error path only)."""
+    if state is None:
+        return False
+    return any(
+        state.declared.get(layout.keys[i]) == INTEGER and beyond_64_bits([row[i] for row in rows])
+        for i in layout.detect
+    )
 
 
 def _line_of(source: Source, params: dict[str, Any], row: int) -> int | None:
