@@ -17,6 +17,7 @@ savepoint per input) and read again from its start as latin-1 (CS-5).
 from __future__ import annotations
 
 import collections
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -383,7 +384,7 @@ class Run:
             for row in rows:
                 row.extend(layout.appended)
         for index, lookup in layout.lookups:
-            ids = lookup.ids_for([row[index] for row in rows])
+            ids = lookup.ids_for(list(map(operator.itemgetter(index), rows)))
             for row, id_ in zip(rows, ids):
                 row[index] = id_
         return rows
