@@ -119,11 +119,15 @@ def test_warnings_are_not_repeated_by_a_reload(run, tmp_path, small_batches):
     ]
 
 
-def _latin1_late(rows_before: int = 5000) -> bytes:
-    """Rows of about 100 bytes; an invalid UTF-8 byte well past the reader's first chunk."""
+def _latin1_late(rows_before: int = 5000, numeric_kinds: int = 0) -> bytes:
+    """Rows of about 100 bytes; an invalid UTF-8 byte well past the reader's first chunk.
+
+    The first ``numeric_kinds`` rows have a number as their kind.
+    """
     lines = [b"id,kind,note"]
     for i in range(1, rows_before + 1):
-        lines.append(b"%d,k%d,%s" % (i, i % 7, b"x" * 90))
+        kind = b"%d" % i if i <= numeric_kinds else b"k%d" % (i % 7)
+        lines.append(b"%d,%s,%s" % (i, kind, b"x" * 90))
     lines.append(b"%d,caf\xe9,late" % (rows_before + 1))
     lines.append(b"%d,k1,after" % (rows_before + 2))
     return b"\n".join(lines) + b"\n"
@@ -180,3 +184,59 @@ def test_ragged_line_after_a_reload_leaves_the_database_as_it_was(
         "Error: rag.csv, line 8: expected 2 fields, found 3 - use --skip-errors to skip such lines\n"
     )
     assert path.read_bytes() == before
+
+
+def test_a_reload_that_meets_invalid_utf8_in_its_detection_pass(run, tmp_path, monkeypatch):
+    """The restart comes before the bad byte: the detection pass falls back to latin-1."""
+    monkeypatch.setattr("datamill.csvs.load.BATCH", 100)
+    write(tmp_path / "lat.csv", _latin1_late(numeric_kinds=149))
+    result = ok(run("lat.csv", "l.db"))
+    assert result.stderr == "Warning: lat.csv is not valid UTF-8; it was read as latin-1\n"
+    assert types("l.db", "lat")["kind"] == "TEXT"
+    assert rows("l.db", "select id, kind from lat where id in (1, 2, 150, 5001) order by id") == [
+        (1, "1"),
+        (2, "2"),
+        (150, "k3"),
+        (5001, "café"),
+    ]
+    assert rows("l.db", "select count(*) from lat") == [(5002,)]
+
+
+def _traced_load(tmp_path, text, monkeypatch):
+    from datamill.core.database import Database
+    from datamill.csvs import CsvsOptions, load_csvs
+    from sql_trace import trace
+
+    monkeypatch.setattr("datamill.csvs.load.BATCH", 4)
+    path = write(tmp_path / "t.csv", text)
+    db = Database(tmp_path / "t.db")
+    recorder = trace(db)
+    load_csvs(db, [str(path)], CsvsOptions())
+    return db, recorder
+
+
+def test_each_row_is_inserted_once_and_the_table_never_copied(tmp_path, monkeypatch):
+    """CS-4 / I-2: one CREATE TABLE, rows bound once as VALUES, no rebuild."""
+    text = "a,b,c\n1,x,\n2,y,\n3,z,\n4,w,\n5.5,v,7\n6,u,\n"
+    db, recorder = _traced_load(tmp_path, text, monkeypatch)
+    assert [sql.split("(")[0] for sql in recorder.sql if sql.upper().startswith("CREATE")] == [
+        'CREATE TABLE "t" '
+    ]
+    inserts = recorder.starting_with("INSERT")
+    assert all(" VALUES " in sql.upper() and "SELECT" not in sql.upper() for sql, _ in inserts)
+    assert sum(len(params) for _, params in inserts) == 6 * 3
+    assert not recorder.starting_with("ALTER", "DROP")
+    # the late widening edited the declared types in place
+    assert db.execute("select a, c from t order by rowid").fetchall() == [
+        (1.0, None),
+        (2.0, None),
+        (3.0, None),
+        (4.0, None),
+        (5.5, 7),
+        (6.0, None),
+    ]
+    assert [(c.name, c.type) for c in db.table("t").columns] == [
+        ("a", "REAL"),
+        ("b", "TEXT"),
+        ("c", "INTEGER"),
+    ]
