@@ -37,6 +37,7 @@ from datamill.csvs.plan import Source, TablePlan
 from datamill.csvs.reader import SkipCounter, open_csv
 from datamill.io.batch import Batch
 from datamill.io.detect import INTEGER, REAL, TEXT
+from datamill.load.gc_pause import gc_paused
 from datamill.load.schema import widen_column
 
 BATCH = 2000
@@ -103,7 +104,7 @@ class Run:
         self.pending: list[str] = []  # warnings of the table being loaded
 
     def run(self) -> None:
-        with self.db.atomic():
+        with gc_paused(), self.db.atomic():
             self._run()
 
     def _run(self) -> None:
