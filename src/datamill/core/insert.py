@@ -735,11 +735,13 @@ class RowListWriter:
         reals: Sequence[int] = (),
         integers: Sequence[int] = (),
         empty_null: Sequence[int] = (),
+        mapped: Sequence[tuple[int, Callable[[list[Any]], Sequence[Any]]]] = (),
     ) -> None:
         """Write ``rows``; errors name rows counting ``rows[0]`` as ``start_row``.
 
         Every value in a ``reals`` or ``integers`` column is numeric text, empty or None;
-        empty binds as NULL there.
+        empty binds as NULL there. A ``mapped`` column ``(index, convert)`` binds
+        ``convert(cells)``, called with the column's cells of each statement in turn.
         """
         if not rows:
             return
@@ -754,7 +756,10 @@ class RowListWriter:
         for offset in range(0, len(rows), per_statement):
             chunk = rows[offset : offset + per_statement]
             self._execute(
-                chunk, start_row + offset, writer.options.alter, (reals, integers, empty_null)
+                chunk,
+                start_row + offset,
+                writer.options.alter,
+                (reals, integers, empty_null, mapped),
             )
         writer.rows_done += len(rows)
 
@@ -776,13 +781,15 @@ class RowListWriter:
         chunk: list[list[Any]],
         start_row: int,
         retry_alter: bool,
-        columns: tuple[Sequence[int], Sequence[int], Sequence[int]],
+        columns: tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[Any]],
     ) -> None:
         writer = self._writer
         sql = writer.insert_sql(self.header, len(chunk))
         params = list(itertools.chain.from_iterable(chunk))
         width = len(self.header)
-        reals, integers, empty_null = columns
+        reals, integers, empty_null, mapped = columns
+        for index, convert in mapped:
+            params[index::width] = convert(params[index::width])
         for index in empty_null:
             cells = params[index::width]
             if "" in cells:

@@ -17,7 +17,6 @@ savepoint per input) and read again from its start as latin-1 (CS-5).
 from __future__ import annotations
 
 import collections
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -369,7 +368,7 @@ class Run:
 
     def _shaped(self, batch: Batch, layout: Layout, types: InputTypes) -> list[list[Any]]:
         """A batch's rows as written: cells kept, types detected, dates rewritten, added
-        columns set, lookup values replaced by their ids."""
+        columns set (lookup values become ids as they are bound, ``_conversions``)."""
         rows = batch.rows
         if layout.project is not None:
             rows = [list(layout.project(row)) for row in rows]
@@ -384,10 +383,6 @@ class Run:
         if layout.appended:
             for row in rows:
                 row.extend(layout.appended)
-        for index, lookup in layout.lookups:
-            ids = lookup.ids_for(list(map(operator.itemgetter(index), rows)))
-            for row, id_ in zip(rows, ids):
-                row[index] = id_
         return rows
 
     def _date_warning(self, source: Source, rewriter: DateRewriter) -> None:
@@ -466,16 +461,18 @@ def _spelling(column: str, columns: list[str]) -> str:
     return next(c for c in columns if c.lower() == column.lower())
 
 
-def _conversions(layout: Layout, state: TableState | None) -> tuple[list[int], ...]:
-    """The positions bound as ``float(text)``, as ``int(text)`` (the detected numeric
-    columns) and with empty cells as NULL (the others, but lookups and dates)."""
+def _conversions(layout: Layout, state: TableState | None) -> tuple[list[Any], ...]:
+    """``RowListWriter.write``'s conversions: the positions bound as ``float(text)`` and as
+    ``int(text)`` (the detected numeric columns), with empty cells as NULL (the others, but
+    lookups and dates), and the lookup columns with each value's id."""
+    lookups = [(i, lookup.ids_for) for i, lookup in layout.lookups]
     if state is None:
-        return [], [], layout.empty_null
+        return [], [], layout.empty_null, lookups
     declared = {i: state.declared.get(layout.keys[i]) for i in layout.detect}
     reals = [i for i, kind in declared.items() if kind == REAL]
     integers = [i for i, kind in declared.items() if kind == INTEGER]
     numeric = {*reals, *integers}
-    return reals, integers, [i for i in layout.empty_null if i not in numeric]
+    return reals, integers, [i for i in layout.empty_null if i not in numeric], lookups
 
 
 def _beyond_64_bits(rows: list[list[Any]], layout: Layout, state: TableState | None) -> bool:
