@@ -274,6 +274,27 @@ def test_facet_suggestions_are_budgeted_and_never_unasked_sv_fix_2(datamill, dat
         assert [s["name"] for s in ds065.get(url).json()["suggested_facets"]] == ["kind"]
 
 
+def test_facet_suggestions_are_deferred_and_cached_sv_fix_2(files):
+    with client_for(*files) as client:
+        assert 'class="suggest-facets"' in client.get("/big/big").text  # the page does not wait
+        url = "/big/big.json?_size=0&_extra=suggested_facets,timing"
+        first = client.get(url).json()
+        second = client.get(url).json()
+        assert [s["name"] for s in first["suggested_facets"]] == ["grp", "n"]
+        assert second["suggested_facets"] == first["suggested_facets"]
+        assert second["timing"]["statements"] < first["timing"]["statements"]  # cached
+        assert 'class="suggested-facet"' in client.get("/big/big").text
+
+
+def test_facet_limits_are_independent_of_the_sql_limit_sv_fix_3(files):
+    settings = {"sql_time_limit_ms": "20", "facet_time_limit_ms": "20000"}
+    with client_for(*files, settings=settings) as client:
+        body = client.get("/big/big.json?_size=1&_facet=grp&_extra=facet_results").json()
+    assert body["facet_results"]["timed_out"] == []
+    buckets = body["facet_results"]["results"]["grp"]["results"]
+    assert sum(bucket["count"] for bucket in buckets) == BIG_ROWS
+
+
 def test_timed_out_facets_are_reported_sv_fix_3(datamill_tight, folder):
     url = "/big/big.json?_size=0&_facet=grp&_extra=facet_results,facets_timed_out"
     body = datamill_tight.get(url).json()

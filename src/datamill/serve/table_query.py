@@ -21,6 +21,7 @@ from datamill.serve.keyset import (
     encode_keyset,
     encode_offset,
 )
+from datamill.serve.rank_parts import Helpers, rank_in_parts
 from datamill.serve.schema import Relation
 from datamill.serve.search import QUERY_PARAM, SearchPlan, plan_search
 from datamill.serve.settings import Settings
@@ -216,15 +217,8 @@ class TableQuery:
         Returns the SQL and the offset it starts at. Its result has the visible columns, then
         with ``hidden`` the ORDER BY values (keyset mode) and the FTS rowid (searches).
         """
-        offset = 0
         terms = self.order_terms()
-        conditions = self.conditions(params, include_search=not self.rank_order)
-        if self.next_token is not None:
-            kind, value = decode_token(self.next_token, len(terms) if self.keyset else None)
-            if kind == "k":
-                conditions.append(after_condition(terms, value, params))
-            else:
-                offset = value
+        conditions, offset = self._after_next(params, terms)
         if self.rank_order:
             return self._rank_sql(params, conditions, limit, offset, hidden), offset
         table = quote_identifier(self.relation.name)
@@ -244,6 +238,28 @@ class TableQuery:
             sql += f" offset {offset}"
         return sql, offset
 
+    def rank_part_sql(self, params: dict[str, Any]) -> tuple[str, int]:
+        """The page statement of a rank-ordered search restricted to FTS rowids
+        ``:part_low`` to ``:part_high`` (``rank_parts``), and the page's offset.
+
+        It returns the part's best ``offset + size + 1`` rows, each ending with its rank and
+        FTS rowid, in (rank, rowid) order.
+        """
+        conditions, offset = self._after_next(params, self.order_terms())
+        sql = self._rank_sql(params, conditions, offset + self.size + 1, 0, True, part=True)
+        return sql, offset
+
+    def _after_next(self, params: dict[str, Any], terms: list[OrderTerm]) -> tuple[list[str], int]:
+        """The conditions of the request and of its ``_next`` token, and the offset it gives."""
+        conditions = self.conditions(params, include_search=not self.rank_order)
+        if self.next_token is None:
+            return conditions, 0
+        kind, value = decode_token(self.next_token, len(terms) if self.keyset else None)
+        if kind == "k":
+            conditions.append(after_condition(terms, value, params))
+            return conditions, 0
+        return conditions, value
+
     def _select_item(self, column: str, qualifier: str = "") -> str:
         expression = self.expression(column)
         if expression != quote_identifier(column):
@@ -257,8 +273,13 @@ class TableQuery:
         limit: int | None,
         offset: int,
         hidden: bool,
+        part: bool = False,
     ) -> str:
-        """Rank in a subquery over the FTS table alone, then join the kept rows (S-SRCH-4)."""
+        """Rank in a subquery over the FTS table alone, then join the kept rows (S-SRCH-4).
+
+        A ``part`` ranks only FTS rowids ``:part_low`` to ``:part_high`` and also returns the
+        rank, before the FTS rowid.
+        """
         search = self.search
         assert search is not None
         table = quote_identifier(self.relation.name)
@@ -267,6 +288,8 @@ class TableQuery:
         restrict = ""
         if others:
             restrict = f" and rowid in (select {search.content_key} from {table} where {' and '.join(others)})"
+        if part:
+            restrict += " and rowid between :part_low and :part_high"
         paging = f" limit {-1 if limit is None else limit}" + (
             f" offset {offset}" if offset else ""
         )
@@ -275,6 +298,8 @@ class TableQuery:
             f"{restrict} order by rank, rowid{paging}) ranked"
         )
         select = [self._select_item(c, f"{table}.") for c in self.columns]
+        if part:
+            select.append("ranked.rank")
         if hidden:
             select.append("ranked.rowid")
         return (
@@ -282,13 +307,24 @@ class TableQuery:
             f"on {table}.{search.content_key} = ranked.rowid order by ranked.rank, ranked.rowid"
         )
 
-    def fetch_page(self, conn: ReadConnection, limit_ms: int) -> Page:
-        """Run the page statement: ``size`` rows plus one to know whether more follow."""
+    def fetch_page(
+        self, conn: ReadConnection, limit_ms: int, helpers: Helpers | None = None
+    ) -> Page:
+        """Run the page statement: ``size`` rows plus one to know whether more follow.
+
+        With ``helpers``, a large rank-ordered search is ranked in parts (``rank_parts``).
+        """
         if self.size == 0:
             return Page(list(self.columns), [], None, 0)
-        params: dict[str, Any] = {}
-        sql, offset = self.select_sql(params, self.size + 1)
-        _, rows = conn.query(sql, params, limit_ms, self.size + 1)
+        ranked = None
+        if helpers is not None and self.rank_order:
+            ranked = rank_in_parts(self, conn, limit_ms, helpers)
+        if ranked is None:
+            params: dict[str, Any] = {}
+            sql, offset = self.select_sql(params, self.size + 1)
+            _, rows = conn.query(sql, params, limit_ms, self.size + 1)
+        else:
+            rows, offset = ranked
         visible = len(self.columns)
         next_token = None
         if len(rows) > self.size:

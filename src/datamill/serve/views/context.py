@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datamill.serve.databases import DatabaseState, ServedDatabase
 from datamill.serve.errors import bad_request, not_found
 from datamill.serve.extras import BARE_SHAPES
 from datamill.serve.json_output import dumps
+from datamill.serve.rank_parts import Helpers
 from datamill.serve.routing import Route
 from datamill.serve.schema import Relation
 from datamill.serve.table_query import last_value
@@ -77,6 +79,20 @@ class RequestContext:
         conn.reset_stats()
         self.conn = conn
         return conn, state
+
+    def helpers(self, conn: ReadConnection) -> Helpers | None:
+        """The executor's idle helper threads, for work beside this request on ``conn``'s
+        database; None while other requests are running."""
+        executor = self.server.executor
+        count = executor.idle_helpers
+        if count < 1:
+            return None
+        database = self.database()
+        return Helpers(
+            count,
+            functools.partial(executor.beside, database),
+            lambda: database.state(conn).version,
+        )
 
     def time_limit(self) -> int:
         """``sql_time_limit_ms``, lowered (never raised) by ``_timelimit``."""

@@ -46,7 +46,7 @@ def table_view(ctx: RequestContext) -> Response:
             raise bad_request("_extra needs the default shape, _shape=objects or _shape=arrays")
     specs = requested_facets(ctx.pairs, meta, relation, ctx.settings)
     size = parse_facet_size(ctx.pairs, meta, ctx.settings)
-    page = query.fetch_page(conn, ctx.time_limit())
+    page = query.fetch_page(conn, ctx.time_limit(), ctx.helpers(conn))
     next_url = ctx.next_url(page.next_token)
     if fmt == "csv":
         return csv_response(ctx, page, relation.name, next_url)
