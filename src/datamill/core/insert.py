@@ -36,6 +36,7 @@ _LIST_HEADER_ERROR = (
     "When using list-based iteration, the first yielded value must be a list of column name strings"
 )
 _LIST_ROWS_ERROR = "After column names list, all subsequent records must also be lists"
+_EMPTY_AS_NULL: dict[Any, None] = {"": None}  # .get(cell, cell): the cell, or None for ""
 
 
 @dataclasses.dataclass
@@ -710,7 +711,8 @@ class RowListWriter:
 
     ``write(..., reals=...)`` names columns of numeric text that bind as ``float(text)``, the
     double nearest the decimal text (L-IMP-6): SQLite 3.40's own text-to-real conversion is
-    one unit in the last place off for some decimals. Whole columns of a statement convert at
+    one unit in the last place off for some decimals. ``integers`` bind as ``int(text)``, and
+    the empty cells of ``empty_null`` columns as NULL. Whole columns of a statement convert at
     once, at C speed, in the thread that waits on SQLite anyway.
     """
 
@@ -726,10 +728,20 @@ class RowListWriter:
         self._writer = BatchWriter(table, _validate(table, options))
         self._prepared = False
 
-    def write(self, rows: list[list[Any]], start_row: int, reals: Sequence[int] = ()) -> None:
+    def write(
+        self,
+        rows: list[list[Any]],
+        start_row: int,
+        reals: Sequence[int] = (),
+        integers: Sequence[int] = (),
+        empty_null: Sequence[int] = (),
+        mapped: Sequence[tuple[int, Callable[[list[Any]], Sequence[Any]]]] = (),
+    ) -> None:
         """Write ``rows``; errors name rows counting ``rows[0]`` as ``start_row``.
 
-        Every value in a ``reals`` column is numeric text, empty or None.
+        Every value in a ``reals`` or ``integers`` column is numeric text, empty or None;
+        empty binds as NULL there. A ``mapped`` column ``(index, convert)`` binds
+        ``convert(cells)``, called with the column's cells of each statement in turn.
         """
         if not rows:
             return
@@ -743,7 +755,12 @@ class RowListWriter:
         per_statement = writer.rows_per_statement()
         for offset in range(0, len(rows), per_statement):
             chunk = rows[offset : offset + per_statement]
-            self._execute(chunk, start_row + offset, writer.options.alter, reals)
+            self._execute(
+                chunk,
+                start_row + offset,
+                writer.options.alter,
+                (reals, integers, empty_null, mapped),
+            )
         writer.rows_done += len(rows)
 
     def _check_upsert_keys(self, rows: list[list[Any]], start_row: int) -> None:
@@ -760,18 +777,30 @@ class RowListWriter:
                 raise annotate(PrimaryKeyRequired(message), start_row + values.index(None), None)
 
     def _execute(
-        self, chunk: list[list[Any]], start_row: int, retry_alter: bool, reals: Sequence[int]
+        self,
+        chunk: list[list[Any]],
+        start_row: int,
+        retry_alter: bool,
+        columns: tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[Any]],
     ) -> None:
         writer = self._writer
         sql = writer.insert_sql(self.header, len(chunk))
         params = list(itertools.chain.from_iterable(chunk))
         width = len(self.header)
-        for index in reals:
+        reals, integers, empty_null, mapped = columns
+        for index, convert in mapped:
+            params[index::width] = convert(params[index::width])
+        for index in empty_null:
             cells = params[index::width]
-            if "" in cells or None in cells:
-                params[index::width] = [float(v) if v else v for v in cells]
-            else:
-                params[index::width] = map(float, cells)
+            if "" in cells:
+                params[index::width] = map(_EMPTY_AS_NULL.get, cells, cells)
+        for indexes, number in ((reals, float), (integers, int)):
+            for index in indexes:
+                cells = params[index::width]
+                if "" in cells or None in cells:
+                    params[index::width] = [number(v) if v else None for v in cells]
+                else:
+                    params[index::width] = map(number, cells)
         if not self.plain_values:
             params = encode_values(params)
         try:
@@ -780,7 +809,7 @@ class RowListWriter:
             records = [dict(zip(self.header, row)) for row in chunk]
             if retry_alter and " column" in str(error):
                 writer.table.add_missing_columns(records)
-                self._execute(chunk, start_row, False, reals)
+                self._execute(chunk, start_row, False, columns)
             else:
                 raise writer.locate(error, records, start_row, self.header) from error
         except (sqlite3.Error, OverflowError) as error:

@@ -38,7 +38,7 @@ def load_csvs(
     """
     options.check()
     with resolved_inputs(paths) as inputs:
-        sources = read_sources(inputs, options, warn)
+        sources = read_sources(inputs, options)
         plans = plan_tables(db, sources, options)
         Run(db, plans, options, warn).run()
         return len(inputs)

@@ -3,7 +3,7 @@ table name it gives (CS-1, CS-3).
 
 Compressed inputs (``.gz``, ``.bz2``, ``.xz``, a single-member ``.zip``) are decompressed
 while streaming. URLs and stdin are first copied to a temporary file, so every input can be
-opened again (the UTF-8 check reads it before the load does, CS-5).
+opened again (its header is read before the load, and a load may read it again: CS-4, CS-5).
 """
 
 from __future__ import annotations

@@ -1,18 +1,24 @@
 """Loading the planned inputs in one transaction (CS-4 .. CS-10).
 
-Rows go through the library's row-list writer (``RowListWriter``, ``insert_all``'s engine for
-lists of cells). A table the run creates
-starts with TEXT columns (lookup, ``--shape``-typed, date and fixed columns typed up front);
-O-DETECT runs over every row written, and the columns it finds numeric are retyped once all
-inputs are in, so each input is read once.
+Each input is read once and each table written once (CS-4, I-2). A table the run creates is
+created from the types detected in its first batch (lookup, ``--shape``-typed, date and fixed
+columns typed up front), and rows are bound already converted: numbers as ``int`` or
+``float(text)`` (L-IMP-6), empty cells as NULL. Detection goes on over every row; a column a
+later batch widens is changed in place (``widen_column``) when the values already stored stay
+exact: INTEGER to REAL, or TEXT holding only empty cells so far to a number. A column stored as
+numbers that turns out TEXT cannot be: the text of its cells is gone (``1.50`` was stored as
+1.5). Then the table's load is rolled back (a savepoint) and done again after a detection-only
+pass over its inputs, with the final types, so a table is loaded at most twice.
+
+An input that is not valid UTF-8 (without ``--encoding``) is rolled back the same way (a
+savepoint per input) and read again from its start as latin-1 (CS-5).
 """
 
 from __future__ import annotations
 
 import collections
-import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,35 +28,64 @@ from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.core.sqlite import sqlite3
 from datamill.csvs import fts
 from datamill.csvs.dates import DateRewriter
-from datamill.csvs.errors import CsvsError
+from datamill.csvs.detection import InputTypes, beyond_64_bits, getter, wider
+from datamill.csvs.errors import CsvsError, EncodingError
 from datamill.csvs.lookups import Lookup
 from datamill.csvs.options import CsvsOptions, dialect_params
 from datamill.csvs.plan import Source, TablePlan
 from datamill.csvs.reader import SkipCounter, open_csv
 from datamill.io.batch import Batch
-from datamill.io.detect import INTEGER, REAL, TEXT, ColumnTypes, is_integer_text
-from datamill.io.prefetch import prefetch
+from datamill.io.detect import INTEGER, REAL, TEXT
+from datamill.load.gc_pause import gc_paused
+from datamill.load.schema import widen_column
 
 BATCH = 2000
-INSERT_BATCH = 1000
-PREFETCH = 2
-SWITCH_INTERVAL = 0.0001  # the writer waits for the GIL after each statement (io.prefetch)
+ROWS_PER_STATEMENT = 500
 _LOCATION = re.compile(r' \(row \d+(?:, column "[^"]*")?\)$')
+
+
+class _Restart(Exception):
+    """A column stored as numbers needs TEXT: load the table again with its final types."""
 
 
 @dataclass
 class TableState:
-    """Detection results for a table the run creates, merged over its inputs."""
+    """A table the run creates, while it loads.
 
-    detect: set[str] = field(default_factory=set)  # columns whose type comes from the data
-    kinds: dict[str, str] = field(default_factory=dict)  # column -> INTEGER / REAL / TEXT
+    ``declared`` holds each detected column's declared type (None: TEXT, with only empty
+    cells so far); ``kinds`` the type its values need so far; ``final``, when a detection
+    pass ran, the types of all its rows. Keys are lower-case column names.
+    """
+
+    types: dict[str, str]  # every column -> declared type; detected ones are filled in
+    spelling: dict[str, str]  # lower-case name -> the plan's spelling
+    detect: list[str]
+    pk: set[str]
+    final: dict[str, str] | None = None
+    created: bool = False
+    declared: dict[str, str | None] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def snapshot(self) -> tuple[bool, dict[str, str | None], dict[str, str]]:
+        return self.created, dict(self.declared), dict(self.kinds)
+
+    def restore(self, snapshot: tuple[bool, dict[str, str | None], dict[str, str]]) -> None:
+        self.created, self.declared, self.kinds = snapshot[0], dict(snapshot[1]), dict(snapshot[2])
 
 
-def _merge(kinds: dict[str, str], column: str, kind: str) -> None:
-    rank = {INTEGER: 0, REAL: 1, TEXT: 2}
-    old = kinds.get(column)
-    if old is None or rank[kind] > rank[old]:
-        kinds[column] = kind
+@dataclass
+class Layout:
+    """How one input's rows become the table's: cells kept, added columns, dates, lookups."""
+
+    columns: list[str]  # the columns written: the input's, then the added ones
+    keys: list[str]  # their lower-case names
+    project: Callable[[list[Any]], Any] | None
+    replaced: list[tuple[int, Any]]
+    appended: list[Any]
+    detect: list[int]  # positions whose type comes from the data
+    dates: list[tuple[int, DateRewriter]]
+    lookups: list[tuple[int, Lookup]]
+    empty_null: list[int]  # positions whose empty cells are NULL
 
 
 class Run:
@@ -65,29 +100,36 @@ class Run:
         self.extracts = {extract.column.lower(): extract for extract in options.extract}
         self.dates = {c.lower(): False for c in options.date}
         self.dates.update({c.lower(): True for c in options.datetime})
+        self.pending: list[str] = []  # warnings of the table being loaded
 
     def run(self) -> None:
-        with self.db.atomic():
+        with gc_paused(), self.db.atomic():
             self._run()
 
     def _run(self) -> None:
         version = fts.fts_version(self.db) if self.options.fts or self._lookup_fts() else ""
-        for extract in self.options.extract:
-            key = extract.table.lower()
-            if key not in self.lookups:
-                self.lookups[key] = Lookup(self.db, extract.table, extract.value_column)
+        self._open_lookups()
         for plan in self.plans:
-            state = self._prepare(plan)
             before = self._max_rowid(plan)
-            for source in plan.sources:
-                self._load(plan, source, state)
-            self._finish(plan, state, version, before)
+            try:
+                self._load_table(plan)
+            finally:
+                self._flush()
+            self._finish(plan, version, before)
         if self._lookup_fts():
             for lookup in self.lookups.values():
                 name = f"{lookup.table}_{lookup.value_column}_fts"
                 if not self.db.table(name).exists():
                     fts.create_fts(self.db, name, lookup.table, [lookup.value_column], version)
                 fts.rebuild(self.db, name)
+
+    def _open_lookups(self) -> None:
+        """The lookup maps, as the database holds them (again after a rollback)."""
+        self.lookups = {}
+        for extract in self.options.extract:
+            key = extract.table.lower()
+            if key not in self.lookups:
+                self.lookups[key] = Lookup(self.db, extract.table, extract.value_column)
 
     def _lookup_fts(self) -> bool:
         return bool(self.options.extract) and self.options.fulltext_fks
@@ -97,12 +139,29 @@ class Run:
             return 0
         return self.db.execute(f"select max(rowid) from {q(plan.name)}").fetchone()[0] or 0
 
-    # -- creating --------------------------------------------------------------------
+    def _flush(self) -> None:
+        for message in self.pending:
+            self.warn(message)
+        self.pending.clear()
 
-    def _prepare(self, plan: TablePlan) -> TableState:
-        state = TableState()
+    # -- one table -------------------------------------------------------------------
+
+    def _load_table(self, plan: TablePlan) -> None:
+        try:
+            with self.db.atomic():
+                self._write_table(plan, self._prepare(plan))
+        except _Restart:
+            self.pending.clear()
+            self._open_lookups()
+            state = self._prepare(plan)
+            assert state is not None
+            state.final = self._detect_table(plan, state)
+            self._write_table(plan, state)
+
+    def _prepare(self, plan: TablePlan) -> TableState | None:
+        """Drop a table ``--replace-tables`` recreates; the state of a table to create."""
         if not plan.creates:
-            return state
+            return None
         if self.options.replace_tables:
             self.db.execute(f"drop table if exists {q(plan.name + '_fts')}")
             self.db.execute(f"drop table if exists {q(plan.name)}")
@@ -115,74 +174,158 @@ class Run:
             for name, value in source.added
         }
         types: dict[str, str] = {}
-        foreign_keys = []
+        detect = []
         for column in plan.columns:
             key = column.lower()
             if key in self.extracts:
-                types[column] = INTEGER
-                foreign_keys.append((column, self.extracts[key].table, "id"))
+                types[key] = INTEGER
             elif key in shape_types:
-                types[column] = shape_types[key]
+                types[key] = shape_types[key]
             elif key in fixed:
-                types[column] = fixed[key]
+                types[key] = fixed[key]
             else:
-                types[column] = TEXT
+                types[key] = TEXT
                 if key not in self.dates and not self.options.just_strings:
-                    state.detect.add(column)
+                    detect.append(key)
+        spelling = {column.lower(): column for column in plan.columns}
+        pk = {column.lower() for column in self.options.primary_key}
+        return TableState(types, spelling, detect, pk)
+
+    def _create(self, plan: TablePlan, state: TableState) -> None:
+        """Create the table: detected columns get the types found so far (or the final)."""
+        found = state.kinds if state.final is None else state.final
+        types = dict(state.types)
+        for key in state.detect:
+            state.declared[key] = found.get(key)
+            types[key] = found.get(key) or TEXT
         pk = self.options.primary_key
+        foreign_keys = [
+            (state.spelling[key], self.extracts[key].table, "id")
+            for key in state.types
+            if key in self.extracts
+        ]
         self.db.create_table(
             plan.name,
-            types,
+            {state.spelling[key]: kind for key, kind in types.items()},
             pk=(pk[0] if len(pk) == 1 else tuple(pk)) if pk else None,
             foreign_keys=foreign_keys or None,
         )
-        return state
+        state.created = True
 
-    # -- loading ---------------------------------------------------------------------
+    def _settle(self, plan: TablePlan, state: TableState, kinds: dict[str, str]) -> None:
+        """Create the table at its first batch, or widen columns for this batch's values."""
+        for key, kind in kinds.items():
+            state.kinds[key] = wider(state.kinds.get(key), kind)
+        if not state.created:
+            self._create(plan, state)
+            return
+        for key in kinds:
+            old, new = state.declared[key], state.kinds[key]
+            if old == new:
+                continue
+            if old is None and new == TEXT:
+                state.declared[key] = TEXT
+                continue
+            if new == TEXT or key in state.pk:
+                raise _Restart
+            widen_column(self.db, plan.name, state.spelling[key], old or TEXT, new)
+            state.declared[key] = new
 
-    def _load(self, plan: TablePlan, source: Source, state: TableState) -> None:
-        """Parse in a reader thread (SQLite releases the GIL while it writes); map lookup
-        values and write here, on the connection's own thread."""
-        label = source.item.label
-        skip = SkipCounter(label, self.options.skip_errors, self.warn)
-        recent: collections.deque = collections.deque(maxlen=PREFETCH + 2)
-        with open_csv(source.item, source.encoding, self.params, skip) as reader:
-            columns, batches = self._shaped(source, state, reader, recent)
-            lookups = [
-                (i, self.lookups[self.extracts[c.lower()].table.lower()])
-                for i, c in enumerate(source.columns)
-                if c.lower() in self.extracts
-            ]
-            options = InsertOptions(
-                conversions=self._conversions(source),
-                batch_size=INSERT_BATCH,
-                batch_size_explicit=True,
-            )
-            writer = RowListWriter(self.db.table(plan.name), columns, options)
-            interval = None if lookups else SWITCH_INTERVAL
+    def _write_table(self, plan: TablePlan, state: TableState | None) -> None:
+        for source in plan.sources:
+            self._write_input(plan, source, state)
+        if state is not None and not state.created:
+            self._create(plan, state)
+
+    def _detect_table(self, plan: TablePlan, state: TableState) -> dict[str, str]:
+        """The types of all the table's rows: a detection-only pass over its inputs."""
+        kinds: dict[str, str] = {}
+        for source in plan.sources:
+            while True:
+                try:
+                    found = self._detect_input(source, state)
+                    break
+                except EncodingError:
+                    if not self._may_fall_back(source):
+                        raise
+                    source.fall_back()
+            for key, kind in found.items():
+                kinds[key] = wider(kinds.get(key), kind)
+        return kinds
+
+    def _detect_input(self, source: Source, state: TableState) -> dict[str, str]:
+        quiet = SkipCounter(source.item.label, self.options.skip_errors, lambda message: None)
+        with open_csv(source.item, source.encoding, self.params, quiet) as reader:
+            layout = self._layout(source, state, len(reader.columns))
+            detect = layout.detect
+            keys = [layout.keys[i] for i in detect]
+            types = InputTypes(detect, keys, len(source.columns), integers=True)
+            for batch in reader.batches(BATCH):
+                rows = batch.rows
+                if layout.project is not None:
+                    rows = list(map(layout.project, rows))
+                types.feed(rows)
+        return types.kinds()
+
+    def _may_fall_back(self, source: Source) -> bool:
+        return self.options.encoding is None and not source.fallback
+
+    # -- one input -------------------------------------------------------------------
+
+    def _write_input(self, plan: TablePlan, source: Source, state: TableState | None) -> None:
+        """Write one input in a savepoint; read it again as latin-1 if it is not UTF-8."""
+        while True:
+            warned = len(self.pending)
+            snapshot = state.snapshot() if state is not None else None
             try:
-                for batch, rows in prefetch(batches, PREFETCH, interval):
-                    for index, lookup in lookups:
-                        ids = lookup.ids_for([row[index] for row in rows])
-                        for row, id_ in zip(rows, ids):
-                            row[index] = id_
-                    writer.write(rows, batch.first_row)
-            except (sqlite3.Error, OverflowError) as error:
+                with self.db.atomic():
+                    self._write_rows(plan, source, state)
+                return
+            except EncodingError:
+                if not self._may_fall_back(source):
+                    raise
+                del self.pending[warned:]
+                if state is not None and snapshot is not None:
+                    state.restore(snapshot)
+                self._open_lookups()
+                source.fall_back()
+
+    def _write_rows(self, plan: TablePlan, source: Source, state: TableState | None) -> None:
+        label = source.item.label
+        if source.fallback:
+            self.pending.append(f"{label} is not valid UTF-8; it was read as latin-1")
+        skip = SkipCounter(label, self.options.skip_errors, self.pending.append)
+        recent: collections.deque = collections.deque(maxlen=2)
+        with open_csv(source.item, source.encoding, self.params, skip) as reader:
+            layout = self._layout(source, state, len(reader.columns))
+            detecting = state is not None and state.final is None
+            detect = layout.detect if detecting else []
+            keys = [layout.keys[i] for i in detect]
+            types = InputTypes(detect, keys, len(source.columns), integers=False)
+            writer: RowListWriter | None = None
+            try:
+                for batch in reader.batches(BATCH):
+                    recent.append(batch)
+                    rows = self._shaped(batch, layout, types)
+                    if state is not None:
+                        self._settle(plan, state, types.kinds())
+                    if writer is None:
+                        options = InsertOptions(
+                            batch_size=ROWS_PER_STATEMENT, batch_size_explicit=True
+                        )
+                        writer = RowListWriter(self.db.table(plan.name), layout.columns, options)
+                    writer.write(rows, batch.first_row, *_conversions(layout, state))
+            except OverflowError as error:
+                if _beyond_64_bits(rows, layout, state):
+                    raise _Restart from None  # an INTEGER column is TEXT after all (CS-4)
                 raise self._row_error(error, label, recent) from None
+            except sqlite3.Error as error:
+                raise self._row_error(error, label, recent) from None
+        for _, rewriter in layout.dates:
+            self._date_warning(source, rewriter)
         skip.finish()
 
-    def _conversions(self, source: Source) -> dict[str, str]:
-        return {
-            column: "nullif(?, '')"
-            for column in source.columns
-            if column.lower() not in self.extracts and column.lower() not in self.dates
-        }
-
-    def _shaped(
-        self, source: Source, state: TableState, reader: Any, recent: collections.deque
-    ) -> tuple[list[str], Iterator[tuple[Batch, list[list[Any]]]]]:
-        """The columns written, and each batch's rows shaped for them: cells kept, types
-        detected, dates rewritten, added columns set (lookup ids are left to the writer)."""
+    def _layout(self, source: Source, state: TableState | None, width: int) -> Layout:
         columns = list(source.columns)
         positions = {column.lower(): i for i, column in enumerate(columns)}
         replaced: list[tuple[int, Any]] = []
@@ -193,46 +336,54 @@ class Run:
             else:
                 columns.append(name)
                 appended.append(value)
-        detect = [i for i, c in enumerate(source.columns) if c in state.detect]
-        detect = [i for i in detect if all(i != r for r, _ in replaced)]
+        keys = [column.lower() for column in columns]
+        replaced_at = {index for index, _ in replaced}
+        detect = [
+            i
+            for i, key in enumerate(keys[: len(source.columns)])
+            if state is not None and key in state.detect and i not in replaced_at
+        ]
         dates = [
             (i, DateRewriter(c, self.dates[c.lower()], self.options.datetime_format))
             for i, c in enumerate(source.columns)
             if c.lower() in self.dates
         ]
-        width = len(reader.columns)
-        project = None if source.keep == list(range(width)) else _getter(source.keep)
-        every = detect == list(range(len(source.columns)))
-        pick = None if not detect or every else _getter(detect)
+        lookups = [
+            (i, self.lookups[self.extracts[key].table.lower()])
+            for i, key in enumerate(keys[: len(source.columns)])
+            if key in self.extracts
+        ]
+        skipped = {i for i, _ in lookups} | {i for i, _ in dates}
+        return Layout(
+            columns,
+            keys,
+            None if source.keep == list(range(width)) else getter(source.keep),
+            replaced,
+            appended,
+            detect,
+            dates,
+            lookups,
+            [i for i in range(len(source.columns)) if i not in skipped],
+        )
 
-        def shaped() -> Iterator[tuple[Batch, list[list[Any]]]]:
-            types = ColumnTypes(len(detect)) if detect else None
-            for batch in reader.batches(BATCH):
-                recent.append(batch)
-                rows = batch.rows
-                if project is not None:
-                    rows = [list(project(row)) for row in rows]
-                if types is not None:
-                    types.feed(rows if pick is None else [pick(row) for row in rows])
-                for index, rewriter in dates:
-                    first = batch.first_row
-                    for offset, row in enumerate(rows):
-                        row[index] = rewriter.rewrite(row[index], first + offset)
-                for index, value in replaced:
-                    for row in rows:
-                        row[index] = value
-                if appended:
-                    for row in rows:
-                        row.extend(appended)
-                yield batch, rows
-            if types is not None:
-                for index, kind, seen in zip(detect, types.types, types.seen):
-                    if seen:
-                        _merge(state.kinds, source.columns[index], kind)
-            for _, rewriter in dates:
-                self._date_warning(source, rewriter)
-
-        return columns, shaped()
+    def _shaped(self, batch: Batch, layout: Layout, types: InputTypes) -> list[list[Any]]:
+        """A batch's rows as written: cells kept, types detected, dates rewritten, added
+        columns set (lookup values become ids as they are bound, ``_conversions``)."""
+        rows = batch.rows
+        if layout.project is not None:
+            rows = [list(layout.project(row)) for row in rows]
+        types.feed(rows)
+        for index, rewriter in layout.dates:
+            first = batch.first_row
+            for offset, row in enumerate(rows):
+                row[index] = rewriter.rewrite(row[index], first + offset)
+        for index, value in layout.replaced:
+            for row in rows:
+                row[index] = value
+        if layout.appended:
+            for row in rows:
+                row.extend(layout.appended)
+        return rows
 
     def _date_warning(self, source: Source, rewriter: DateRewriter) -> None:
         if not rewriter.kept or rewriter.first_kept is None:
@@ -245,7 +396,7 @@ class Run:
             kept = f"1 value in {column} is not a date and was kept as it is"
         else:
             kept = f"{count} values in {column} are not dates and were kept as they are"
-        self.warn(f'{source.item.label}: {kept} (first on line {line}: "{value}")')
+        self.pending.append(f'{source.item.label}: {kept} (first on line {line}: "{value}")')
 
     def _row_error(self, error: Exception, label: str, recent: collections.deque) -> CsvsError:
         row = getattr(error, "row_number", None)
@@ -270,14 +421,9 @@ class Run:
 
     # -- finishing -------------------------------------------------------------------
 
-    def _finish(self, plan: TablePlan, state: TableState, version: str, before: int) -> None:
+    def _finish(self, plan: TablePlan, version: str, before: int) -> None:
         table = self.db.table(plan.name)
         if plan.creates:
-            numeric = [column for column, kind in state.kinds.items() if kind != TEXT]
-            too_long = self._out_of_range(plan.name, numeric)
-            retype = {column: state.kinds[column] for column in numeric if column not in too_long}
-            if retype:
-                table.transform(types=retype)
             if self.options.fts:
                 columns = [_spelling(c, plan.columns) for c in self.options.fts]
                 fts.create_fts(self.db, f"{plan.name}_fts", plan.name, columns, version)
@@ -302,20 +448,6 @@ class Run:
             for extract in self.options.extract
         }
 
-    def _out_of_range(self, table: str, columns: list[str]) -> set[str]:
-        """The ``columns`` holding an integer literal beyond 64 bits (CS-4): one scan for all."""
-        if not columns:
-            return set()
-        long = " or ".join(f"length({q(column)}) > 18" for column in columns)
-        picked = ", ".join(q(column) for column in columns)
-        found = set()
-        for values in self.db.execute(f"select {picked} from {q(table)} where {long}"):
-            for column, value in zip(columns, values):
-                text = (value or "").strip()
-                if is_integer_text(text) and not -(2**63) <= int(text) < 2**63:
-                    found.add(column)
-        return found
-
 
 def _fixed_type(value: Any) -> str:
     if isinstance(value, int):
@@ -329,11 +461,28 @@ def _spelling(column: str, columns: list[str]) -> str:
     return next(c for c in columns if c.lower() == column.lower())
 
 
-def _getter(indexes: list[int]) -> Callable[[list[Any]], Any]:
-    getter = operator.itemgetter(*indexes)
-    if len(indexes) == 1:
-        return lambda row: (getter(row),)
-    return getter
+def _conversions(layout: Layout, state: TableState | None) -> tuple[list[Any], ...]:
+    """``RowListWriter.write``'s conversions: the positions bound as ``float(text)`` and as
+    ``int(text)`` (the detected numeric columns), with empty cells as NULL (the others, but
+    lookups and dates), and the lookup columns with each value's id."""
+    lookups = [(i, lookup.ids_for) for i, lookup in layout.lookups]
+    if state is None:
+        return [], [], layout.empty_null, lookups
+    declared = {i: state.declared.get(layout.keys[i]) for i in layout.detect}
+    reals = [i for i, kind in declared.items() if kind == REAL]
+    integers = [i for i, kind in declared.items() if kind == INTEGER]
+    numeric = {*reals, *integers}
+    return reals, integers, [i for i in layout.empty_null if i not in numeric], lookups
+
+
+def _beyond_64_bits(rows: list[list[Any]], layout: Layout, state: TableState | None) -> bool:
+    """True if a cell of a column bound as ``int`` is beyond 64 bits (error path only)."""
+    if state is None:
+        return False
+    return any(
+        state.declared.get(layout.keys[i]) == INTEGER and beyond_64_bits([row[i] for row in rows])
+        for i in layout.detect
+    )
 
 
 def _line_of(source: Source, params: dict[str, Any], row: int) -> int | None:

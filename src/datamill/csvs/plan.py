@@ -7,15 +7,14 @@ by the added columns (``--filename-column``, ``--fixed-column*``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from datamill.core.database import Database
-from datamill.csvs.errors import CsvsError
+from datamill.csvs.errors import CsvsError, EncodingError
 from datamill.csvs.inputs import Input, unique_names
 from datamill.csvs.options import CsvsOptions, dialect_params
-from datamill.csvs.reader import choose_encoding, open_csv
+from datamill.csvs.reader import open_csv
 
 
 @dataclass
@@ -29,6 +28,11 @@ class Source:
     keep: list[int]
     columns: list[str]
     added: list[tuple[str, Any]] = field(default_factory=list)
+    fallback: bool = False  # not valid UTF-8: read as latin-1 (CS-5)
+
+    def fall_back(self) -> None:
+        """Read the input as latin-1 from now on (it is not valid UTF-8)."""
+        self.encoding, self.fallback = "latin-1", True
 
 
 @dataclass
@@ -56,17 +60,29 @@ def _added_columns(options: CsvsOptions, derived_name: str) -> list[tuple[str, A
     return added
 
 
-def read_sources(
-    inputs: list[Input], options: CsvsOptions, warn: Callable[[str], None]
-) -> list[Source]:
-    """Each input's encoding and header, with ``--shape`` applied (CS-4, CS-5)."""
+def _header(item: Input, encoding: str, params: dict[str, Any]) -> list[str]:
+    with open_csv(item, encoding, params) as reader:
+        return reader.columns
+
+
+def read_sources(inputs: list[Input], options: CsvsOptions) -> list[Source]:
+    """Each input's header, with ``--shape`` applied (CS-4).
+
+    Without ``--encoding`` an input is read as UTF-8; one whose header (or first chunk) does
+    not decode falls back to latin-1 here, any other while it loads (CS-5).
+    """
     names = unique_names([item.name for item in inputs])
     params = dialect_params(options.separator, options.quoting)
     sources = []
     for item, name in zip(inputs, names):
-        encoding = choose_encoding(item, options.encoding, warn)
-        with open_csv(item, encoding, params) as reader:
-            header = reader.columns
+        encoding = options.encoding or "utf-8"
+        try:
+            header = _header(item, encoding, params)
+        except EncodingError:
+            if options.encoding:
+                raise
+            encoding = "latin-1"
+            header = _header(item, encoding, params)
         keep, columns = list(range(len(header))), list(header)
         if options.shape is not None:
             positions = []
@@ -88,6 +104,7 @@ def read_sources(
                 keep,
                 columns,
                 _added_columns(options, name),
+                fallback=encoding != (options.encoding or "utf-8"),
             )
         )
     return sources

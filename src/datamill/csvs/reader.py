@@ -1,20 +1,19 @@
-"""Reading one CSV input the ``csvs`` way (CS-4, CS-5): header names made unique, an
-encoding chosen, lines with surplus fields refused or skipped, errors naming the input."""
+"""Reading one CSV input the ``csvs`` way (CS-4, CS-5): header names made unique, lines with
+surplus fields refused or skipped, errors naming the input (an undecodable byte is an
+``EncodingError``, so the load can read the input again as latin-1)."""
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
-from datamill.csvs.errors import CsvsError
+from datamill.csvs.errors import CsvsError, EncodingError
 from datamill.csvs.inputs import Input
 from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 
 MAX_SKIP_WARNINGS = 20
-CHUNK = 1 << 20
 
 
 def header_names(row: list[str]) -> list[str]:
@@ -39,18 +38,6 @@ def header_names(row: list[str]) -> list[str]:
     return result
 
 
-def is_utf8(fp: BinaryIO) -> bool:
-    """True when the whole stream decodes as UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := fp.read(CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 class SkipCounter:
     """``--skip-errors`` bookkeeping for one input: the first lines skipped are reported."""
 
@@ -71,17 +58,6 @@ class SkipCounter:
     def finish(self) -> None:
         if self.skipped > MAX_SKIP_WARNINGS:
             self.warn(f"{self.label}: {self.skipped - MAX_SKIP_WARNINGS} more lines skipped")
-
-
-def choose_encoding(item: Input, encoding: str | None, warn: Callable[[str], None]) -> str:
-    """``encoding`` if given; else UTF-8, or latin-1 (with a warning) for invalid UTF-8."""
-    if encoding:
-        return encoding
-    with item.open() as fp:
-        if is_utf8(fp):
-            return "utf-8"
-    warn(f"{item.label} is not valid UTF-8; it was read as latin-1")
-    return "latin-1"
 
 
 @contextlib.contextmanager
@@ -114,10 +90,10 @@ def open_csv(
 
 def _located(item: Input, error: InputError) -> CsvsError:
     message = str(error)
+    if error.byte is not None:
+        return EncodingError(f"{item.label} is not valid{message[len('Input is not valid') :]}")
     if error.line is None and "empty" in message:
         return CsvsError(f"{item.label}: no header row")
-    if message.startswith("Input is not valid"):
-        return CsvsError(f"{item.label} is not valid{message[len('Input is not valid') :]}")
     if message.startswith("Invalid CSV on line"):
         reason = message.split(": ", 1)[1]
         return CsvsError(f"{item.label}, line {error.line}: {reason}")

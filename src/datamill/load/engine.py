@@ -12,7 +12,6 @@ carry the input row, line and column as fields.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +27,7 @@ from datamill.io.prefetch import prefetch
 from datamill.load.batches import empty_cells_to_null, limit, record_batches
 from datamill.load.cell_writer import CsvTableWriter
 from datamill.load.errors import LoadError
+from datamill.load.gc_pause import gc_paused
 from datamill.load.record_writer import (
     Prepare,
     RecordTableWriter,
@@ -141,30 +141,26 @@ class Loader:
     # -- transactions --------------------------------------------------------------------
 
     def _run(self, items: Iterable[Any], write: Callable[[Any], int], reader: Any) -> None:
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # millions of short-lived rows: collections cost more than they free
-
         def write_batch(item: Any) -> None:
             self.result.records += write(item)
             self._report(reader)
 
         try:
-            # the first unit also covers --truncate (I-3)
-            write_in_units(
-                self.db,
-                items,
-                write_batch,
-                each_batch_commits=bool(self.settings.batch_size),
-                start=self._start,
-            )
+            with gc_paused():
+                # the first unit also covers --truncate (I-3)
+                write_in_units(
+                    self.db,
+                    items,
+                    write_batch,
+                    each_batch_commits=bool(self.settings.batch_size),
+                    start=self._start,
+                )
         except LoadError as error:
             error.source = error.source or self.source
             raise
         finally:
             if isinstance(items, Generator):
                 items.close()  # stops a read-ahead thread now, not at interpreter exit
-            if gc_was_enabled:
-                gc.enable()
         self._finish()
 
     def _start(self) -> None:
