@@ -17,7 +17,6 @@ savepoint per input) and read again from its start as latin-1 (CS-5).
 from __future__ import annotations
 
 import collections
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,20 +27,20 @@ from datamill.core.insert import InsertOptions, RowListWriter
 from datamill.core.sqlite import sqlite3
 from datamill.csvs import fts
 from datamill.csvs.dates import DateRewriter
-from datamill.csvs.detection import InputTypes, beyond_64_bits, getter, wider
-from datamill.csvs.errors import CsvsError, EncodingError
+from datamill.csvs.detection import InputTypes, wider
+from datamill.csvs.errors import EncodingError
+from datamill.csvs.layout import Layout, build_layout, conversions, integer_overflow, shape_rows
 from datamill.csvs.lookups import Lookup
+from datamill.csvs.messages import date_warning, row_error
 from datamill.csvs.options import CsvsOptions, dialect_params
 from datamill.csvs.plan import Source, TablePlan
 from datamill.csvs.reader import SkipCounter, open_csv
-from datamill.io.batch import Batch
 from datamill.io.detect import INTEGER, REAL, TEXT
 from datamill.load.gc_pause import gc_paused
 from datamill.load.schema import widen_column
 
 BATCH = 2000
 ROWS_PER_STATEMENT = 500
-_LOCATION = re.compile(r' \(row \d+(?:, column "[^"]*")?\)$')
 
 
 class _Restart(Exception):
@@ -71,21 +70,6 @@ class TableState:
 
     def restore(self, snapshot: tuple[bool, dict[str, str | None], dict[str, str]]) -> None:
         self.created, self.declared, self.kinds = snapshot[0], dict(snapshot[1]), dict(snapshot[2])
-
-
-@dataclass
-class Layout:
-    """How one input's rows become the table's: cells kept, added columns, dates, lookups."""
-
-    columns: list[str]  # the columns written: the input's, then the added ones
-    keys: list[str]  # their lower-case names
-    project: Callable[[list[Any]], Any] | None
-    replaced: list[tuple[int, Any]]
-    appended: list[Any]
-    detect: list[int]  # positions whose type comes from the data
-    dates: list[tuple[int, DateRewriter]]
-    lookups: list[tuple[int, Lookup]]
-    empty_null: list[int]  # positions whose empty cells are NULL
 
 
 class Run:
@@ -306,7 +290,7 @@ class Run:
             try:
                 for batch in reader.batches(BATCH):
                     recent.append(batch)
-                    rows = self._shaped(batch, layout, types)
+                    rows = shape_rows(batch, layout, types)
                     if state is not None:
                         self._settle(plan, state, types.kinds())
                     if writer is None:
@@ -314,110 +298,30 @@ class Run:
                             batch_size=ROWS_PER_STATEMENT, batch_size_explicit=True
                         )
                         writer = RowListWriter(self.db.table(plan.name), layout.columns, options)
-                    writer.write(rows, batch.first_row, *_conversions(layout, state))
+                    writer.write(rows, batch.first_row, *conversions(layout, declared(state)))
             except OverflowError as error:
-                if _beyond_64_bits(rows, layout, state):
+                if integer_overflow(rows, layout, declared(state)):
                     raise _Restart from None  # an INTEGER column is TEXT after all (CS-4)
-                raise self._row_error(error, label, recent) from None
+                raise row_error(error, label, recent) from None
             except sqlite3.Error as error:
-                raise self._row_error(error, label, recent) from None
+                raise row_error(error, label, recent) from None
         for _, rewriter in layout.dates:
-            self._date_warning(source, rewriter)
+            warning = date_warning(source, rewriter, self.params)
+            if warning is not None:
+                self.pending.append(warning)
         skip.finish()
 
     def _layout(self, source: Source, state: TableState | None, width: int) -> Layout:
-        columns = list(source.columns)
-        positions = {column.lower(): i for i, column in enumerate(columns)}
-        replaced: list[tuple[int, Any]] = []
-        appended: list[Any] = []
-        for name, value in source.added:
-            if name.lower() in positions:
-                replaced.append((positions[name.lower()], value))
-            else:
-                columns.append(name)
-                appended.append(value)
-        keys = [column.lower() for column in columns]
-        replaced_at = {index for index, _ in replaced}
-        detect = [
-            i
-            for i, key in enumerate(keys[: len(source.columns)])
-            if state is not None and key in state.detect and i not in replaced_at
-        ]
-        dates = [
-            (i, DateRewriter(c, self.dates[c.lower()], self.options.datetime_format))
-            for i, c in enumerate(source.columns)
-            if c.lower() in self.dates
-        ]
-        lookups = [
-            (i, self.lookups[self.extracts[key].table.lower()])
-            for i, key in enumerate(keys[: len(source.columns)])
-            if key in self.extracts
-        ]
-        skipped = {i for i, _ in lookups} | {i for i, _ in dates}
-        return Layout(
-            columns,
-            keys,
-            None if source.keep == list(range(width)) else getter(source.keep),
-            replaced,
-            appended,
-            detect,
-            dates,
-            lookups,
-            [i for i in range(len(source.columns)) if i not in skipped],
-        )
-
-    def _shaped(self, batch: Batch, layout: Layout, types: InputTypes) -> list[list[Any]]:
-        """A batch's rows as written: cells kept, types detected, dates rewritten, added
-        columns set (lookup values become ids as they are bound, ``_conversions``)."""
-        rows = batch.rows
-        if layout.project is not None:
-            rows = [list(layout.project(row)) for row in rows]
-        types.feed(rows)
-        for index, rewriter in layout.dates:
-            first = batch.first_row
-            for offset, row in enumerate(rows):
-                row[index] = rewriter.rewrite(row[index], first + offset)
-        for index, value in layout.replaced:
-            for row in rows:
-                row[index] = value
-        if layout.appended:
-            for row in rows:
-                row.extend(layout.appended)
-        return rows
-
-    def _date_warning(self, source: Source, rewriter: DateRewriter) -> None:
-        if not rewriter.kept or rewriter.first_kept is None:
-            return
-        row, value = rewriter.first_kept
-        line = _line_of(source, self.params, row)
-        count = rewriter.kept
-        column = f'column "{rewriter.column}"'
-        if count == 1:
-            kept = f"1 value in {column} is not a date and was kept as it is"
-        else:
-            kept = f"{count} values in {column} are not dates and were kept as they are"
-        self.pending.append(f'{source.item.label}: {kept} (first on line {line}: "{value}")')
-
-    def _row_error(self, error: Exception, label: str, recent: collections.deque) -> CsvsError:
-        row = getattr(error, "row_number", None)
-        column = getattr(error, "column", None)
-        message = _LOCATION.sub("", str(error))
-        if row is None:
-            return CsvsError(f"{message} ({label})")
-        line = next(
-            (
-                batch.line_of(row - batch.first_row)
-                for batch in recent
-                if batch.first_row <= row < batch.first_row + len(batch.rows)
-            ),
-            None,
-        )
-        where = f"{label}, row {row}"
-        if line is not None:
-            where += f", line {line}"
-        if column is not None:
-            where += f', column "{column}"'
-        return CsvsError(f"{message} ({where})")
+        fmt = self.options.datetime_format
+        dates = {
+            column.lower(): DateRewriter(column, self.dates[column.lower()], fmt)
+            for column in source.columns
+            if column.lower() in self.dates
+        }
+        lookups = {
+            key: self.lookups[extract.table.lower()] for key, extract in self.extracts.items()
+        }
+        return build_layout(source, width, state.detect if state else (), dates, lookups)
 
     # -- finishing -------------------------------------------------------------------
 
@@ -449,6 +353,11 @@ class Run:
         }
 
 
+def declared(state: TableState | None) -> dict[str, str | None] | None:
+    """The declared types of a table the run creates; None for an existing table."""
+    return None if state is None else state.declared
+
+
 def _fixed_type(value: Any) -> str:
     if isinstance(value, int):
         return INTEGER
@@ -459,37 +368,3 @@ def _fixed_type(value: Any) -> str:
 
 def _spelling(column: str, columns: list[str]) -> str:
     return next(c for c in columns if c.lower() == column.lower())
-
-
-def _conversions(layout: Layout, state: TableState | None) -> tuple[list[Any], ...]:
-    """``RowListWriter.write``'s conversions: the positions bound as ``float(text)`` and as
-    ``int(text)`` (the detected numeric columns), with empty cells as NULL (the others, but
-    lookups and dates), and the lookup columns with each value's id."""
-    lookups = [(i, lookup.ids_for) for i, lookup in layout.lookups]
-    if state is None:
-        return [], [], layout.empty_null, lookups
-    declared = {i: state.declared.get(layout.keys[i]) for i in layout.detect}
-    reals = [i for i, kind in declared.items() if kind == REAL]
-    integers = [i for i, kind in declared.items() if kind == INTEGER]
-    numeric = {*reals, *integers}
-    return reals, integers, [i for i in layout.empty_null if i not in numeric], lookups
-
-
-def _beyond_64_bits(rows: list[list[Any]], layout: Layout, state: TableState | None) -> bool:
-    """True if a cell of a column bound as ``int`` is beyond 64 bits (error path only)."""
-    if state is None:
-        return False
-    return any(
-        state.declared.get(layout.keys[i]) == INTEGER and beyond_64_bits([row[i] for row in rows])
-        for i in layout.detect
-    )
-
-
-def _line_of(source: Source, params: dict[str, Any], row: int) -> int | None:
-    """The line where record ``row`` of ``source`` starts (read again: error paths only)."""
-    quiet = SkipCounter(source.item.label, True, lambda message: None)
-    with open_csv(source.item, source.encoding, params, quiet) as reader:
-        for batch in reader.batches(BATCH):
-            if row < batch.first_row + len(batch.rows):
-                return batch.line_of(row - batch.first_row)
-    return None
