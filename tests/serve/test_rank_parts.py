@@ -102,14 +102,20 @@ def test_small_searches_stay_one_statement(database, monkeypatch):
 class _Recorder:
     """Helpers that run parts inline and report a new database version after ``changes``."""
 
-    def __init__(self, conn: ReadConnection, changes_after: int | None) -> None:
+    def __init__(
+        self, conn: ReadConnection, changes_after: int | None, helper_version: tuple = ("v", 1)
+    ) -> None:
         self.conn = conn
         self.calls = 0
         self.changes_after = changes_after
+        self.helper_version = helper_version
 
     def submit(self, fn) -> Future:
         future: Future = Future()
-        future.set_result(fn(self.conn, _State(("v", 1))))
+        try:
+            future.set_result(fn(self.conn, _State(self.helper_version)))
+        except Exception as error:  # as a pool thread hands it over
+            future.set_exception(error)
         return future
 
     def version(self) -> tuple:
@@ -124,8 +130,14 @@ class _State:
         self.version = version
 
 
-@pytest.mark.parametrize("changes_after", [None, 1])
-def test_a_version_change_during_the_parts_falls_back(database, changes_after, monkeypatch):
+@pytest.mark.parametrize(
+    ("changes_after", "helper_version"),
+    [(None, ("v", 1)), (1, ("v", 1)), (None, ("v", 0))],
+    ids=["same version", "file changed meanwhile", "helper reads another version"],
+)
+def test_a_version_change_during_the_parts_falls_back(
+    database, changes_after, helper_version, monkeypatch
+):
     from datamill.serve.schema import read_schema
     from datamill.serve.settings import Settings
     from datamill.serve.table_query import TableQuery
@@ -135,14 +147,14 @@ def test_a_version_change_during_the_parts_falls_back(database, changes_after, m
     try:
         relation = read_schema(conn, frozenset()).get("trees")
         query = TableQuery(conn, relation, [("_search", "cherry")], Settings(), {})
-        recorder = _Recorder(conn, changes_after)
+        recorder = _Recorder(conn, changes_after, helper_version)
         result = rank_in_parts(query, conn, 1000, Helpers(2, recorder.submit, recorder.version))
-        if changes_after is None:
+        if changes_after is None and helper_version == ("v", 1):
             assert result is not None
             rows, offset = result
             assert offset == 0 and len(rows) == query.size + 1
         else:
-            assert result is None  # the file changed before every part finished
+            assert result is None  # one statement reads the page instead
     finally:
         conn.close()
 
@@ -175,3 +187,16 @@ def test_helpers_only_while_a_request_runs_alone():
     finally:
         pool.shutdown()
     assert (solo, beside, after) == (2, 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "parts", "expected"),
+    [
+        (1, 10, 2, [(1, 5), (6, 10)]),
+        (-5, 4, 3, [(-5, -3), (-2, 0), (1, 4)]),
+        (7, 8, 4, [(7, 7), (8, 8)]),  # never more parts than rowids
+        (3, 3, 2, [(3, 3)]),
+    ],
+)
+def test_rowid_ranges_cover_the_matches_once(low, high, parts, expected):
+    assert rank_parts._split(low, high, parts) == expected
