@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import sys
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -50,33 +51,35 @@ COLUMN_TYPE_MAPPING: dict[Any, str] = {
     "any": "ANY",
 }
 
-try:  # pragma: no cover - optional
-    import numpy as np
+def _optional_types() -> dict[Any, str]:
+    """numpy's scalar types and ``pandas.Timestamp``, for those the program has imported."""
+    found: dict[Any, str] = {}
+    np = sys.modules.get("numpy")
+    if np is not None:
+        for name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
+            found[getattr(np, name)] = "INTEGER"
+        for name in ("float16", "float32", "float64"):
+            found[getattr(np, name)] = "REAL"
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        found[pd.Timestamp] = "TEXT"
+    return found
 
-    COLUMN_TYPE_MAPPING.update(
-        {
-            np.int8: "INTEGER",
-            np.int16: "INTEGER",
-            np.int32: "INTEGER",
-            np.int64: "INTEGER",
-            np.uint8: "INTEGER",
-            np.uint16: "INTEGER",
-            np.uint32: "INTEGER",
-            np.uint64: "INTEGER",
-            np.float16: "REAL",
-            np.float32: "REAL",
-            np.float64: "REAL",
-        }
-    )
-except ImportError:
-    pass
 
-try:  # pragma: no cover - optional
-    import pandas as pd
+class _TypeMapping(dict):
+    """``COLUMN_TYPE_MAPPING``: numpy's and pandas' types are looked up once a value of
+    theirs is, as only a program that imported them can hold one (importing them here would
+    cost every command their start-up time and memory)."""
 
-    COLUMN_TYPE_MAPPING[pd.Timestamp] = "TEXT"
-except ImportError:
-    pass
+    def __missing__(self, key: Any) -> str:
+        added = {type_: sql for type_, sql in _optional_types().items() if type_ not in self}
+        if key not in added:
+            raise KeyError(key)
+        self.update(added)
+        return added[key]
+
+
+COLUMN_TYPE_MAPPING = _TypeMapping(COLUMN_TYPE_MAPPING)
 
 
 def sql_type(column_type: Any, strict: bool = False) -> str:

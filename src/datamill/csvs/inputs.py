@@ -11,6 +11,7 @@ from __future__ import annotations
 import bz2
 import contextlib
 import gzip
+import io
 import lzma
 import os
 import shutil
@@ -23,8 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from datamill.csvs.errors import CsvsError
-from datamill.track.errors import TrackError
-from datamill.track.fetch import Limits, display_url, fetch_url
 
 FOLDER_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz")
 COMPRESSED: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -43,8 +42,14 @@ class Input:
     temporary: bool = field(default=False, repr=False)
 
     @contextlib.contextmanager
-    def open(self) -> Iterator[BinaryIO]:
-        """The decompressed bytes of the input."""
+    def open(self, span: tuple[int, int] | None = None) -> Iterator[BinaryIO]:
+        """The decompressed bytes of the input; only bytes ``start:end`` when ``span`` is
+        given (an uncompressed input)."""
+        if span is not None:
+            with open(self.path, "rb") as fp:
+                fp.seek(span[0])
+                yield SpanReader(fp, span[1] - span[0])  # type: ignore[misc]
+            return
         if self.compression == ".zip":
             with zipfile.ZipFile(self.path) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
@@ -56,6 +61,26 @@ class Input:
         opener: Callable[..., Any] = COMPRESSED.get(self.compression, open)
         with opener(self.path, "rb") as fp:
             yield fp
+
+
+class SpanReader(io.RawIOBase):
+    """The next ``size`` bytes of ``fp``, then the end."""
+
+    def __init__(self, fp: BinaryIO, size: int) -> None:
+        super().__init__()
+        self._fp, self._left = fp, size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._fp.read(wanted)
+        self._left -= len(data)
+        return data
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
 
 
 def derived_name(base: str) -> tuple[str, str]:
@@ -87,6 +112,10 @@ def _spool(fill, suffix: str) -> str:
 
 
 def _url_input(url: str) -> Input:
+    # The HTTP client is imported only for a URL: the processes loading parts never need it.
+    from datamill.track.errors import TrackError
+    from datamill.track.fetch import Limits, display_url, fetch_url
+
     segment = urllib.parse.urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or "url"
     name, compression = derived_name(urllib.parse.unquote(segment))
     shown = display_url(url)
