@@ -51,6 +51,7 @@ COLUMN_TYPE_MAPPING: dict[Any, str] = {
     "any": "ANY",
 }
 
+
 def _optional_types() -> dict[Any, str]:
     """numpy's scalar types and ``pandas.Timestamp``, for those the program has imported."""
     found: dict[Any, str] = {}

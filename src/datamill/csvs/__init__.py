@@ -13,6 +13,7 @@ from datamill.csvs.errors import CsvsError
 from datamill.csvs.inputs import resolved_inputs
 from datamill.csvs.load import Run
 from datamill.csvs.options import CsvsOptions, Extract, ShapeColumn, parse_extract, parse_shape
+from datamill.csvs.parallel import prepared_parts
 from datamill.csvs.plan import plan_tables, read_sources
 
 __all__ = [
@@ -40,5 +41,6 @@ def load_csvs(
     with resolved_inputs(paths) as inputs:
         sources = read_sources(inputs, options)
         plans = plan_tables(db, sources, options)
-        Run(db, plans, options, warn).run()
+        with prepared_parts(db, plans, options) as prepared:
+            Run(db, plans, options, warn).run(prepared)
         return len(inputs)

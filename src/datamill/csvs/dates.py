@@ -137,3 +137,10 @@ class DateRewriter:
                 self.first_kept = (row, value)
             return value
         return moment.isoformat() if self.with_time else moment.date().isoformat()
+
+    def absorb(self, kept: int, first_kept: tuple[int, str] | None, rows_before: int) -> None:
+        """Count the values kept in a later part of the input, whose rows are numbered
+        from 1 after ``rows_before`` rows."""
+        self.kept += kept
+        if self.first_kept is None and first_kept is not None:
+            self.first_kept = (first_kept[0] + rows_before, first_kept[1])

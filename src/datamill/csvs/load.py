@@ -31,10 +31,12 @@ from datamill.csvs.detection import InputTypes, wider
 from datamill.csvs.errors import EncodingError
 from datamill.csvs.layout import Layout, build_layout, conversions, integer_overflow, shape_rows
 from datamill.csvs.lookups import Lookup
+from datamill.csvs.merge import merge_part
 from datamill.csvs.messages import date_warning, row_error
 from datamill.csvs.options import CsvsOptions, dialect_params
+from datamill.csvs.part_process import LoadedPart, Prepared, SplitFailed
 from datamill.csvs.plan import Source, TablePlan
-from datamill.csvs.reader import SkipCounter, open_csv
+from datamill.csvs.reader import Part, SkipCounter, open_csv
 from datamill.io.detect import INTEGER, REAL, TEXT
 from datamill.load.gc_pause import gc_paused
 from datamill.load.schema import widen_column
@@ -43,8 +45,19 @@ BATCH = 2000
 ROWS_PER_STATEMENT = 500
 
 
-class _Restart(Exception):
+class Restart(Exception):
     """A column stored as numbers needs TEXT: load the table again with its final types."""
+
+
+@dataclass
+class Written:
+    """What writing one input (or its first part) read: what its warnings need, and where
+    the next part's rows and lines start."""
+
+    layout: Layout
+    skip: SkipCounter
+    rows: int
+    lines: int
 
 
 @dataclass
@@ -85,8 +98,11 @@ class Run:
         self.dates = {c.lower(): False for c in options.date}
         self.dates.update({c.lower(): True for c in options.datetime})
         self.pending: list[str] = []  # warnings of the table being loaded
+        self.prepared = Prepared()
 
-    def run(self) -> None:
+    def run(self, prepared: Prepared | None = None) -> None:
+        """The whole load; inputs in ``prepared`` were loaded in parts beforehand."""
+        self.prepared = prepared or Prepared()
         with gc_paused(), self.db.atomic():
             self._run()
 
@@ -134,7 +150,7 @@ class Run:
         try:
             with self.db.atomic():
                 self._write_table(plan, self._prepare(plan))
-        except _Restart:
+        except Restart:
             self.pending.clear()
             self._open_lookups()
             state = self._prepare(plan)
@@ -149,31 +165,7 @@ class Run:
         if self.options.replace_tables:
             self.db.execute(f"drop table if exists {q(plan.name + '_fts')}")
             self.db.execute(f"drop table if exists {q(plan.name)}")
-        shape_types = {
-            entry.name.lower(): entry.type for entry in self.options.shape or () if entry.type
-        }
-        fixed = {
-            name.lower(): _fixed_type(value)
-            for source in plan.sources
-            for name, value in source.added
-        }
-        types: dict[str, str] = {}
-        detect = []
-        for column in plan.columns:
-            key = column.lower()
-            if key in self.extracts:
-                types[key] = INTEGER
-            elif key in shape_types:
-                types[key] = shape_types[key]
-            elif key in fixed:
-                types[key] = fixed[key]
-            else:
-                types[key] = TEXT
-                if key not in self.dates and not self.options.just_strings:
-                    detect.append(key)
-        spelling = {column.lower(): column for column in plan.columns}
-        pk = {column.lower() for column in self.options.primary_key}
-        return TableState(types, spelling, detect, pk)
+        return initial_state(plan, self.options)
 
     def _create(self, plan: TablePlan, state: TableState) -> None:
         """Create the table: detected columns get the types found so far (or the final)."""
@@ -182,6 +174,10 @@ class Run:
         for key in state.detect:
             state.declared[key] = found.get(key)
             types[key] = found.get(key) or TEXT
+        self._make_table(plan, state, types)
+        state.created = True
+
+    def _make_table(self, plan: TablePlan, state: TableState, types: dict[str, str]) -> None:
         pk = self.options.primary_key
         foreign_keys = [
             (state.spelling[key], self.extracts[key].table, "id")
@@ -194,7 +190,6 @@ class Run:
             pk=(pk[0] if len(pk) == 1 else tuple(pk)) if pk else None,
             foreign_keys=foreign_keys or None,
         )
-        state.created = True
 
     def _settle(self, plan: TablePlan, state: TableState, kinds: dict[str, str]) -> None:
         """Create the table at its first batch, or widen columns for this batch's values."""
@@ -211,9 +206,12 @@ class Run:
                 state.declared[key] = TEXT
                 continue
             if new == TEXT or key in state.pk:
-                raise _Restart
-            widen_column(self.db, plan.name, state.spelling[key], old or TEXT, new)
+                raise Restart
+            self._widen(plan, state.spelling[key], old or TEXT, new)
             state.declared[key] = new
+
+    def _widen(self, plan: TablePlan, column: str, old: str, new: str) -> None:
+        widen_column(self.db, plan.name, column, old, new)
 
     def _write_table(self, plan: TablePlan, state: TableState | None) -> None:
         for source in plan.sources:
@@ -237,9 +235,11 @@ class Run:
                 kinds[key] = wider(kinds.get(key), kind)
         return kinds
 
-    def _detect_input(self, source: Source, state: TableState) -> dict[str, str]:
+    def _detect_input(
+        self, source: Source, state: TableState, part: Part | None = None
+    ) -> dict[str, str]:
         quiet = SkipCounter(source.item.label, self.options.skip_errors, lambda message: None)
-        with open_csv(source.item, source.encoding, self.params, quiet) as reader:
+        with open_csv(source.item, source.encoding, self.params, quiet, part) as reader:
             layout = self._layout(source, state, len(reader.columns))
             detect = layout.detect
             keys = [layout.keys[i] for i in detect]
@@ -257,30 +257,96 @@ class Run:
     # -- one input -------------------------------------------------------------------
 
     def _write_input(self, plan: TablePlan, source: Source, state: TableState | None) -> None:
-        """Write one input in a savepoint; read it again as latin-1 if it is not UTF-8."""
+        """Write one input in a savepoint: in parts, each loaded by its own process, when it
+        is large; read it again as latin-1 if it is not UTF-8."""
+        split = True
         while True:
             warned = len(self.pending)
             snapshot = state.snapshot() if state is not None else None
             try:
                 with self.db.atomic():
-                    self._write_rows(plan, source, state)
+                    parts = self.prepared.parts(source) if split else None
+                    if parts and (state is None or state.final is None):
+                        written = self._merge_parts(plan, source, state, parts)
+                    else:
+                        written = self._write_rows(plan, source, state)
+                    self._report(source, written)
                 return
-            except EncodingError:
-                if not self._may_fall_back(source):
+            except (EncodingError, SplitFailed) as error:
+                if isinstance(error, EncodingError) and not self._may_fall_back(source):
                     raise
                 del self.pending[warned:]
                 if state is not None and snapshot is not None:
                     state.restore(snapshot)
                 self._open_lookups()
-                source.fall_back()
+                if isinstance(error, SplitFailed):
+                    split = False  # in one process, which says exactly what went wrong
+                else:
+                    source.fall_back()
 
-    def _write_rows(self, plan: TablePlan, source: Source, state: TableState | None) -> None:
-        label = source.item.label
+    def _merge_parts(
+        self,
+        plan: TablePlan,
+        source: Source,
+        state: TableState | None,
+        parts: list[LoadedPart],
+    ) -> Written:
+        """Add the parts of ``source`` other processes loaded (``csvs.parallel``), in order:
+        the table and the warnings are those of a load in one process."""
+        self._note_fallback(source)
+        skip = SkipCounter(source.item.label, self.options.skip_errors, self.pending.append)
+        skip.width = parts[0].width
+        layout = self._layout(source, state, parts[0].width)
+        written = Written(layout, skip, 0, 0)
+        for part in parts:
+            result = part.result
+            if state is not None:
+                self._settle(plan, state, result.kinds)
+                if any(
+                    result.declared.get(key) in (INTEGER, REAL) and state.declared.get(key) == TEXT
+                    for key in state.detect
+                ):
+                    raise Restart  # the part stored numbers in what is a TEXT column
+            lookups = [
+                (position, lookup, part.lookup_tables[lookup.table.lower()])
+                for position, lookup in layout.lookups
+            ]
+            try:
+                merge_part(
+                    self.db,
+                    part.schema,
+                    part.table,
+                    plan.name,
+                    layout.columns,
+                    lookups,
+                    alike=state is not None and layout.columns == plan.columns,
+                )
+            except sqlite3.Error as error:
+                raise SplitFailed from error  # a constraint: one process names the row
+            skip.absorb(result.skipped_first, result.skipped, written.lines)
+            for index, rewriter in layout.dates:
+                rewriter.absorb(*result.dates[index], written.rows)
+            written.rows += result.rows
+            written.lines += result.lines
+        return written
+
+    def _note_fallback(self, source: Source) -> None:
         if source.fallback:
-            self.pending.append(f"{label} is not valid UTF-8; it was read as latin-1")
+            self.pending.append(f"{source.item.label} is not valid UTF-8; it was read as latin-1")
+
+    def _write_rows(
+        self,
+        plan: TablePlan,
+        source: Source,
+        state: TableState | None,
+        part: Part | None = None,
+    ) -> Written:
+        label = source.item.label
+        if part is None:
+            self._note_fallback(source)
         skip = SkipCounter(label, self.options.skip_errors, self.pending.append)
         recent: collections.deque = collections.deque(maxlen=2)
-        with open_csv(source.item, source.encoding, self.params, skip) as reader:
+        with open_csv(source.item, source.encoding, self.params, skip, part) as reader:
             layout = self._layout(source, state, len(reader.columns))
             detecting = state is not None and state.final is None
             detect = layout.detect if detecting else []
@@ -301,15 +367,19 @@ class Run:
                     writer.write(rows, batch.first_row, *conversions(layout, declared(state)))
             except OverflowError as error:
                 if integer_overflow(rows, layout, declared(state)):
-                    raise _Restart from None  # an INTEGER column is TEXT after all (CS-4)
+                    raise Restart from None  # an INTEGER column is TEXT after all (CS-4)
                 raise row_error(error, label, recent) from None
             except sqlite3.Error as error:
                 raise row_error(error, label, recent) from None
-        for _, rewriter in layout.dates:
+            return Written(layout, skip, reader.rows_read, reader.lines_read)
+
+    def _report(self, source: Source, written: Written) -> None:
+        """The warnings of one input, once all of it is written."""
+        for _, rewriter in written.layout.dates:
             warning = date_warning(source, rewriter, self.params)
             if warning is not None:
                 self.pending.append(warning)
-        skip.finish()
+        written.skip.finish()
 
     def _layout(self, source: Source, state: TableState | None, width: int) -> Layout:
         fmt = self.options.datetime_format
@@ -351,6 +421,34 @@ class Run:
             extract.column: (extract.table, extract.value_column)
             for extract in self.options.extract
         }
+
+
+def initial_state(plan: TablePlan, options: CsvsOptions) -> TableState:
+    """The state of a table the run creates, before any row is read: lookup, ``--shape``-typed
+    and fixed columns typed, the others to be detected (but dates and ``--just-strings``)."""
+    extracts = {extract.column.lower() for extract in options.extract}
+    dates = {column.lower() for column in [*options.date, *options.datetime]}
+    shape_types = {entry.name.lower(): entry.type for entry in options.shape or () if entry.type}
+    fixed = {
+        name.lower(): _fixed_type(value) for source in plan.sources for name, value in source.added
+    }
+    types: dict[str, str] = {}
+    detect = []
+    for column in plan.columns:
+        key = column.lower()
+        if key in extracts:
+            types[key] = INTEGER
+        elif key in shape_types:
+            types[key] = shape_types[key]
+        elif key in fixed:
+            types[key] = fixed[key]
+        else:
+            types[key] = TEXT
+            if key not in dates and not options.just_strings:
+                detect.append(key)
+    spelling = {column.lower(): column for column in plan.columns}
+    pk = {column.lower() for column in options.primary_key}
+    return TableState(types, spelling, detect, pk)
 
 
 def declared(state: TableState | None) -> dict[str, str | None] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from datamill.csvs.errors import CsvsError, EncodingError
@@ -14,6 +15,15 @@ from datamill.io.csv_reader import CsvReader
 from datamill.io.errors import InputError
 
 MAX_SKIP_WARNINGS = 20
+
+
+@dataclass(frozen=True)
+class Part:
+    """Bytes ``span`` of an uncompressed input; ``columns`` is None for the part that starts
+    with the header row, else the header's names (read from the first part)."""
+
+    span: tuple[int, int]
+    columns: list[str] | None = None
 
 
 def header_names(row: list[str]) -> list[str]:
@@ -45,6 +55,7 @@ class SkipCounter:
         self.label, self.skip, self.warn = label, skip, warn
         self.width = 0
         self.skipped = 0
+        self.first: list[tuple[int, int]] = []  # (line, cells) of the lines reported
 
     def __call__(self, line: int, found: int) -> bool:
         problem = f"{self.label}, line {line}: expected {self.width} fields, found {found}"
@@ -52,8 +63,16 @@ class SkipCounter:
             raise CsvsError(f"{problem} - use --skip-errors to skip such lines")
         self.skipped += 1
         if self.skipped <= MAX_SKIP_WARNINGS:
+            self.first.append((line, found))
             self.warn(f"{problem} - skipped")
         return False
+
+    def absorb(self, first: list[tuple[int, int]], skipped: int, lines_before: int) -> None:
+        """Count the lines another process skipped in a later part of the input, whose
+        first line is line ``lines_before + 1``."""
+        for line, found in first:
+            self(line + lines_before, found)
+        self.skipped += skipped - len(first)
 
     def finish(self) -> None:
         if self.skipped > MAX_SKIP_WARNINGS:
@@ -66,9 +85,11 @@ def open_csv(
     encoding: str,
     params: dict[str, Any],
     skip: SkipCounter | None = None,
+    part: Part | None = None,
 ) -> Iterator[CsvReader]:
-    """A ``CsvReader`` over ``item``; every failure is a ``CsvsError`` naming the input."""
-    with item.open() as fp:
+    """A ``CsvReader`` over ``item`` (or one ``part`` of it); every failure is a
+    ``CsvsError`` naming the input."""
+    with item.open(part.span if part else None) as fp:
         try:
             reader = CsvReader(
                 fp,
@@ -76,6 +97,7 @@ def open_csv(
                 source=item.label,
                 header_names=header_names,
                 long_row=skip,
+                columns=part.columns if part else None,
                 **params,
             )
         except InputError as error:

@@ -32,7 +32,8 @@ class CsvReader:
     Every row has exactly ``len(columns)`` cells: surplus cells are dropped and missing
     ones are None. Blank lines are skipped and not counted as records. A header that names
     a column twice is an ``InputError`` naming ``source`` (C-INSERT), unless ``header_names``
-    is given: it turns the header row into the column names.
+    is given: it turns the header row into the column names. Given ``columns``, the input
+    has no header row (it is a later part of a file whose header was read before).
 
     ``long_row(line, found)`` is called for each record with surplus cells (its start line and
     its cell count): it returns True to keep the record (surplus dropped), False to skip it,
@@ -48,6 +49,7 @@ class CsvReader:
         source: str = "CSV input",
         header_names: Callable[[list[str]], list[str]] | None = None,
         long_row: Callable[[int, int], bool] | None = None,
+        columns: list[str] | None = None,
         **fmtparams: Any,
     ) -> None:
         self.long_row = long_row
@@ -58,6 +60,10 @@ class CsvReader:
         self.rows_read = 0
         self._pending: list[str] | None = None
         self._pending_line = 1
+        if columns is not None:  # a part of a file whose header was read before
+            self.columns = list(columns)
+            self._width = len(columns)
+            return
         first = self._next_record()
         if first is None:
             raise InputError("CSV input is empty - no header row")
@@ -102,6 +108,11 @@ class CsvReader:
     @property
     def bytes_read(self) -> int:
         return self.source.bytes_read
+
+    @property
+    def lines_read(self) -> int:
+        """Physical lines read so far (blank ones included)."""
+        return self.reader.line_num
 
     def batches(self, size: int, first_size: int | None = None) -> Iterator[Batch]:
         """Yield batches of up to ``size`` records (the first ``first_size``, if given)."""
