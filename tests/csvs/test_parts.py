@@ -274,3 +274,15 @@ def test_cut_points_fall_after_line_ends_outside_quotes(tmp_path, monkeypatch):
     assert cut_points(str(path), 2, quoted=False) is not None
     path.write_bytes(b"a,b\r1,2\r3,4\r")  # no line feed to cut at
     assert cut_points(str(path), 2, quoted=True) is None
+
+
+def test_a_scratch_database_that_fails_means_one_process(run, parts, tmp_path, monkeypatch):
+    write(tmp_path / "f.csv", "id,v\n" + numbered(200, lambda i: f"{i},{i}\n"))
+
+    def full(self, spec):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("datamill.csvs.part_load.PartRun.load", full)  # this process's part
+    same(run, parts, "f.csv", merged=False)
+    assert rows("parts.db", "select count(*) from f") == [(200,)]
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-")]

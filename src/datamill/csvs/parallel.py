@@ -18,7 +18,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
@@ -60,6 +60,47 @@ def prepared_parts(
                 db.execute(f"detach database {q(schema)}")
 
 
+@dataclass
+class _Job:
+    """One input loaded in parts: its cuts, its header and its scratch tables' names."""
+
+    plan: TablePlan
+    source: Source
+    spans: list[tuple[int, int]]
+    header: list[str]
+    number: int
+
+    @property
+    def table(self) -> str:
+        return f"input_{self.number}"
+
+    def lookups(self, options: CsvsOptions) -> dict[str, str]:
+        """The scratch name of each lookup table, by the lower-case name of the run's."""
+        names: dict[str, str] = {}
+        for extract in options.extract:
+            key = extract.table.lower()
+            names.setdefault(key, f"input_{self.number}_lookup_{len(names) + 1}")
+        return names
+
+    def specs(self, paths: list[str], options: CsvsOptions) -> list[PartSpec]:
+        """Part ``k`` goes to ``paths[k]``; all but the first start after the header."""
+        lookups = self.lookups(options)
+        plan = TablePlan(self.table, [self.source], self.plan.columns, self.plan.creates)
+        renamed = replace(
+            options,
+            extract=[
+                Extract(e.column, lookups[e.table.lower()], e.value_column) for e in options.extract
+            ],
+        )
+        state = initial_state(self.plan, options) if self.plan.creates else None
+        return [
+            PartSpec(
+                path, plan, self.source, renamed, Part(span, self.header if k else None), state
+            )
+            for k, (path, span) in enumerate(zip(paths, self.spans))
+        ]
+
+
 def _load_in_parts(
     plans: list[TablePlan], options: CsvsOptions, counts: dict[int, int], folder: str
 ) -> list[tuple[Source, list[LoadedPart]]]:
@@ -75,49 +116,34 @@ def _load_in_parts(
             return []
         jobs = _jobs(plans, options, counts)
         specs: list[list[PartSpec]] = [[] for _ in paths]
-        names = []
-        places = []  # each job's parts: (worker, index in its list)
-        for number, (plan, source, spans, header) in enumerate(jobs, start=1):
-            table, lookups = f"input_{number}", _lookup_names(number, options)
-            names.append((table, lookups))
-            part_plan = TablePlan(table, [source], plan.columns, plan.creates)
-            part_options = replace(
-                options,
-                extract=[
-                    Extract(e.column, lookups[e.table.lower()], e.value_column)
-                    for e in options.extract
-                ],
-            )
-            state = initial_state(plan, options) if plan.creates else None
-            places.append([(k, len(specs[k])) for k in range(len(spans))])
-            for k, span in enumerate(spans):
-                part = Part(span, header if k else None)
-                specs[k].append(PartSpec(paths[k], part_plan, source, part_options, part, state))
+        for job in jobs:
+            for k, spec in enumerate(job.specs(paths, options)):
+                specs[k].append(spec)
         for child, child_specs in zip(children, specs[1:]):
             child.send(child_specs)
         own = load_parts(specs[0])
         try:
-            results = [own, *(child.results() for child in children)]
+            results = [iter(own), *(iter(child.results()) for child in children)]
         except SplitFailed:
             return []  # every input in one process
     loaded = []
-    for (_, source, _, header), (table, lookups), place in zip(jobs, names, places):
+    for job in jobs:  # each worker's results are in the order of the jobs it had a part of
         parts = [
-            LoadedPart(schemas[k], table, lookups, len(header), results[k][index])
-            for k, index in place
+            LoadedPart(
+                schemas[k], job.table, job.lookups(options), len(job.header), next(results[k])
+            )
+            for k in range(len(job.spans))
         ]
         if all(part.result.outcome == "loaded" for part in parts):
-            loaded.append((source, parts))
+            loaded.append((job.source, parts))
     return loaded
 
 
-def _jobs(
-    plans: list[TablePlan], options: CsvsOptions, counts: dict[int, int]
-) -> list[tuple[TablePlan, Source, list[tuple[int, int]], list[str]]]:
-    """Each input loaded in parts: its table, its spans of bytes and its header."""
+def _jobs(plans: list[TablePlan], options: CsvsOptions, counts: dict[int, int]) -> list[_Job]:
+    """The inputs loaded in parts, with their cuts and headers."""
     params = dialect_params(options.separator, options.quoting)
     quoted = "quoting" not in params  # QUOTE_NONE: quote characters are data
-    jobs = []
+    jobs: list[_Job] = []
     for plan in plans:
         for source in plan.sources:
             count = counts[id(source)]
@@ -130,17 +156,8 @@ def _jobs(
             except (OSError, CsvsError):
                 continue  # one process reports it
             if spans:
-                jobs.append((plan, source, spans, header))
+                jobs.append(_Job(plan, source, spans, header, len(jobs) + 1))
     return jobs
-
-
-def _lookup_names(number: int, options: CsvsOptions) -> dict[str, str]:
-    """The scratch name of each lookup table (by lower-case name) for input ``number``."""
-    names: dict[str, str] = {}
-    for extract in options.extract:
-        key = extract.table.lower()
-        names.setdefault(key, f"input_{number}_lookup_{len(names) + 1}")
-    return names
 
 
 def _folder_for(db: Database) -> str | None:

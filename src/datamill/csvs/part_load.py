@@ -16,6 +16,7 @@ import sys
 
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
+from datamill.core.sqlite import sqlite3
 from datamill.csvs.errors import CsvsError
 from datamill.csvs.load import Restart, Run
 from datamill.csvs.part_process import PartResult, PartSpec
@@ -68,13 +69,16 @@ def load_parts(specs: list[PartSpec]) -> list[PartResult]:
     try:
         with gc_paused():
             for spec in specs:
-                db = databases.get(spec.database)
-                if db is None:
-                    db = databases[spec.database] = Database(spec.database)
-                    db.execute("pragma journal_mode = off")
-                    db.execute("pragma synchronous = off")
-                run = PartRun(db, [spec.plan], spec.options, lambda message: None)
-                results.append(run.load(spec))
+                try:
+                    db = databases.get(spec.database)
+                    if db is None:
+                        db = databases[spec.database] = Database(spec.database)
+                        db.execute("pragma journal_mode = off")
+                        db.execute("pragma synchronous = off")
+                    run = PartRun(db, [spec.plan], spec.options, lambda message: None)
+                    results.append(run.load(spec))
+                except (sqlite3.Error, OSError) as error:  # the scratch database: a full disk
+                    results.append(PartResult("failed", str(error)))
     finally:
         for db in databases.values():
             db.close()
