@@ -286,3 +286,11 @@ def test_a_scratch_database_that_fails_means_one_process(run, parts, tmp_path, m
     same(run, parts, "f.csv", merged=False)
     assert rows("parts.db", "select count(*) from f") == [(200,)]
     assert not [p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-")]
+
+
+def test_no_cut_before_a_byte_order_mark(tmp_path, monkeypatch):
+    monkeypatch.setattr("datamill.csvs.parts.HEAD_START", 0)
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"a\n" + b"\xef\xbb\xbf1\n" * 20 + b"2\n" * 20)
+    spans = cut_points(str(path), 2, quoted=True)
+    assert spans == [(0, 102), (102, 142)]  # the first line end not followed by the mark

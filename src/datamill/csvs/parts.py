@@ -79,15 +79,14 @@ def cut_points(path: str, count: int, quoted: bool) -> list[tuple[int, int]] | N
 
 
 def _first_cut(window: bytes, quotes: int, quoted: bool) -> int | None:
-    """The offset just past the first line end in ``window`` outside quotes."""
+    """The offset just past the first line end in ``window`` outside quotes (and not before
+    the bytes of a byte order mark, which a UTF-8 reader drops at the start of its input)."""
     start = 0
     while True:
         end = window.find(b"\n", start)
         if end < 0:
             return None
-        if not quoted:
-            return end + 1
         quotes += window.count(b'"', start, end)
-        if quotes % 2 == 0:
+        if (not quoted or quotes % 2 == 0) and not window.startswith(codecs.BOM_UTF8, end + 1):
             return end + 1
         start = end + 1
