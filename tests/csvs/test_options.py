@@ -199,3 +199,12 @@ def test_dbname_without_a_dot_gets_db_suffix(run, votes, tmp_path):
 
 def test_votes_fixture_is_the_spec_text():
     assert VOTES.splitlines()[3] == '0201,Lyon,REP,Ada Lane,7,"March 5, 2024"'
+
+
+def test_shape_numeric_declares_numeric(run, tmp_path):
+    """CS-4: ``(numeric)`` is one of the --shape types."""
+    (tmp_path / "n.csv").write_text("a,b\n1,2.50\n2,3\n")
+    result = run("n.csv", "n.db", "--shape", "a,b:bb(numeric)")
+    assert result.exit_code == 0, result.output
+    assert types("n.db", "n") == {"a": "INTEGER", "bb": "NUMERIC"}
+    assert rows("n.db", "select bb, typeof(bb) from n") == [(2.5, "real"), (3, "integer")]

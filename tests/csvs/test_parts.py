@@ -65,8 +65,10 @@ def both(run, parts, *args, count=2, fresh=True):
     return outcome["parts"], outcome["one"]
 
 
-def same(run, parts, *args, count=2, merged=True):
-    (result, database, merges), (single, single_database, _) = both(run, parts, *args, count=count)
+def same(run, parts, *args, count=2, merged=True, fresh=True):
+    (result, database, merges), (single, single_database, _) = both(
+        run, parts, *args, count=count, fresh=fresh
+    )
     assert (result.exit_code, result.output) == (single.exit_code, single.output)
     assert database == single_database
     assert (merges > 0) == merged
@@ -294,3 +296,69 @@ def test_no_cut_before_a_byte_order_mark(tmp_path, monkeypatch):
     path.write_bytes(b"a\n" + b"\xef\xbb\xbf1\n" * 20 + b"2\n" * 20)
     spans = cut_points(str(path), 2, quoted=True)
     assert spans == [(0, 102), (102, 142)]  # the first line end not followed by the mark
+
+
+def test_columns_sharing_a_lookup_number_its_values_row_by_row(run, parts, tmp_path):
+    # CS-7: first appearance over rows in order, cells left to right, in one process too.
+    home = {20: "Y", 1050: "Z"}
+    away = {10: "X", 700: "W"}
+    rows_ = numbered(1200, lambda i: f"{i},{home.get(i, 'A')},{away.get(i, 'B')}\n")
+    write(tmp_path / "g.csv", "id,home,away\n" + rows_)
+    same(run, parts, "g.csv", "-c", "home:teams:name", "-c", "away:teams:name")
+    assert rows("one.db", "select name from teams order by id") == [
+        ("A",),
+        ("B",),
+        ("X",),
+        ("Y",),
+        ("W",),
+        ("Z",),
+    ]
+
+
+def test_an_empty_integer_key_after_the_first_part_means_one_process(run, parts, tmp_path):
+    first = numbered(150, lambda i: f"{999 + i},a\n")
+    later = numbered(150, lambda i: f"{'' if i == 5 else i},b\n")
+    write(tmp_path / "e.csv", "id,v\n" + first + later)
+    same(run, parts, "e.csv", "--primary-key", "id", merged=False)
+    assert rows("parts.db", "select id from e where v = 'b' and id > 1000") == [(1150,)]
+
+
+def test_a_utf16_database_is_loaded_in_one_process(run, parts, tmp_path):
+    write(tmp_path / "u.csv", "id,v\n" + numbered(200, lambda i: f"{i},{i}\n"))
+    for name in ("parts.db", "one.db"):
+        conn = sqlite3.connect(tmp_path / name)
+        conn.execute("pragma encoding = 'UTF-16le'")
+        conn.execute("create table keep (x)")
+        conn.close()
+    same(run, parts, "u.csv", fresh=False, merged=False)
+    assert rows("parts.db", "select count(*) from u") == [(200,)]
+
+
+def test_replace_tables_with_parts(run, parts, tmp_path):
+    write(tmp_path / "datamill_part_input_1.csv", "id\n" + numbered(200, lambda i: f"{i}\n"))
+    same(run, parts, "datamill_part_input_1.csv", "--replace-tables")
+
+
+def test_a_terminated_run_leaves_no_scratch_folder(run, parts, tmp_path, monkeypatch):
+    import signal
+
+    import datamill.csvs.parallel
+
+    write(tmp_path / "t.csv", "id,v\n" + numbered(200, lambda i: f"{i},{i}\n"))
+    parts.count = 2
+    folders = []
+    load_parts = datamill.csvs.parallel.load_parts
+
+    def terminated(specs):
+        folders.extend(p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-"))
+        os.kill(os.getpid(), signal.SIGTERM)
+        return load_parts(specs)
+
+    monkeypatch.setattr("datamill.csvs.parallel.load_parts", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    result = run("t.csv", "t.db")
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert folders  # the folder existed, and is gone
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-")]
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert rows("t.db", "select count(*) from sqlite_master") == [(0,)]

@@ -29,6 +29,16 @@ class Layout:
     lookups: list[tuple[int, Lookup]]
     empty_null: list[int]  # positions whose empty cells are NULL
 
+    @property
+    def shared(self) -> list[tuple[Lookup, list[int]]]:
+        """The lookups several columns write to, with those columns' positions."""
+        positions: dict[int, list[int]] = {}
+        lookups: dict[int, Lookup] = {}
+        for index, lookup in self.lookups:
+            positions.setdefault(id(lookup), []).append(index)
+            lookups[id(lookup)] = lookup
+        return [(lookups[key], found) for key, found in positions.items() if len(found) > 1]
+
 
 def build_layout(
     source: Source,
@@ -97,6 +107,13 @@ def shape_rows(batch: Batch, layout: Layout, types: InputTypes) -> list[list[Any
         for row in rows:
             row.extend(layout.appended)
     return rows
+
+
+def number_shared_values(rows: list[list[Any]], layout: Layout) -> None:
+    """Give the new values of a lookup several columns share their ids row by row, cells
+    left to right (CS-7: first appearance); binding then looks each column's ids up."""
+    for lookup, positions in layout.shared:
+        lookup.ids_for([row[index] for row in rows for index in positions])
 
 
 def conversions(layout: Layout, declared: Mapping[str, str | None] | None) -> tuple[list[Any], ...]:

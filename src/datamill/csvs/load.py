@@ -29,7 +29,14 @@ from datamill.csvs import fts
 from datamill.csvs.dates import DateRewriter
 from datamill.csvs.detection import InputTypes, wider
 from datamill.csvs.errors import EncodingError
-from datamill.csvs.layout import Layout, build_layout, conversions, integer_overflow, shape_rows
+from datamill.csvs.layout import (
+    Layout,
+    build_layout,
+    conversions,
+    integer_overflow,
+    number_shared_values,
+    shape_rows,
+)
 from datamill.csvs.lookups import Lookup
 from datamill.csvs.merge import merge_part
 from datamill.csvs.messages import date_warning, row_error
@@ -42,6 +49,7 @@ from datamill.load.gc_pause import gc_paused
 from datamill.load.schema import widen_column
 
 BATCH = 2000
+NUMERIC = "NUMERIC"
 ROWS_PER_STATEMENT = 500
 
 
@@ -163,8 +171,8 @@ class Run:
         if not plan.creates:
             return None
         if self.options.replace_tables:
-            self.db.execute(f"drop table if exists {q(plan.name + '_fts')}")
-            self.db.execute(f"drop table if exists {q(plan.name)}")
+            self.db.execute(f"drop table if exists main.{q(plan.name + '_fts')}")
+            self.db.execute(f"drop table if exists main.{q(plan.name)}")
         return initial_state(plan, self.options)
 
     def _create(self, plan: TablePlan, state: TableState) -> None:
@@ -174,10 +182,6 @@ class Run:
         for key in state.detect:
             state.declared[key] = found.get(key)
             types[key] = found.get(key) or TEXT
-        self._make_table(plan, state, types)
-        state.created = True
-
-    def _make_table(self, plan: TablePlan, state: TableState, types: dict[str, str]) -> None:
         pk = self.options.primary_key
         foreign_keys = [
             (state.spelling[key], self.extracts[key].table, "id")
@@ -186,10 +190,14 @@ class Run:
         ]
         self.db.create_table(
             plan.name,
-            {state.spelling[key]: kind for key, kind in types.items()},
+            {state.spelling[key]: TEXT if kind == NUMERIC else kind for key, kind in types.items()},
             pk=(pk[0] if len(pk) == 1 else tuple(pk)) if pk else None,
             foreign_keys=foreign_keys or None,
         )
+        for key, kind in types.items():
+            if kind == NUMERIC:  # a --shape type create_table does not take: declared after
+                widen_column(self.db, plan.name, state.spelling[key], TEXT, NUMERIC)
+        state.created = True
 
     def _settle(self, plan: TablePlan, state: TableState, kinds: dict[str, str]) -> None:
         """Create the table at its first batch, or widen columns for this batch's values."""
@@ -207,11 +215,8 @@ class Run:
                 continue
             if new == TEXT or key in state.pk:
                 raise Restart
-            self._widen(plan, state.spelling[key], old or TEXT, new)
+            widen_column(self.db, plan.name, state.spelling[key], old or TEXT, new)
             state.declared[key] = new
-
-    def _widen(self, plan: TablePlan, column: str, old: str, new: str) -> None:
-        widen_column(self.db, plan.name, column, old, new)
 
     def _write_table(self, plan: TablePlan, state: TableState | None) -> None:
         for source in plan.sources:
@@ -357,6 +362,7 @@ class Run:
                 for batch in reader.batches(BATCH):
                     recent.append(batch)
                     rows = shape_rows(batch, layout, types)
+                    self._check_rows(rows, layout)
                     if state is not None:
                         self._settle(plan, state, types.kinds())
                     if writer is None:
@@ -364,6 +370,7 @@ class Run:
                             batch_size=ROWS_PER_STATEMENT, batch_size_explicit=True
                         )
                         writer = RowListWriter(self.db.table(plan.name), layout.columns, options)
+                    number_shared_values(rows, layout)
                     writer.write(rows, batch.first_row, *conversions(layout, declared(state)))
             except OverflowError as error:
                 if integer_overflow(rows, layout, declared(state)):
@@ -372,6 +379,9 @@ class Run:
             except sqlite3.Error as error:
                 raise row_error(error, label, recent) from None
             return Written(layout, skip, reader.rows_read, reader.lines_read)
+
+    def _check_rows(self, rows: list[list[Any]], layout: Layout) -> None:
+        """Rows one process can always write (a part of an input may not: ``part_load``)."""
 
     def _report(self, source: Source, written: Written) -> None:
         """The warnings of one input, once all of it is written."""

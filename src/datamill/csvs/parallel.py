@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
+from datamill.core.sqlite import sqlite3
 from datamill.csvs.errors import CsvsError
 from datamill.csvs.load import initial_state
 from datamill.csvs.options import CsvsOptions, Extract, dialect_params
@@ -37,27 +40,67 @@ def prepared_parts(
     db: Database, plans: list[TablePlan], options: CsvsOptions
 ) -> Iterator[Prepared]:
     """The large inputs of ``plans`` loaded in parts, their scratch databases attached to
-    ``db`` until the block ends (``db`` must hold no transaction for any to be)."""
-    prepared = Prepared()
+    ``db`` until the block ends (``db`` must hold no transaction for any to be, and use
+    UTF-8, as attached databases share the main one's text encoding)."""
     counts = {id(source): part_count(source) for plan in plans for source in plan.sources}
-    if db.conn.in_transaction or max(counts.values(), default=1) < 2:
-        yield prepared
+    if (
+        db.conn.in_transaction
+        or max(counts.values(), default=1) < 2
+        or db.execute("pragma encoding").fetchone()[0] != "UTF-8"
+    ):
+        yield Prepared()
         return
-    with tempfile.TemporaryDirectory(prefix="datamill-csvs-", dir=_folder_for(db)) as folder:
+    with (
+        _terminate_as_exit(),
+        tempfile.TemporaryDirectory(prefix="datamill-csvs-", dir=_folder_for(db)) as folder,
+    ):
         loaded = _load_in_parts(plans, options, counts, folder)
         attached: list[str] = []
         try:
-            for source, parts in loaded:
-                for part in parts:
-                    if part.schema not in attached:
-                        path = os.path.join(folder, f"{part.schema}.db")
-                        db.execute(f"attach database ? as {q(part.schema)}", [path])
-                        attached.append(part.schema)
-                prepared.add(source, parts)
-            yield prepared
+            yield _attached(db, folder, loaded, attached)
         finally:
             for schema in attached:
                 db.execute(f"detach database {q(schema)}")
+
+
+def _attached(
+    db: Database, folder: str, loaded: list[tuple[Source, list[LoadedPart]]], attached: list[str]
+) -> Prepared:
+    """Attach the scratch databases holding ``loaded`` (their names added to ``attached``);
+    should SQLite refuse one, every input is loaded in one process."""
+    prepared = Prepared()
+    try:
+        for source, parts in loaded:
+            for part in parts:
+                if part.schema not in attached:
+                    path = os.path.join(folder, f"{part.schema}.db")
+                    db.execute(f"attach database ? as {q(part.schema)}", [path])
+                    attached.append(part.schema)
+            prepared.add(source, parts)
+    except sqlite3.Error:
+        return Prepared()
+    return prepared
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the process as an exception would, so the scratch folder is
+    removed and the child processes stopped (in the main thread; elsewhere signals cannot
+    be caught)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    caught = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {signum: signal.signal(signum, leave) for signum in caught}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 @dataclass
@@ -72,14 +115,14 @@ class _Job:
 
     @property
     def table(self) -> str:
-        return f"input_{self.number}"
+        return f"datamill_part_input_{self.number}"
 
     def lookups(self, options: CsvsOptions) -> dict[str, str]:
         """The scratch name of each lookup table, by the lower-case name of the run's."""
         names: dict[str, str] = {}
         for extract in options.extract:
             key = extract.table.lower()
-            names.setdefault(key, f"input_{self.number}_lookup_{len(names) + 1}")
+            names.setdefault(key, f"{self.table}_lookup_{len(names) + 1}")
         return names
 
     def specs(self, paths: list[str], options: CsvsOptions) -> list[PartSpec]:
@@ -93,9 +136,16 @@ class _Job:
             ],
         )
         state = initial_state(self.plan, options) if self.plan.creates else None
+        first = self.source is self.plan.sources[0]
         return [
             PartSpec(
-                path, plan, self.source, renamed, Part(span, self.header if k else None), state
+                path,
+                plan,
+                self.source,
+                renamed,
+                Part(span, self.header if k else None),
+                state,
+                first=first and k == 0,
             )
             for k, (path, span) in enumerate(zip(paths, self.spans))
         ]

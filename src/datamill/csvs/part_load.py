@@ -1,5 +1,5 @@
-"""Loading parts of inputs into a scratch database (``csvs.parallel``); run as
-``python -m datamill.csvs.part_load`` in a child process (``csvs.part_process``).
+"""Loading parts of inputs into a scratch database (``csvs.parallel``), in this process or
+in a child process (``csvs.part_process`` runs ``main``).
 
 A part of an input the run creates a table for is loaded exactly as one process would load
 the table, from the table's state before any row: types detected, the scratch table created
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import pickle
 import sys
+from typing import Any
 
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
 from datamill.core.sqlite import sqlite3
 from datamill.csvs.errors import CsvsError
+from datamill.csvs.layout import Layout
 from datamill.csvs.load import Restart, Run
 from datamill.csvs.part_process import PartResult, PartSpec
 from datamill.load.gc_pause import gc_paused
@@ -26,10 +28,22 @@ from datamill.load.gc_pause import gc_paused
 class PartRun(Run):
     """A ``Run`` over one part of one input, into a scratch table."""
 
+    later = False  # the table has rows before this part's
+
+    def _check_rows(self, rows: list[list[Any]], layout: Layout) -> None:
+        """An empty cell of a one-column key gets the next rowid of an INTEGER PRIMARY KEY,
+        counted in the whole table: a part after its first rows cannot know it."""
+        keys = self.options.primary_key
+        if self.later and len(keys) == 1 and keys[0].lower() in layout.keys:
+            index = layout.keys.index(keys[0].lower())
+            if any(row[index] in ("", None) for row in rows):
+                raise CsvsError("an empty primary key after the first part")
+
     def load(self, spec: PartSpec) -> PartResult:
         """Load the part; a column it stores as numbers that turns TEXT is loaded again after
         a detection pass over the part, as a table is (CS-4)."""
         plan, state = spec.plan, spec.state
+        self.later = not spec.first
         if state is None:
             self.db.execute(f"create table {q(plan.name)} ({', '.join(map(q, plan.columns))})")
         self._open_lookups()
@@ -86,9 +100,6 @@ def load_parts(specs: list[PartSpec]) -> list[PartResult]:
 
 
 def main() -> None:
+    """A child's work: the pickled specs on standard input, the results on standard output."""
     specs = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(pickle.dumps(load_parts(specs)))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,7 @@
 """Loading parts of inputs in other processes (``csvs.parallel``): what a child is given,
 what it hands back, and the handle on a running child.
 
-A child is ``python -m datamill.csvs.part_load``: it reads a pickled list of ``PartSpec``
+A child runs ``datamill.csvs.part_load.main``: it reads a pickled list of ``PartSpec``
 on its standard input and writes a pickled list of ``PartResult`` on its standard output.
 A fresh interpreter, not a fork: the caller may hold threads and open connections.
 """
@@ -29,7 +29,8 @@ class SplitFailed(Exception):
 @dataclass
 class PartSpec:
     """One part to load into table ``plan.name`` of scratch database ``database``; the
-    lookup tables are ``options.extract``'s. ``state`` is the table's before any row."""
+    lookup tables are ``options.extract``'s. ``state`` is the table's before any row;
+    ``first``: the part's rows are the first the run writes to the table."""
 
     database: str
     plan: TablePlan
@@ -37,6 +38,7 @@ class PartSpec:
     options: CsvsOptions
     part: Part
     state: Any  # load.TableState | None
+    first: bool
 
 
 @dataclass
@@ -91,16 +93,18 @@ class PartProcess:
     being worked out."""
 
     def __init__(self) -> None:
+        # This process's datamill, found last, so nothing there hides the standard library.
         package_root = os.path.dirname(os.path.dirname(os.path.abspath(datamill.__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        start = (
+            f"import sys; sys.path.append({package_root!r}); "
+            "from datamill.csvs.part_load import main; main()"
+        )
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "datamill.csvs.part_load"],
+                [sys.executable, "-c", start],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env=env,
             )
         except OSError as error:
             raise SplitFailed(f"cannot start a process: {error}") from None
@@ -133,6 +137,10 @@ class PartProcess:
         output, errors = self.process.communicate()
         if self.process.returncode != 0 or not output:
             raise SplitFailed(errors.decode(errors="replace").strip())
-        results = pickle.loads(output)
-        assert isinstance(results, list)
+        try:
+            results = pickle.loads(output)
+        except Exception as error:  # anything else the child printed
+            raise SplitFailed(f"unreadable results: {error}") from None
+        if not isinstance(results, list):
+            raise SplitFailed("unreadable results")
         return results
