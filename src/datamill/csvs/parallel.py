@@ -26,13 +26,13 @@ from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
 from datamill.core.sqlite import sqlite3
 from datamill.csvs.errors import CsvsError
-from datamill.csvs.load import initial_state
 from datamill.csvs.options import CsvsOptions, Extract, dialect_params
 from datamill.csvs.part_load import load_parts
 from datamill.csvs.part_process import LoadedPart, PartProcess, PartSpec, Prepared, SplitFailed
 from datamill.csvs.parts import cut_points, part_count
 from datamill.csvs.plan import Source, TablePlan
 from datamill.csvs.reader import Part, open_csv
+from datamill.csvs.table_state import initial_state
 
 
 @contextlib.contextmanager

@@ -14,12 +14,12 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
 
 import datamill
 from datamill.csvs.options import CsvsOptions
 from datamill.csvs.plan import Source, TablePlan
 from datamill.csvs.reader import Part
+from datamill.csvs.table_state import TableState
 
 
 class SplitFailed(Exception):
@@ -37,7 +37,7 @@ class PartSpec:
     source: Source
     options: CsvsOptions
     part: Part
-    state: Any  # load.TableState | None
+    state: TableState | None
     first: bool
 
 
