@@ -97,6 +97,10 @@ class DefaultCommandGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMAND_MODULES.get(name)
         if module is not None and name not in self.commands:
+            if name == "serve":  # for a server's threads; only possible before sqlite3 loads
+                from datamill.serve.sqlite_setup import disable_allocation_statistics
+
+                disable_allocation_statistics()
             importlib.import_module(f"datamill.cli.{module}")
         command = super().get_command(ctx, name)
         if command is None and not self._plugins_loaded:
