@@ -6,17 +6,17 @@ while the rest of the request takes 1 to 2 ms. SQLite runs without the GIL, so t
 matching rowids is split into parts that are ranked at the same time, one on the request's
 own connection and the others on the executor's helper threads.
 
-Each part returns its best ``offset + size + 1`` rows; merged by (rank, rowid) their first
-rows after ``offset`` are the single statement's page, because ``bm25()`` takes its IDF and
-average lengths from the whole table, not from the rows a statement visits. Every part must
-read the same version of the database: when a helper's connection sees another version, or
-the file changed before all parts finished, the page is read again with one statement.
+Each part returns the FTS rowids and ranks of its best ``offset + size + 1`` matches; merged
+by (rank, rowid), the first after ``offset`` are the single statement's page, because
+``bm25()`` takes its IDF and average lengths from the whole table, not from the rows a
+statement visits. The page's rows are then read by their keys. Every part
+must read the same version of the database: when a helper's connection sees another version,
+or the file changed before all parts finished, the page is read again with one statement.
 """
 
 from __future__ import annotations
 
 import heapq
-import operator
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -107,12 +107,14 @@ def rank_in_parts(
         results += [future.result() for future in futures]
     except _Stale:
         return None
-    if helpers.version() != version:
+    # each part's (rowid, rank) pairs are in (rank, rowid) order
+    merged = heapq.merge(*results, key=lambda match: (match[1], match[0]))
+    rowids = [rowid for rowid, _ in merged][offset : offset + query.size + 1]
+    _, rows = conn.query(query.rows_sql(rowids), {}, limit_ms)
+    if helpers.version() != version or len(rows) != len(rowids):
         return None
-    # each part is ordered by (rank, rowid): the two hidden columns at the end of its rows
-    merged = heapq.merge(*results, key=operator.itemgetter(-2, -1))
-    page = [row[:-2] + row[-1:] for row in merged][offset : offset + query.size + 1]
-    return page, offset
+    place = {rowid: position for position, rowid in enumerate(rowids)}
+    return sorted(rows, key=lambda row: place[row[-1]]), offset
 
 
 def _split(low: int, high: int, parts: int) -> list[tuple[int, int]]:

@@ -239,15 +239,25 @@ class TableQuery:
         return sql, offset
 
     def rank_part_sql(self, params: dict[str, Any]) -> tuple[str, int]:
-        """The page statement of a rank-ordered search restricted to FTS rowids
-        ``:part_low`` to ``:part_high`` (``rank_parts``), and the page's offset.
+        """The statement ranking FTS rowids ``:part_low`` to ``:part_high`` of a rank-ordered
+        search (``rank_parts``), and the page's offset.
 
-        It returns the part's best ``offset + size + 1`` rows, each ending with its rank and
-        FTS rowid, in (rank, rowid) order.
+        It returns the part's best ``offset + size + 1`` matches as (rowid, rank), in (rank,
+        rowid) order.
         """
         conditions, offset = self._after_next(params, self.order_terms())
-        sql = self._rank_sql(params, conditions, offset + self.size + 1, 0, True, part=True)
-        return sql, offset
+        return self._ranked_sql(params, conditions, offset + self.size + 1, 0, part=True), offset
+
+    def rows_sql(self, rowids: list[int]) -> str:
+        """``select_sql``'s columns, the FTS rowid last, of the content rows of the matches
+        ``rowids`` (in no particular order): the rows of a page ranked in parts."""
+        search = self.search
+        assert search is not None
+        table = quote_identifier(self.relation.name)
+        select = [self._select_item(c, f"{table}.") for c in self.columns]
+        key = f"{table}.{search.content_key}"
+        listed = ", ".join(str(int(rowid)) for rowid in rowids)
+        return f"select {', '.join(select)}, {key} from {table} where {key} in ({listed})"
 
     def _after_next(self, params: dict[str, Any], terms: list[OrderTerm]) -> tuple[list[str], int]:
         """The conditions of the request and of its ``_next`` token, and the offset it gives."""
@@ -266,20 +276,17 @@ class TableQuery:
             return f"{qualifier}{expression} as rowid"
         return qualifier + expression
 
-    def _rank_sql(
+    def _ranked_sql(
         self,
         params: dict[str, Any],
         others: list[str],
         limit: int | None,
         offset: int,
-        hidden: bool,
         part: bool = False,
     ) -> str:
-        """Rank in a subquery over the FTS table alone, then join the kept rows (S-SRCH-4).
-
-        A ``part`` ranks only FTS rowids ``:part_low`` to ``:part_high`` and also returns the
-        rank, before the FTS rowid.
-        """
+        """The FTS rowids and ranks of the search's matches in (rank, rowid) order: only those
+        whose content rows meet ``others``, and with ``part`` those from ``:part_low`` to
+        ``:part_high``."""
         search = self.search
         assert search is not None
         table = quote_identifier(self.relation.name)
@@ -293,17 +300,29 @@ class TableQuery:
         paging = f" limit {-1 if limit is None else limit}" + (
             f" offset {offset}" if offset else ""
         )
-        ranked = (
-            f"(select rowid, {search.rank_sql()} as rank from {fts} where {fts} match :{QUERY_PARAM}"
-            f"{restrict} order by rank, rowid{paging}) ranked"
+        return (
+            f"select rowid, {search.rank_sql()} as rank from {fts} where {fts} match :{QUERY_PARAM}"
+            f"{restrict} order by rank, rowid{paging}"
         )
+
+    def _rank_sql(
+        self,
+        params: dict[str, Any],
+        others: list[str],
+        limit: int | None,
+        offset: int,
+        hidden: bool,
+    ) -> str:
+        """Rank in a subquery over the FTS table alone, then join the kept rows (S-SRCH-4)."""
+        search = self.search
+        assert search is not None
+        table = quote_identifier(self.relation.name)
+        ranked = self._ranked_sql(params, others, limit, offset)
         select = [self._select_item(c, f"{table}.") for c in self.columns]
-        if part:
-            select.append("ranked.rank")
         if hidden:
             select.append("ranked.rowid")
         return (
-            f"select {', '.join(select)} from {ranked} cross join {table} "
+            f"select {', '.join(select)} from ({ranked}) ranked cross join {table} "
             f"on {table}.{search.content_key} = ranked.rowid order by ranked.rank, ranked.rowid"
         )
 
