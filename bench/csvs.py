@@ -29,12 +29,10 @@ import os
 import pathlib
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-from ingest import DATA, csv_prefix, trees_csv
+from ingest import DATA, csv_prefix, run, trees_csv
 
 BIN = pathlib.Path(sys.executable).parent
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -67,22 +65,14 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, the largest process's peak RSS and the processes' summed peak (MB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    summed = 0
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        summed = max(summed, tree_rss(process.pid))
-        time.sleep(0.01)
-    elapsed = time.perf_counter() - started
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{command[0]} failed: {errors}")
-    return elapsed, usage.ru_maxrss / 1024, summed / 1024
+class TreePeak:
+    """Called with a process id while it runs: keeps the largest ``tree_rss`` seen (KB)."""
+
+    def __init__(self) -> None:
+        self.kb = 0
+
+    def __call__(self, pid: int) -> None:
+        self.kb = max(self.kb, tree_rss(pid))
 
 
 def measure(command_for, repeat: int) -> tuple[float, float, float]:
@@ -90,11 +80,12 @@ def measure(command_for, repeat: int) -> tuple[float, float, float]:
     of one process and of the run's processes together (MB)."""
     walls, largest, summed = [], [], []
     for _ in range(repeat):
+        peak = TreePeak()
         with tempfile.TemporaryDirectory(dir=DATA) as tmp:
-            wall, one, together = run(command_for(pathlib.Path(tmp) / "out.db"))
+            wall, _, one = run(command_for(pathlib.Path(tmp) / "out.db"), watch=peak)
         walls.append(wall)
         largest.append(one)
-        summed.append(together)
+        summed.append(peak.kb / 1024)
     return statistics.median(walls), max(largest), max(summed)
 
 

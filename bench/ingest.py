@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 from shared_data import GEN_TREES
 
@@ -99,14 +100,26 @@ def csv_prefix(source: pathlib.Path, rows: int) -> pathlib.Path:
     return path
 
 
-def run(command: list[str], stdin: str | None = None) -> tuple[float, float, float]:
-    """Run ``command``; returns (wall seconds, CPU seconds, peak RSS in MB) of that child."""
+def run(
+    command: list[str],
+    stdin: str | None = None,
+    watch: Callable[[int], None] | None = None,
+) -> tuple[float, float, float]:
+    """Run ``command``; returns (wall seconds, CPU seconds, peak RSS in MB) of that child.
+
+    ``watch(pid)``, if given, is called about every 10 ms while the child runs.
+    """
     started = time.perf_counter()
     with open(stdin or os.devnull, "rb") as f:
         process = subprocess.Popen(
             command, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(process.pid, 0 if watch is None else os.WNOHANG)
+            if pid:
+                break
+            watch(process.pid)
+            time.sleep(0.01)
     elapsed = time.perf_counter() - started
     errors = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
