@@ -28,16 +28,7 @@ class Layout:
     dates: list[tuple[int, DateRewriter]]
     lookups: list[tuple[int, Lookup]]
     empty_null: list[int]  # positions whose empty cells are NULL
-
-    @property
-    def shared(self) -> list[tuple[Lookup, list[int]]]:
-        """The lookups several columns write to, with those columns' positions."""
-        positions: dict[int, list[int]] = {}
-        lookups: dict[int, Lookup] = {}
-        for index, lookup in self.lookups:
-            positions.setdefault(id(lookup), []).append(index)
-            lookups[id(lookup)] = lookup
-        return [(lookups[key], found) for key, found in positions.items() if len(found) > 1]
+    shared: list[tuple[Lookup, list[int]]]  # lookups several columns write to, and where
 
 
 def build_layout(
@@ -76,6 +67,10 @@ def build_layout(
         (i, lookups[key]) for i, key in enumerate(keys[: len(source.columns)]) if key in lookups
     ]
     skipped = {i for i, _ in mapped} | {i for i, _ in rewriters}
+    columns_of: dict[int, tuple[Lookup, list[int]]] = {}
+    for index, lookup in mapped:
+        columns_of.setdefault(id(lookup), (lookup, []))[1].append(index)
+    shared = [entry for entry in columns_of.values() if len(entry[1]) > 1]
     return Layout(
         columns,
         keys,
@@ -86,6 +81,7 @@ def build_layout(
         rewriters,
         mapped,
         [i for i in range(len(source.columns)) if i not in skipped],
+        shared,
     )
 
 

@@ -25,13 +25,12 @@ from dataclasses import dataclass, replace
 from datamill.core.database import Database
 from datamill.core.identifiers import quote_identifier as q
 from datamill.core.sqlite import sqlite3
-from datamill.csvs.errors import CsvsError
 from datamill.csvs.options import CsvsOptions, Extract, dialect_params
 from datamill.csvs.part_load import load_parts
 from datamill.csvs.part_process import LoadedPart, PartProcess, PartSpec, Prepared, SplitFailed
 from datamill.csvs.parts import cut_points, part_count
 from datamill.csvs.plan import Source, TablePlan
-from datamill.csvs.reader import Part, open_csv
+from datamill.csvs.reader import Part
 from datamill.csvs.table_state import initial_state
 
 
@@ -105,12 +104,11 @@ def _terminate_as_exit() -> Iterator[None]:
 
 @dataclass
 class _Job:
-    """One input loaded in parts: its cuts, its header and its scratch tables' names."""
+    """One input loaded in parts: its cuts and its scratch tables' names."""
 
     plan: TablePlan
     source: Source
     spans: list[tuple[int, int]]
-    header: list[str]
     number: int
 
     @property
@@ -143,7 +141,7 @@ class _Job:
                 plan,
                 self.source,
                 renamed,
-                Part(span, self.header if k else None),
+                Part(span, self.source.header if k else None),
                 state,
                 first=first and k == 0,
             )
@@ -180,7 +178,11 @@ def _load_in_parts(
     for job in jobs:  # each worker's results are in the order of the jobs it had a part of
         parts = [
             LoadedPart(
-                schemas[k], job.table, job.lookups(options), len(job.header), next(results[k])
+                schemas[k],
+                job.table,
+                job.lookups(options),
+                len(job.source.header),
+                next(results[k]),
             )
             for k in range(len(job.spans))
         ]
@@ -190,10 +192,9 @@ def _load_in_parts(
 
 
 def _jobs(plans: list[TablePlan], options: CsvsOptions, counts: dict[int, int]) -> list[_Job]:
-    """The inputs loaded in parts, with their cuts and headers."""
-    params = dialect_params(options.separator, options.quoting)
-    quoted = "quoting" not in params  # QUOTE_NONE: quote characters are data
-    jobs: list[_Job] = []
+    """The inputs loaded in parts, with their cuts."""
+    quoted = "quoting" not in dialect_params(options.separator, options.quoting)
+    jobs: list[_Job] = []  # (QUOTE_NONE makes quote characters data)
     for plan in plans:
         for source in plan.sources:
             count = counts[id(source)]
@@ -201,12 +202,10 @@ def _jobs(plans: list[TablePlan], options: CsvsOptions, counts: dict[int, int]) 
                 continue
             try:
                 spans = cut_points(source.item.path, count, quoted)
-                with open_csv(source.item, source.encoding, params) as reader:
-                    header = reader.columns
-            except (OSError, CsvsError):
+            except OSError:
                 continue  # one process reports it
             if spans:
-                jobs.append(_Job(plan, source, spans, header, len(jobs) + 1))
+                jobs.append(_Job(plan, source, spans, len(jobs) + 1))
     return jobs
 
 

@@ -28,6 +28,7 @@ class Source:
     keep: list[int]
     columns: list[str]
     added: list[tuple[str, Any]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # every name of the header row
     fallback: bool = False  # not valid UTF-8: read as latin-1 (CS-5)
 
     def fall_back(self) -> None:
@@ -104,6 +105,7 @@ def read_sources(inputs: list[Input], options: CsvsOptions) -> list[Source]:
                 keep,
                 columns,
                 _added_columns(options, name),
+                header=header,
                 fallback=encoding != (options.encoding or "utf-8"),
             )
         )
