@@ -362,3 +362,48 @@ def test_a_terminated_run_leaves_no_scratch_folder(run, parts, tmp_path, monkeyp
     assert not [p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-")]
     assert signal.getsignal(signal.SIGTERM) is before
     assert rows("t.db", "select count(*) from sqlite_master") == [(0,)]
+
+
+def test_a_refused_attach_means_one_process(parts, tmp_path):
+    from datamill import Database
+    from datamill.core.sqlite import sqlite3 as sqlite
+    from datamill.csvs import CsvsOptions, load_csvs
+
+    write(tmp_path / "a.csv", "id,v\n" + numbered(200, lambda i: f"{i},{i}\n"))
+    parts.count = 2
+    db = Database(str(tmp_path / "a.db"))
+    db.conn.setlimit(sqlite.SQLITE_LIMIT_ATTACHED, 0)  # "too many attached databases"
+    load_csvs(db, [str(tmp_path / "a.csv")], CsvsOptions())
+    assert parts.merged == 0
+    assert db.execute("select count(*), sum(v) from a").fetchone() == (200, 20100)
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("datamill-csvs-")]
+
+
+def test_an_in_memory_database_is_loaded_in_parts(parts, tmp_path):
+    from datamill import Database
+    from datamill.csvs import CsvsOptions, load_csvs
+
+    write(tmp_path / "m.csv", "id,v\n" + numbered(200, lambda i: f"{i},{i / 4}\n"))
+    parts.count = 2
+    db = Database(memory=True)
+    load_csvs(db, [str(tmp_path / "m.csv")], CsvsOptions())
+    assert parts.merged == 2
+    assert db.execute("select count(*), sum(v), typeof(v) from m").fetchone() == (
+        200,
+        5025.0,
+        "real",
+    )
+
+
+def test_a_child_that_prints_something_else_is_a_failed_split():
+    import subprocess
+    import sys
+
+    child = PartProcess.__new__(PartProcess)
+    child.process = subprocess.Popen(
+        [sys.executable, "-c", "print('not a pickle')"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with pytest.raises(SplitFailed, match="unreadable results"):
+        child.results()
